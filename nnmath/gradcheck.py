@@ -1,0 +1,110 @@
+"""Finite-difference derivatives and gradient checks.
+
+forward difference  (f(x + h e_i) − f(x)) / h              error O(h)
+central difference  (f(x + h e_i) − f(x − h e_i)) / (2h)     error O(h²)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["numerical_gradient", "relative_error", "check_network", "LayerCheck", "NetworkCheck"]
+
+METHODS = ("central", "forward")
+
+
+def numerical_gradient(f, x, h: float = 1e-6, method: str = "central") -> np.ndarray:
+    """∂f/∂x by finite differences, for a scalar function ``f`` of the array ``x``.
+
+    ``x`` is perturbed one entry at a time in a float64 copy, and restored.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+    if not (np.isfinite(h) and h > 0):
+        raise ValueError(f"step h must be a positive finite number, got {h!r}")
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    f0 = float(f(x)) if method == "forward" else None
+    for i in np.ndindex(x.shape):
+        original = x[i]
+        x[i] = original + h
+        f_plus = float(f(x))
+        if method == "central":
+            x[i] = original - h
+            grad[i] = (f_plus - float(f(x))) / (2 * h)
+        else:
+            grad[i] = (f_plus - f0) / h
+        x[i] = original
+    return grad
+
+
+def relative_error(analytic, numeric) -> float:
+    """‖a − n‖ / (‖a‖ + ‖n‖), 0 when both are zero; scale-free, so it reads the same for any loss."""
+    analytic, numeric = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    if analytic.shape != numeric.shape:
+        raise ValueError(f"shapes differ: analytic {analytic.shape}, numeric {numeric.shape}")
+    scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
+    return 0.0 if scale == 0 else float(np.linalg.norm(analytic - numeric) / scale)
+
+
+@dataclass
+class LayerCheck:
+    """The check of one parameter array: its relative error and its worst entry."""
+
+    layer: int
+    parameter: str  # "W" or "b"
+    relative_error: float
+    worst_index: tuple
+    analytic: float
+    numeric: float
+
+
+@dataclass
+class NetworkCheck:
+    rows: list[LayerCheck]
+
+    @property
+    def max_relative_error(self) -> float:
+        return max(r.relative_error for r in self.rows)
+
+    def passed(self, tolerance: float = 1e-6) -> bool:
+        return self.max_relative_error <= tolerance
+
+    def __str__(self):
+        lines = [f"{'param':>6} {'rel. error':>11} {'worst entry':>12} {'backprop':>13} {'numeric':>13}"]
+        for r in self.rows:
+            lines.append(f"{r.parameter + '^' + str(r.layer):>6} {r.relative_error:11.2e} "
+                         f"{str(r.worst_index):>12} {r.analytic:13.6e} {r.numeric:13.6e}")
+        return "\n".join(lines)
+
+    def _repr_html_(self):
+        head = "".join(f"<th>{h}</th>" for h in ("parameter", "relative error", "worst entry", "backprop", "central difference"))
+        body = "".join(
+            f"<tr><td>{r.parameter}<sup>{r.layer}</sup></td><td>{r.relative_error:.2e}</td>"
+            f"<td>{r.worst_index}</td><td>{r.analytic:.6e}</td><td>{r.numeric:.6e}</td></tr>"
+            for r in self.rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def check_network(network, x, t, h: float = 1e-6, method: str = "central") -> NetworkCheck:
+    """Compare backprop's ∇W^l, ∇b^l with finite differences of the cost, layer by layer."""
+    gradients = network.backward(x, t)
+    rows = []
+    for l in range(1, network.L + 1):
+        for name, param, analytic in (("W", network.W[l], gradients.W[l]), ("b", network.b[l], gradients.b[l])):
+            original = param.copy()
+
+            def cost_at(values, param=param):
+                param[...] = values
+                return network.cost(x, t)
+
+            try:
+                numeric = numerical_gradient(cost_at, original, h=h, method=method)
+            finally:
+                param[...] = original
+            gap = np.abs(analytic - numeric)
+            worst = np.unravel_index(np.argmax(gap), gap.shape)
+            rows.append(LayerCheck(l, name, relative_error(analytic, numeric),
+                                   tuple(int(i) for i in worst), float(analytic[worst]), float(numeric[worst])))
+    return NetworkCheck(rows)

@@ -1,0 +1,205 @@
+"""Losses C(a, t) of the output activations ``a`` and targets ``t`` (shape ``(n_L, batch)``).
+
+Each loss sums over output units; over the batch (columns) it either sums or averages,
+as ``reduction`` says, and the gradient ∂C/∂a carries the same factor:
+
+==========================  ==========================================  =================
+name                        per example                                 default reduction
+==========================  ==========================================  =================
+``half_squared_error``      ½ Σ_i (a_i − t_i)²   (the sources' loss)    ``"sum"``
+``mean_squared_error``      (1/n_L) Σ_i (a_i − t_i)²                    ``"mean"``
+``cross_entropy``           −Σ_i t_i log a_i     (with softmax)         ``"mean"``
+``binary_cross_entropy``    −Σ_i [t_i log a_i + (1−t_i) log(1−a_i)]     ``"mean"``
+                            (with sigmoid)
+==========================  ==========================================  =================
+
+With its paired output activation a cross-entropy is computed from the weighted input z
+(log-softmax, softplus), so it stays finite where a rounds to 0 or 1, and
+δ^L = ∂C/∂z^L takes its famous form (a − t) times the batch factor.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import choose
+from .activations import Activation
+
+__all__ = [
+    "Loss", "HalfSquaredError", "MeanSquaredError", "CrossEntropy", "BinaryCrossEntropy",
+    "get_loss", "LOSSES",
+]
+
+REDUCTIONS = ("sum", "mean")
+
+
+class Loss:
+    name = "loss"
+    default_reduction = "mean"
+
+    def __init__(self, reduction: str | None = None):
+        reduction = self.default_reduction if reduction is None else reduction
+        if reduction not in REDUCTIONS:
+            raise ValueError(f"unknown reduction {reduction!r}; known: {', '.join(REDUCTIONS)}")
+        self.reduction = reduction
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(reduction={self.reduction!r})"
+
+    def _batch_factor(self, a: np.ndarray):
+        return 1 if self.reduction == "sum" else 1 / a.shape[1]
+
+    def _check(self, a, t):
+        a, t = np.asarray(a), np.asarray(t)
+        if a.ndim != 2:
+            raise ValueError(f"{self.name}: output must be 2-D (n_L, batch), got shape {a.shape}")
+        if t.shape != a.shape:
+            raise ValueError(
+                f"{self.name}: target shape {t.shape} does not match output shape {a.shape}")
+        if not np.all(np.isfinite(t)):
+            raise ValueError(f"{self.name}: target contains non-finite values")
+        return a, t.astype(a.dtype, copy=False)
+
+    # Per-example terms, summed over the batch then scaled: subclasses give these two.
+    def _terms(self, a, t):
+        raise NotImplementedError
+
+    def _term_gradient(self, a, t):
+        raise NotImplementedError
+
+    def value(self, a, t) -> float:
+        """C(a, t), a scalar."""
+        a, t = self._check(a, t)
+        return self._terms(a, t).sum() * self._batch_factor(a)
+
+    def gradient(self, a, t) -> np.ndarray:
+        """∂C/∂a, the shape of ``a``."""
+        a, t = self._check(a, t)
+        return self._term_gradient(a, t) * self._batch_factor(a)
+
+    # The network calls these two: they may use z for a stable paired form.
+    def value_at_output(self, activation: Activation, z, a, t) -> float:
+        return self.value(a, t)
+
+    def output_error(self, activation: Activation, z, a, t) -> np.ndarray:
+        """δ^L = ∂C/∂z^L = ∇_a C ⊙ f'(z^L)."""
+        return activation.backward(z, self.gradient(a, t))
+
+
+class HalfSquaredError(Loss):
+    """C = ½ Σ (a − t)², summed over outputs and (by default) over the batch."""
+
+    name = "half_squared_error"
+    default_reduction = "sum"
+
+    def _terms(self, a, t):
+        return 0.5 * (a - t) ** 2
+
+    def _term_gradient(self, a, t):
+        return a - t
+
+
+class MeanSquaredError(Loss):
+    """C = mean over outputs of (a − t)², averaged (by default) over the batch."""
+
+    name = "mean_squared_error"
+
+    def _terms(self, a, t):
+        return (a - t) ** 2 / a.shape[0]
+
+    def _term_gradient(self, a, t):
+        return 2 * (a - t) / a.shape[0]
+
+
+class _CrossEntropyBase(Loss):
+    paired_activation = ""
+
+    def _check(self, a, t):
+        a, t = super()._check(a, t)
+        if np.any((t < 0) | (t > 1)):
+            raise ValueError(f"{self.name}: targets must lie in [0, 1]")
+        return a, t
+
+    def _check_probabilities(self, a):
+        if np.any((a < 0) | (a > 1)):
+            raise ValueError(
+                f"{self.name}: outputs must be probabilities in [0, 1]; "
+                f"use a {self.paired_activation} output layer")
+
+    def _terms(self, a, t):
+        self._check_probabilities(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self._log_terms(a, t)
+
+    def _term_gradient(self, a, t):
+        self._check_probabilities(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self._log_term_gradient(a, t)
+
+    def value_at_output(self, activation, z, a, t):
+        if activation.name != self.paired_activation:
+            return self.value(a, t)
+        a, t = self._check(a, t)
+        return self._terms_from_logits(np.asarray(z), t).sum() * self._batch_factor(a)
+
+    def output_error(self, activation, z, a, t):
+        if activation.name != self.paired_activation:
+            return super().output_error(activation, z, a, t)
+        a, t = self._check(a, t)
+        return (a - t) * self._batch_factor(a)
+
+
+class CrossEntropy(_CrossEntropyBase):
+    """C = −Σ t log a, paired with a softmax output (targets one-hot or distributions)."""
+
+    name = "cross_entropy"
+    paired_activation = "softmax"
+
+    def _check(self, a, t):
+        a, t = super()._check(a, t)
+        if not np.allclose(t.sum(axis=0), 1, atol=1e-6):
+            raise ValueError(f"{self.name}: each target column must sum to 1 (one-hot or a distribution)")
+        return a, t
+
+    def _log_terms(self, a, t):
+        return -np.where(t > 0, t * np.log(a), 0)
+
+    def _log_term_gradient(self, a, t):
+        return -np.where(t > 0, t / a, 0)
+
+    def _terms_from_logits(self, z, t):
+        shifted = z - z.max(axis=0, keepdims=True)
+        log_softmax = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+        return -t * log_softmax
+
+
+class BinaryCrossEntropy(_CrossEntropyBase):
+    """C = −Σ [t log a + (1 − t) log(1 − a)], paired with a sigmoid output."""
+
+    name = "binary_cross_entropy"
+    paired_activation = "sigmoid"
+
+    def _log_terms(self, a, t):
+        return -(np.where(t > 0, t * np.log(a), 0) + np.where(t < 1, (1 - t) * np.log1p(-a), 0))
+
+    def _log_term_gradient(self, a, t):
+        return -np.where(t > 0, t / a, 0) + np.where(t < 1, (1 - t) / (1 - a), 0)
+
+    def _terms_from_logits(self, z, t):
+        # −[t log σ(z) + (1−t) log(1−σ(z))] = softplus(z) − t z, with softplus stable for any z.
+        softplus = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+        return softplus - t * z
+
+
+LOSSES = {cls.name: cls for cls in (HalfSquaredError, MeanSquaredError, CrossEntropy, BinaryCrossEntropy)}
+LOSSES.update(mse=MeanSquaredError, sse=HalfSquaredError)
+
+
+def get_loss(spec, reduction: str | None = None) -> Loss:
+    """A ``Loss`` from a name (``"half_squared_error"``, ``"cross_entropy"``, …) or a ``Loss`` object."""
+    if isinstance(spec, Loss):
+        if reduction is not None and reduction != spec.reduction:
+            raise ValueError(f"reduction={reduction!r} conflicts with the given {spec!r}")
+        return spec
+    if isinstance(spec, str):
+        return choose(spec, LOSSES, "loss")(reduction)
+    raise ValueError(f"loss must be a name or a Loss, got {spec!r}")

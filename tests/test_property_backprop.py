@@ -1,0 +1,61 @@
+"""Backprop equals central differences for random architectures (hypothesis).
+
+h = 1e-5 balances the O(h²) truncation error of central differences against the
+O(eps·C/h) round-off, so that even gradients 1e-5 times smaller than the cost agree to 1e-6.
+"""
+import numpy as np
+from hypothesis import given, settings, strategies as st
+
+from nnmath import Network
+from nnmath.gradcheck import numerical_gradient, relative_error
+
+HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
+OUTPUT_LOSSES = [  # (output activation, loss) pairs that fit
+    *[(f, loss) for f in ["sigmoid", "tanh", "relu", "identity", "softmax"]
+      for loss in ["half_squared_error", "mean_squared_error"]],
+    ("softmax", "cross_entropy"),
+    ("sigmoid", "binary_cross_entropy"),
+]
+
+
+def targets(loss, shape, rng):
+    if loss == "cross_entropy":
+        return np.eye(shape[0])[:, rng.integers(0, shape[0], shape[1])]
+    if loss == "binary_cross_entropy":
+        return rng.uniform(0, 1, shape)
+    return rng.standard_normal(shape)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    widths=st.lists(st.integers(1, 8), min_size=2, max_size=5),
+    hidden=st.lists(st.sampled_from(HIDDEN), min_size=3, max_size=3),
+    output_loss=st.sampled_from(OUTPUT_LOSSES),
+    reduction=st.sampled_from(["sum", "mean"]),
+    batch=st.integers(1, 5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_backprop_equals_central_differences(widths, hidden, output_loss, reduction, batch, seed):
+    output, loss = output_loss
+    L = len(widths) - 1
+    rng = np.random.default_rng(seed)
+    net = Network(widths, hidden[: L - 1] + [output], loss, seed=rng, reduction=reduction)
+    for l in range(1, L + 1):  # nonzero biases so every term of the gradient is exercised
+        net.b[l][...] = 0.1 * rng.standard_normal(net.b[l].shape)
+    x = rng.standard_normal((widths[0], batch))
+    t = targets(loss, (widths[-1], batch), rng)
+
+    g = net.backward(x, t)
+    for l in range(1, L + 1):
+        for param, analytic in ((net.W[l], g.W[l]), (net.b[l], g.b[l])):
+            original = param.copy()
+
+            def cost_at(values, param=param):
+                param[...] = values
+                return net.cost(x, t)
+
+            numeric = numerical_gradient(cost_at, original, h=1e-5)
+            param[...] = original
+            assert relative_error(analytic, numeric) < 1e-6, (l, analytic, numeric)
+    numeric_x = numerical_gradient(lambda v: net.cost(v, t), x, h=1e-5)
+    assert relative_error(g.x, numeric_x) < 1e-6
