@@ -1,0 +1,51 @@
+"""Build the whole book in a temporary copy, as CI and authors do, and fail on any warning."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+IGNORE = shutil.ignore_patterns("_build", ".git", ".venv*", "*.egg-info", "__pycache__", ".hypothesis",
+                                ".pytest_cache", ".jupyter_cache", "screenshots")
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """Path of ``_build/html`` of a clean build, and the build's output."""
+    copy = tmp_path_factory.mktemp("book") / "repo"
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+               PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
+        cwd=copy, env=env, capture_output=True, text=True, timeout=900)
+    return copy / "_build" / "html", result
+
+
+@pytest.mark.book
+def test_book_builds_without_warning_or_failed_cell(built_book):
+    html, result = built_book
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-5000:]
+    # Sphinx and myst-nb report as "WARNING:"/"ERROR:"; the kernel's own log line about its
+    # TCP transport ("[IPKernelApp] WARNING | ...") is not a build warning.
+    assert not re.search(r"WARNING:|ERROR:|Traceback|Execution Failed", output), output[-5000:]
+    for page in ["book/intro.html", "book/notation.html", "book/forward_pass.html", "book/bibliography.html"]:
+        assert (html / page).is_file(), page
+
+
+@pytest.mark.book
+def test_glued_numbers_reach_the_page(built_book):
+    html, _ = built_book
+    page = (html / "book" / "forward_pass.html").read_text()
+    import numpy as np
+    import nnmath
+    net = nnmath.Network([2, 2, 1], "sigmoid", weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45]]],
+                         biases=[[0.35, 0.35], [0.60]])
+    prediction = net.predict(np.array([[0.05], [0.10]]))[0, 0]
+    assert f"{prediction:.6f}" in page
+    assert "glue:text" not in page
