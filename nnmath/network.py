@@ -41,6 +41,9 @@ class ByLayer(Sequence):
     def __len__(self):
         return len(self._items)
 
+    def __iter__(self):
+        return iter(self._items)
+
     def __getitem__(self, layer):
         if isinstance(layer, slice):
             raise TypeError("index a ByLayer by layer number, not by slice")

@@ -71,6 +71,8 @@ def test_layer_indices_are_the_books():
     fwd = net.forward(np.zeros((2, 1)))
     assert [l for l, _ in fwd.a.items()] == [0, 1, 2]
     assert [l for l, _ in fwd.z.items()] == [1, 2]
+    assert [z.shape for z in fwd.z] == [(3, 1), (1, 1)]  # iteration starts at the first layer
+    assert len(list(net.W)) == 2 and list(net.f) == [net.f[1], net.f[2]]
 
 
 def test_seeded_initialisation_is_reproducible_and_scaled():
@@ -89,6 +91,7 @@ def test_float32_end_to_end():
     fwd = net.forward(x)
     g = net.backward(x, t, forward=fwd)
     arrays = [*fwd.z, *fwd.a, *g.delta, *g.W, *g.b, g.x, *net.parameters()]
+    assert len(arrays) == 2 + 3 + 2 + 2 + 2 + 1 + 4
     assert {arr.dtype for arr in arrays} == {np.dtype(np.float32)}
     net.gradient_step(g, 0.1)
     assert {p.dtype for p in net.parameters()} == {np.dtype(np.float32)}
