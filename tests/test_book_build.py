@@ -1,30 +1,7 @@
 """Build the whole book in a temporary copy, as CI and authors do, and fail on any warning."""
-import os
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-IGNORE = shutil.ignore_patterns("_build", ".git", ".venv*", "*.egg-info", "__pycache__", ".hypothesis",
-                                ".pytest_cache", ".jupyter_cache", "screenshots")
-
-
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
-    """Path of ``_build/html`` of a clean build, and the build's output."""
-    copy = tmp_path_factory.mktemp("book") / "repo"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-               PYTHONPATH=str(ROOT))
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"],
-        cwd=copy, env=env, capture_output=True, text=True, timeout=900)
-    return copy / "_build" / "html", result
-
 
 @pytest.mark.book
 def test_book_builds_without_warning_or_failed_cell(built_book):
@@ -34,7 +11,7 @@ def test_book_builds_without_warning_or_failed_cell(built_book):
     # Sphinx and myst-nb report as "WARNING:"/"ERROR:"; the kernel's own log line about its
     # TCP transport ("[IPKernelApp] WARNING | ...") is not a build warning.
     assert not re.search(r"WARNING:|ERROR:|Traceback|Execution Failed", output), output[-5000:]
-    for page in ["book/intro.html", "book/notation.html", "book/forward_pass.html", "book/bibliography.html"]:
+    for page in ["book/intro.html", "book/worked_example.html", "book/notation.html", "book/forward_pass.html", "book/bibliography.html"]:
         assert (html / page).is_file(), page
 
 
