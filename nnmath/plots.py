@@ -134,7 +134,7 @@ def plot_loss_curve(losses, ax=None, label=None, log=True):
     return ax
 
 
-def draw_graph(nodes, edges, ax=None, title=None):
+def draw_graph(nodes, edges, ax=None, title=None, box_width=1.5, label_at=0.5):
     """A computational graph: ``nodes`` maps a name to ``(x, y, text, role)`` with role one of
     ``"input"``, ``"weight"``, ``"bias"``, ``"activation"``; ``edges`` is a list of
     ``(source, target, forward_text, backward_text)``. Forward values are written above an
@@ -146,9 +146,9 @@ def draw_graph(nodes, edges, ax=None, title=None):
     ax.axis("off")
     for source, target, forward_text, backward_text in edges:
         (x0, y0), (x1, y1) = nodes[source][:2], nodes[target][:2]
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops=dict(arrowstyle="-|>", color="0.35", lw=1.6, shrinkA=22, shrinkB=22))
-        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        ax.annotate("", xy=(x1 - box_width / 2 - 0.05, y1), xytext=(x0 + box_width / 2 + 0.05, y0),
+                    arrowprops=dict(arrowstyle="-|>", color="0.35", lw=1.6, shrinkA=0, shrinkB=0))
+        mx, my = x0 + label_at * (x1 - x0), y0 + label_at * (y1 - y0)
         if forward_text:
             ax.text(mx, my + 0.18, forward_text, ha="center", va="bottom", fontsize=10, color=ROLE_COLORS["text"],
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
@@ -156,12 +156,12 @@ def draw_graph(nodes, edges, ax=None, title=None):
             ax.text(mx, my - 0.18, backward_text, ha="center", va="top", fontsize=10, color=ROLE_COLORS["gradient"],
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     for name, (x, y, text, role) in nodes.items():
-        ax.add_patch(FancyBboxPatch((x - 0.42, y - 0.27), 0.84, 0.54, boxstyle="round,pad=0.05",
+        ax.add_patch(FancyBboxPatch((x - box_width / 2, y - 0.27), box_width, 0.54, boxstyle="round,pad=0.05",
                                     fc="white", ec=ROLE_COLORS[role], lw=2.2, zorder=3))
         ax.text(x, y, text, ha="center", va="center", fontsize=11, zorder=4, color=ROLE_COLORS["text"])
     xs = [v[0] for v in nodes.values()]
     ys = [v[1] for v in nodes.values()]
-    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
+    ax.set_xlim(min(xs) - box_width / 2 - 0.2, max(xs) + box_width / 2 + 0.2)
     ax.set_ylim(min(ys) - 0.9, max(ys) + 0.9)
     if title:
         ax.set_title(title)

@@ -11,7 +11,8 @@ def test_book_builds_without_warning_or_failed_cell(built_book):
     # Sphinx and myst-nb report as "WARNING:"/"ERROR:"; the kernel's own log line about its
     # TCP transport ("[IPKernelApp] WARNING | ...") is not a build warning.
     assert not re.search(r"WARNING:|ERROR:|Traceback|Execution Failed", output), output[-5000:]
-    for page in ["book/intro.html", "book/worked_example.html", "book/notation.html", "book/forward_pass.html", "book/bibliography.html"]:
+    for page in ["book/intro.html", "book/worked_example.html", "book/chain_rule.html", "book/steepest_descent.html",
+                 "book/backprop_equations.html", "book/backprop_loop.html", "book/gradient_checking.html", "book/notation.html", "book/forward_pass.html", "book/bibliography.html"]:
         assert (html / page).is_file(), page
 
 
