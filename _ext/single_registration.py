@@ -1,0 +1,33 @@
+"""Write each script into a page only once.
+
+sphinx-thebe and sphinx-togglebutton register their inline configuration scripts each time
+their setup events fire, and under Jupyter Book those fire twice, so every page declared
+``const THEBE_JS_URL`` twice and the browser logged "Identifier 'THEBE_JS_URL' has already been
+declared". This extension removes repeated entries from the page's script list as the page is
+written (after every other extension has added its scripts).
+"""
+
+
+def _key(script):
+    # an inline script is registered once with filename None and once with "": same script
+    filename = getattr(script, "filename", None) or ""
+    attributes = getattr(script, "attributes", {})
+    return filename, tuple(sorted((k, str(v)) for k, v in attributes.items() if k != "priority"))
+
+
+def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        key = _key(script)
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app):
+    app.connect("html-page-context", _drop_repeated_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
