@@ -175,6 +175,7 @@ class Explorer:
         """The ipywidgets form: controls above an output area redrawn on every change."""
         import ipywidgets as widgets
         import matplotlib.pyplot as plt
+        from IPython.display import display
 
         inputs = {}
         boxes = []
@@ -200,7 +201,8 @@ class Explorer:
             with output:
                 output.clear_output(wait=True)
                 fig = self.figure(**values)
-                plt.show(fig)
+                display(fig)
+                plt.close(fig)
 
         widgets.interactive_output(redraw, inputs)
         return widgets.VBox([*boxes, output])
