@@ -1,0 +1,58 @@
+"""What Binder does: a fresh virtual environment from requirements.txt alone, then every chapter
+executed in it as a notebook.
+
+Nothing is downloaded at test time: packages come from the wheelhouse .ci/run fills beforehand
+(``pip download`` into .ci/wheels). Without it the test skips with the reason; in CI it fails.
+"""
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+WHEELS = ROOT / ".ci" / "wheels"
+
+EXECUTE_EVERY_CHAPTER = """
+import sys, time, pathlib, jupytext, nbclient
+failures = []
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.md")):
+    notebook = jupytext.read(path)
+    if not notebook.cells or "kernelspec" not in notebook.metadata:
+        continue  # a plain page, not a notebook
+    start = time.perf_counter()
+    try:
+        nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}}).execute()
+        print(f"{path.name}: {time.perf_counter() - start:.1f} s")
+    except Exception as error:
+        failures.append(f"{path.name}: {error}")
+if failures:
+    sys.exit("\\n".join(failures))
+"""
+
+
+@pytest.mark.book
+def test_every_chapter_runs_in_a_fresh_environment_from_requirements_txt(tmp_path):
+    if not WHEELS.is_dir():
+        message = "no wheelhouse in .ci/wheels (bash .ci/run makes it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    env_dir = tmp_path / "binder-venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    clean_env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{clean_env.get('PATH', '')}"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-index", "--find-links", str(WHEELS),
+         "-r", str(ROOT / "requirements.txt")],
+        cwd=ROOT, env=clean_env, capture_output=True, text=True, timeout=900)
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    run = subprocess.run([str(python), "-c", EXECUTE_EVERY_CHAPTER, str(ROOT / "book")],
+                         cwd=ROOT / "book", env=clean_env, capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
+    print(run.stdout)
