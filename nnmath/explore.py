@@ -108,6 +108,28 @@ class Explorer:
         self.draw(fig, **state)
         return fig
 
+    def live_figure(self, **values):
+        """A figure for the live form. Constrained layout is solved for the first state only and
+        the axes positions reused afterwards: it is most of the cost of a redraw."""
+        import matplotlib.pyplot as plt
+
+        positions = getattr(self, "_live_positions", None)
+        if positions is None:
+            fig = self.figure(**values)
+            fig.canvas.draw()
+            self._live_positions = [ax.get_position() for ax in fig.axes]
+            return fig
+        state = {c.name: c.default for c in self.controls}
+        state.update(values)
+        fig = plt.figure(figsize=self.figsize, dpi=self.dpi)
+        self.draw(fig, **state)
+        if len(fig.axes) == len(positions):
+            for ax, position in zip(fig.axes, positions):
+                ax.set_position(position)
+        else:  # a state with other axes: lay it out afresh
+            fig.set_layout_engine("constrained")
+        return fig
+
     def _png(self, **values) -> str:
         import matplotlib.pyplot as plt
 
@@ -200,7 +222,7 @@ class Explorer:
         def redraw(**values):
             with output:
                 output.clear_output(wait=True)
-                fig = self.figure(**values)
+                fig = self.live_figure(**values)
                 display(fig)
                 plt.close(fig)
 
