@@ -249,7 +249,8 @@ _TEMPLATE = """<figure class="nnmath-explorer" id="{id}" style="max-width:{width
 #{id} .nnx-slider{{display:flex;align-items:center;gap:.5rem}}
 #{id} output{{font-variant-numeric:tabular-nums;min-width:4.5em;font-weight:600}}
 #{id} fieldset{{border:0;margin:0;padding:0;display:flex;gap:.8rem;align-items:center}}
-#{id} legend{{float:left;margin-right:.5rem}}
+#{id} legend{{float:left;font-size:inherit;width:auto;margin:0 .5rem 0 0;padding:0;border:0}}
+#{id} fieldset label{{display:inline-flex;gap:.3rem;align-items:center;white-space:nowrap}}
 #{id} .nnx-play{{min-width:2.2em}}
 </style>
 <img src="data:image/png;base64,{default_src}" alt="{alt}" width="{width}">
