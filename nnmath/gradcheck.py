@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["numerical_gradient", "relative_error", "check_network", "LayerCheck", "NetworkCheck"]
+__all__ = ["numerical_gradient", "network_numerical_gradients", "relative_error", "check_network",
+           "LayerCheck", "NetworkCheck"]
 
 METHODS = ("central", "forward")
 
@@ -87,24 +88,32 @@ class NetworkCheck:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def network_numerical_gradients(network, x, t, h: float = 1e-6, method: str = "central") -> list[np.ndarray]:
+    """Finite differences of the cost for every parameter array, in the order of
+    ``network.parameters()`` ([W^1, b^1, …]); each array is restored afterwards."""
+    gradients = []
+    for param in network.parameters():
+        original = param.copy()
+
+        def cost_at(values, param=param):
+            param[...] = values
+            return network.cost(x, t)
+
+        try:
+            gradients.append(numerical_gradient(cost_at, original, h=h, method=method))
+        finally:
+            param[...] = original
+    return gradients
+
+
 def check_network(network, x, t, h: float = 1e-6, method: str = "central") -> NetworkCheck:
     """Compare backprop's ∇W^l, ∇b^l with finite differences of the cost, layer by layer."""
-    gradients = network.backward(x, t)
+    analytic = network.backward(x, t).as_list()
+    numeric = network_numerical_gradients(network, x, t, h=h, method=method)
     rows = []
-    for l in range(1, network.L + 1):
-        for name, param, analytic in (("W", network.W[l], gradients.W[l]), ("b", network.b[l], gradients.b[l])):
-            original = param.copy()
-
-            def cost_at(values, param=param):
-                param[...] = values
-                return network.cost(x, t)
-
-            try:
-                numeric = numerical_gradient(cost_at, original, h=h, method=method)
-            finally:
-                param[...] = original
-            gap = np.abs(analytic - numeric)
-            worst = np.unravel_index(np.argmax(gap), gap.shape)
-            rows.append(LayerCheck(l, name, relative_error(analytic, numeric),
-                                   tuple(int(i) for i in worst), float(analytic[worst]), float(numeric[worst])))
+    for k, (a, n) in enumerate(zip(analytic, numeric)):
+        gap = np.abs(a - n)
+        worst = np.unravel_index(np.argmax(gap), gap.shape)
+        rows.append(LayerCheck(k // 2 + 1, "Wb"[k % 2], relative_error(a, n),
+                               tuple(int(i) for i in worst), float(a[worst]), float(n[worst])))
     return NetworkCheck(rows)

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from nnmath import Network
-from nnmath.gradcheck import numerical_gradient, relative_error
+from nnmath.gradcheck import network_numerical_gradients, numerical_gradient, relative_error
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
 OUTPUT_LOSSES = [  # (output activation, loss) pairs that fit
@@ -46,16 +46,7 @@ def test_backprop_equals_central_differences(widths, hidden, output_loss, reduct
     t = targets(loss, (widths[-1], batch), rng)
 
     g = net.backward(x, t)
-    for l in range(1, L + 1):
-        for param, analytic in ((net.W[l], g.W[l]), (net.b[l], g.b[l])):
-            original = param.copy()
-
-            def cost_at(values, param=param):
-                param[...] = values
-                return net.cost(x, t)
-
-            numeric = numerical_gradient(cost_at, original, h=1e-5)
-            param[...] = original
-            assert relative_error(analytic, numeric) < 1e-6, (l, analytic, numeric)
+    for analytic, numeric in zip(g.as_list(), network_numerical_gradients(net, x, t, h=1e-5)):
+        assert relative_error(analytic, numeric) < 1e-6, (analytic, numeric)
     numeric_x = numerical_gradient(lambda v: net.cost(v, t), x, h=1e-5)
     assert relative_error(g.x, numeric_x) < 1e-6
