@@ -70,11 +70,6 @@ class Play(_Control):
 
     interval_ms: int = field(default=400)
 
-    def __post_init__(self):
-        super().__post_init__()
-        if self.default is None or self.default == self.values[len(self.values) // 2]:
-            self.default = self.values[0]
-
 
 MAX_EXPLORER_BYTES = 1_000_000
 

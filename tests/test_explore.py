@@ -58,6 +58,13 @@ def test_budget_is_enforced():
         explorer.static_html()
 
 
+def test_defaults():
+    assert Slider("a", "a", [1, 2, 3]).default == 2       # a slider starts in the middle
+    assert Choice("c", "c", ["x", "y"]).default == "x"    # a choice and a player at the first value
+    assert Play("p", "p", [0, 1, 2]).default == 0
+    assert Play("p", "p", [0, 1, 2], default=1).default == 1
+
+
 def test_bad_controls_are_named():
     with pytest.raises(ValueError, match=r"default 3 of control 'a' is not one of its values \[1, 2\]"):
         Slider("a", "a", [1, 2], default=3)
