@@ -60,12 +60,9 @@ def exact_gradients(network, x, t, digits: int = 30):
         values.update({s: exact(v) for s, v in zip(symbolic.W[l], network.W[l].ravel())})
         values.update({s: exact(v) for s, v in zip(symbolic.b[l], network.b[l].ravel())})
 
-    def derivative(symbol):
-        return sp.N(sp.diff(symbolic.cost, symbol).subs(values), digits)
-
-    grad_W = [sp.Matrix(Wl.rows, Wl.cols, [derivative(w) for w in Wl]) for Wl in symbolic.W[1:]]
-    grad_b = [sp.Matrix(bl.rows, 1, [derivative(v) for v in bl]) for bl in symbolic.b[1:]]
-    return grad_W, grad_b
+    grad_W, grad_b = symbolic.direct_gradients()
+    return ([g.subs(values).evalf(digits) for g in grad_W[1:]],
+            [g.subs(values).evalf(digits) for g in grad_b[1:]])
 
 
 # -- deciding equality ------------------------------------------------------------------------
@@ -149,6 +146,17 @@ class SymbolicNetwork:
         grad_W = [None] + [sp.Matrix(Wl.rows, Wl.cols, [sp.diff(self.cost, w) for w in Wl]) for Wl in self.W[1:]]
         grad_b = [None] + [sp.Matrix(bl.rows, 1, [sp.diff(self.cost, v) for v in bl]) for bl in self.b[1:]]
         return grad_W, grad_b
+
+    def error_by_definition(self, l):
+        """δ^l = ∂C/∂z^l from its definition: run the network on from fresh symbols in place of
+        z^l, differentiate the cost by them, and put z^l back."""
+        z_free = sp.Matrix(self.sizes[l], 1, lambda j, _: sp.Symbol(f"zeta_{j}", real=True))
+        a = z_free.applyfunc(self.f[l])
+        for k in range(l + 1, self.L + 1):
+            a = (self.W[k] * a + self.b[k]).applyfunc(self.f[k])
+        cost = sum((a - self.t).applyfunc(lambda e: e ** 2)) / 2
+        gradient = sp.Matrix([sp.diff(cost, zj) for zj in z_free])
+        return gradient.subs(dict(zip(z_free, self.z[l])))
 
     def backprop_gradients(self):
         """(δ^l, ∂C/∂W^l, ∂C/∂b^l) for each l, by the four backprop equations."""

@@ -69,7 +69,7 @@ def test_backprop_recursion_equals_direct_differentiation(sizes):
     for l in range(1, net.L + 1):
         assert equal(direct_W[l], backprop_W[l]), l
         assert equal(direct_b[l], backprop_b[l]), l
-        # δ^l is ∂C/∂z^l: differentiate the cost with z^l replaced by fresh symbols
+        assert equal(net.error_by_definition(l), delta[l]), l  # δ^l is ∂C/∂z^l
     assert equal(delta[net.L], (net.a[net.L] - net.t).multiply_elementwise(
         net.a[net.L].applyfunc(lambda s: s * (1 - s))))
 
