@@ -94,14 +94,18 @@ class Explorer:
         """A new matplotlib figure for one state (``values`` default to the controls' defaults)."""
         import matplotlib.pyplot as plt
 
+        fig = plt.figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+        self.draw(fig, **self._state(values))
+        return fig
+
+    def _state(self, values):
+        """The controls' defaults, overridden by ``values``; unknown names are an error."""
         state = {c.name: c.default for c in self.controls}
         unknown = set(values) - set(state)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; known: {sorted(state)}")
         state.update(values)
-        fig = plt.figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-        self.draw(fig, **state)
-        return fig
+        return state
 
     def live_figure(self, **values):
         """A figure for the live form. Constrained layout is solved for the first state only and
@@ -114,10 +118,8 @@ class Explorer:
             fig.canvas.draw()
             self._live_positions = [ax.get_position() for ax in fig.axes]
             return fig
-        state = {c.name: c.default for c in self.controls}
-        state.update(values)
         fig = plt.figure(figsize=self.figsize, dpi=self.dpi)
-        self.draw(fig, **state)
+        self.draw(fig, **self._state(values))
         if len(fig.axes) == len(positions):
             for ax, position in zip(fig.axes, positions):
                 ax.set_position(position)
