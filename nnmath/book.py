@@ -1,10 +1,12 @@
 """Helpers for the chapters themselves (imports myst-nb; not imported by ``import nnmath``)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from myst_nb import glue as _glue
 
-__all__ = ["glue"]
+__all__ = ["glue", "run_chapter"]
 
 
 def glue(name: str, value, display: bool = False):
@@ -16,3 +18,19 @@ def glue(name: str, value, display: bool = False):
     if isinstance(value, np.generic):
         value = value.item()
     return _glue(name, value, display=display)
+
+
+def run_chapter(path) -> dict:
+    """Run the code cells of a MyST Markdown chapter (skipping those tagged ``skip-execution``)
+    in a fresh namespace and return it: tests and benchmarks reach a chapter's objects this way."""
+    import jupytext
+
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"no chapter at {path}")
+    notebook = jupytext.reads(path.read_text(), fmt="md:myst")
+    namespace: dict = {"__name__": f"chapter_{path.stem}"}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "skip-execution" not in cell.metadata.get("tags", []):
+            exec(compile(cell.source, str(path), "exec"), namespace)
+    return namespace

@@ -24,9 +24,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-import matplotlib
-
-__all__ = ["Slider", "Choice", "Play", "Explorer"]
+__all__ = ["Slider", "Choice", "Play", "Explorer", "LiveFigure"]
 
 
 @dataclass
@@ -75,28 +73,66 @@ MAX_EXPLORER_BYTES = 1_000_000
 
 
 class Explorer:
-    """A figure ``draw(fig, **values)`` explored over the listed controls."""
+    """A figure ``draw(fig, **values)`` explored over the listed controls.
 
-    def __init__(self, draw, controls, *, figsize=(7.0, 3.4), dpi=90, alt="", name=None):
+    ``draw`` draws one state on an empty figure. For a fast live form it may also return the
+    artists that change from state to state (an artist, or a list, tuple or dict of them) and the
+    author passes ``update(artists, **values)``, which sets those artists to another state. The
+    live form then draws everything else once and redraws only those artists (blitting); the
+    static frames are always drawn afresh by ``draw``, and ``tests`` compare the two.
+    """
+
+    def __init__(self, draw, controls, *, update=None, figsize=(7.0, 3.4), dpi=90, alt="", name=None):
         self.draw = draw
+        self.update = update
         self.controls = list(controls)
         names = [c.name for c in self.controls]
         if len(set(names)) != len(names):
             raise ValueError(f"control names must be distinct, got {names}")
         if not self.controls:
             raise ValueError("an explorer needs at least one control")
+        if update is not None and not callable(update):
+            raise ValueError(f"update must be a function update(artists, **values), got {type(update).__name__}")
         self.figsize, self.dpi = figsize, dpi
+        self._positions = None  # of the axes in the default state, solved on first use
         self.alt = alt or "interactive figure"
         self.name = name or f"explorer-{uuid.uuid4().hex[:8]}"
 
     # -- drawing -------------------------------------------------------------------------------
     def figure(self, **values):
-        """A new matplotlib figure for one state (``values`` default to the controls' defaults)."""
-        import matplotlib.pyplot as plt
-
-        fig = plt.figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-        self.draw(fig, **self._state(values))
+        """A new figure drawn by ``draw`` for one state (``values`` default to the controls' defaults),
+        in the layout of the default state."""
+        fig = self._new_figure(self.dpi)
+        self._draw_in_layout(fig, self._state(values))
         return fig
+
+    def _new_figure(self, dpi, layout=None):
+        """A plain :class:`matplotlib.figure.Figure` with an Agg canvas: no pyplot, so nothing is
+        left open and nothing is displayed twice in a notebook."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=self.figsize, dpi=dpi, layout=layout)
+        FigureCanvasAgg(fig)
+        return fig
+
+    def _draw_in_layout(self, fig, state):
+        """``draw`` one state with the axes where constrained layout puts them for the default
+        state. Every state then shares one layout: the plot does not shift by a pixel when a
+        title's glyphs change, and laying out once is much cheaper than at every step."""
+        if self._positions is None:
+            default = self._new_figure(self.dpi, layout="constrained")
+            self.draw(default, **self._state({}))
+            default.canvas.draw()
+            self._positions = [ax.get_position() for ax in default.axes]
+        returned = self.draw(fig, **state)
+        if len(fig.axes) == len(self._positions):
+            fig.set_layout_engine("none")
+            for ax, position in zip(fig.axes, self._positions):
+                ax.set_position(position)
+        else:  # a state with other axes than the default one gets its own layout
+            fig.set_layout_engine("constrained")
+        return returned
 
     def _state(self, values):
         """The controls' defaults, overridden by ``values``; unknown names are an error."""
@@ -107,36 +143,45 @@ class Explorer:
         state.update(values)
         return state
 
-    def live_figure(self, **values):
-        """A figure for the live form. Constrained layout is solved for the first state only and
-        the axes positions reused afterwards: it is most of the cost of a redraw."""
-        import matplotlib.pyplot as plt
+    def live(self, scale=2.0):
+        """The persistent figure of the live form (see :class:`LiveFigure`); ``scale`` multiplies
+        the dpi, 2 by default so that it is as crisp on a HiDPI screen as the static frames."""
+        return LiveFigure(self, scale=scale)
 
-        positions = getattr(self, "_live_positions", None)
-        if positions is None:
+    def check_update(self, max_fraction=1e-3):
+        """Check that the live form shows what the static form shows: for every state, the
+        pixels of the live figure (``update`` and blitting) against a fresh ``draw``. Blitting
+        draws the changing artists on top of the rest, so a few pixels may differ where they
+        cross, say, a legend; a forgotten artist changes far more than ``max_fraction``.
+        Returns the largest fraction of differing pixels; raises naming the first bad state."""
+        import numpy as np
+
+        live = self.live(scale=1.0)
+        worst = 0.0
+        for state in self.states():
+            values = self.values_of(state)
             fig = self.figure(**values)
             fig.canvas.draw()
-            self._live_positions = [ax.get_position() for ax in fig.axes]
-            return fig
-        fig = plt.figure(figsize=self.figsize, dpi=self.dpi)
-        self.draw(fig, **self._state(values))
-        if len(fig.axes) == len(positions):
-            for ax, position in zip(fig.axes, positions):
-                ax.set_position(position)
-        else:  # a state with other axes: lay it out afresh
-            fig.set_layout_engine("constrained")
-        return fig
+            fresh = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+            shown = live.pixels(**values)
+            if shown.shape != fresh.shape:
+                raise ValueError(f"live figure is {shown.shape[1]}x{shown.shape[0]} px, a fresh draw "
+                                 f"{fresh.shape[1]}x{fresh.shape[0]} px, at {values}")
+            fraction = float(np.mean(np.any(shown != fresh, axis=-1)))
+            if fraction > max_fraction:
+                raise ValueError(f"the live figure differs from a fresh draw in {fraction:.2%} of its pixels "
+                                 f"at {values} (allowed {max_fraction:.2%}): does update set every artist "
+                                 "that changes, and does draw return them all?")
+            worst = max(worst, fraction)
+        return worst
 
     def _png(self, **values) -> str:
-        import matplotlib.pyplot as plt
-
         from PIL import Image
 
         fig = self.figure(**values)
         buffer = io.BytesIO()
         # 2× pixels for HiDPI screens; the <img> is shown at the figure's 1× size
         fig.savefig(buffer, format="png", dpi=2 * self.dpi)
-        plt.close(fig)
         # a plot has few colours: a 48-colour palette keeps it crisp at a quarter of the bytes
         buffer.seek(0)
         paletted = Image.open(buffer).convert("RGB").quantize(colors=48, method=Image.Quantize.MEDIANCUT)
@@ -145,14 +190,16 @@ class Explorer:
         return base64.b64encode(small.getvalue()).decode("ascii")
 
     def states(self):
-        """Every combination of control values, in frame order (last control fastest)."""
+        """Every combination of the controls' value indices, in frame order (last control fastest)."""
         return list(itertools.product(*[range(len(c.values)) for c in self.controls]))
+
+    def values_of(self, state):
+        """The control values ``{name: value}`` of a state given as value indices."""
+        return {c.name: c.values[i] for c, i in zip(self.controls, state)}
 
     # -- static rendering ------------------------------------------------------------------------
     def static_html(self) -> str:
-        with matplotlib.rc_context({"figure.max_open_warning": 0}):
-            frames = [self._png(**{c.name: c.values[i] for c, i in zip(self.controls, state)})
-                      for state in self.states()]
+        frames = [self._png(**self.values_of(state)) for state in self.states()]
         width = int(self.figsize[0] * self.dpi)
         default = [c.default_index for c in self.controls]
         spec = {
@@ -190,22 +237,24 @@ class Explorer:
                 f'<output for="{cid}" data-control="{k}">{value}</output></div>')
 
     # -- live rendering --------------------------------------------------------------------------
-    def widget(self):
-        """The ipywidgets form: controls above an output area redrawn on every change."""
+    def widget(self, scale=2.0):
+        """The ipywidgets form: the controls above an image of the persistent live figure,
+        re-rendered on every change (no output area to clear, so no flicker)."""
         import ipywidgets as widgets
-        import matplotlib.pyplot as plt
-        from IPython.display import display
 
-        inputs = {}
-        boxes = []
+        live = self.live(scale=scale)
+        inputs, boxes = {}, []
         for control in self.controls:
             options = [(control.text(v), v) for v in control.values]
             if isinstance(control, Choice):
-                widget = widgets.RadioButtons(options=options, value=control.default, description=control.label)
+                widget = widgets.RadioButtons(options=options, value=control.default, description=control.label,
+                                              style={"description_width": "initial"})
                 boxes.append(widget)
             elif isinstance(control, Play):
-                widget = widgets.SelectionSlider(options=options, value=control.default, description=control.label)
-                player = widgets.Play(min=0, max=len(options) - 1, interval=control.interval_ms)
+                widget = widgets.SelectionSlider(options=options, value=control.default, description=control.label,
+                                                 style={"description_width": "initial"})
+                player = widgets.Play(value=control.default_index, min=0, max=len(options) - 1,
+                                      interval=control.interval_ms, description=f"play {control.label}")
                 player.observe(lambda change, w=widget, c=control: setattr(w, "value", c.values[change["new"]]),
                                names="value")
                 boxes.append(widgets.HBox([player, widget]))
@@ -214,17 +263,15 @@ class Explorer:
                                                  style={"description_width": "initial"})
                 boxes.append(widget)
             inputs[control.name] = widget
-        output = widgets.Output()
+        image = widgets.Image(value=live.png(), format="png",
+                              layout=widgets.Layout(width=f"{int(self.figsize[0] * self.dpi)}px"))
 
-        def redraw(**values):
-            with output:
-                output.clear_output(wait=True)
-                fig = self.live_figure(**values)
-                display(fig)
-                plt.close(fig)
+        def redraw(_change):
+            image.value = live.png(**{name: widget.value for name, widget in inputs.items()})
 
-        widgets.interactive_output(redraw, inputs)
-        return widgets.VBox([*boxes, output])
+        for widget in inputs.values():
+            widget.observe(redraw, names="value")
+        return widgets.VBox([*boxes, image])
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/html": self.static_html(), "text/plain": f"<Explorer {self.name}: {self.alt}>"}
@@ -237,6 +284,79 @@ class Explorer:
         except ImportError:
             pass
         return bundle
+
+
+class LiveFigure:
+    """The one figure of an explorer's live form, kept for the life of the widget.
+
+    Every state is drawn in the default state's layout, as the static frames are. With an
+    ``update`` function only the changing artists are redrawn over a saved background
+    (blitting); without one, the figure is cleared and ``draw`` runs again. :meth:`png` encodes
+    with light compression: a kernel sends it once and forgets it.
+    """
+
+    def __init__(self, explorer, scale=2.0):
+        if not scale > 0:
+            raise ValueError(f"scale must be positive, got {scale!r}")
+        self.explorer = explorer
+        self.figure = explorer._new_figure(explorer.dpi * scale)
+        self.canvas = self.figure.canvas
+        returned = explorer._draw_in_layout(self.figure, explorer._state({}))
+        self.changing = None
+        if explorer.update is not None:
+            self.changing = _artists(returned)
+            if not self.changing:
+                raise ValueError("with update=, draw(fig, **values) must return the artists that update changes "
+                                 "(an artist, or a list, tuple or dict of them); it returned "
+                                 f"{type(returned).__name__}")
+            self.returned = returned
+            for artist in self.changing:
+                artist.set_animated(True)
+            self.canvas.draw()  # everything but the changing artists
+            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def render(self, **values):
+        """Draw the state ``values`` (the rest at their defaults) into the canvas's buffer."""
+        state = self.explorer._state(values)
+        if self.changing is None:
+            self.figure.clear()
+            self.explorer._draw_in_layout(self.figure, state)
+            self.canvas.draw()
+        else:
+            self.explorer.update(self.returned, **state)
+            self.canvas.restore_region(self.background)
+            for artist in self.changing:
+                self.figure.draw_artist(artist)
+
+    def pixels(self, **values):
+        """The RGB pixels of one state, as an (height, width, 3) uint8 array."""
+        import numpy as np
+
+        self.render(**values)
+        return np.asarray(self.canvas.buffer_rgba())[..., :3].copy()
+
+    def png(self, **values) -> bytes:
+        """One state as PNG bytes, the form a kernel sends to the page."""
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.fromarray(self.pixels(**values)).save(buffer, format="PNG", compress_level=1)
+        return buffer.getvalue()
+
+
+def _artists(returned):
+    """The artists in what ``draw`` returned: an artist, or lists, tuples and dicts of them."""
+    from matplotlib.artist import Artist
+
+    if returned is None:
+        return []
+    if isinstance(returned, Artist):
+        return [returned]
+    items = returned.values() if isinstance(returned, dict) else returned
+    if not isinstance(items, (list, tuple, type({}.values()))):
+        raise ValueError(f"draw returned a {type(returned).__name__}; with update= it must return the artists "
+                         "that update changes (an artist, or a list, tuple or dict of them)")
+    return [artist for item in items for artist in _artists(item)]
 
 
 _TEMPLATE = """<figure class="nnmath-explorer" id="{id}" style="max-width:{width}px;margin:0 auto">

@@ -77,12 +77,122 @@ def test_bad_controls_are_named():
         explorer.figure(b=2)
 
 
-def test_live_form_is_a_widget_that_redraws():
+def draw_curve(fig, a, kind="sin"):
+    """A figure whose curve and title change with the state; returns them for ``update``."""
+    ax = fig.subplots()
+    ax.set(xlim=(0, 6), ylim=(-1.1, 1.1))
+    curve, = ax.plot([], [], lw=2)
+    artists = {"curve": curve, "title": ax.set_title(" ")}
+    update_curve(artists, a, kind)
+    return artists
+
+
+def update_curve(artists, a, kind="sin"):
+    xs = np.linspace(0, 6, 50)
+    artists["curve"].set_data(xs, getattr(np, kind)(a * xs))
+    artists["title"].set_text(f"a={a} {kind}")
+
+
+def forgetful_update(artists, a, kind="sin"):  # leaves the title at the first state
+    xs = np.linspace(0, 6, 50)
+    artists["curve"].set_data(xs, getattr(np, kind)(a * xs))
+
+
+CONTROLS = [Slider("a", "a", [0.5, 1.0, 2.0]), Choice("kind", "curve", ["sin", "cos"])]
+
+
+def test_live_figure_with_update_redraws_only_the_changing_artists_and_matches_a_fresh_draw():
+    explorer = Explorer(draw_curve, CONTROLS, update=update_curve, figsize=(3, 2), dpi=60)
+    live = explorer.live(scale=1.0)
+    assert len(live.changing) == 2 and all(artist.get_animated() for artist in live.changing)
+    assert explorer.check_update() <= 1e-3
+    # the pixels really change with the state
+    assert not np.array_equal(live.pixels(a=0.5), live.pixels(a=2.0))
+    # a state given twice renders identically (nothing accumulates between steps)
+    first = live.pixels(a=2.0, kind="cos")
+    live.pixels(a=0.5)
+    assert np.array_equal(first, live.pixels(a=2.0, kind="cos"))
+
+
+def test_an_update_that_forgets_an_artist_is_caught():
+    explorer = Explorer(draw_curve, CONTROLS, update=forgetful_update, figsize=(3, 2), dpi=60)
+    with pytest.raises(ValueError, match=r"differs from a fresh draw in .* of its pixels at \{'a': 0.5, 'kind': 'sin'\}"):
+        explorer.check_update()
+
+
+def test_live_figure_without_update_draws_again_in_the_first_layout():
+    explorer = Explorer(draw, CONTROLS, figsize=(3, 2), dpi=60)
+    live = explorer.live(scale=1.0)
+    assert live.changing is None
+    assert explorer.check_update() == 0.0  # clearing and drawing again is exactly a fresh draw
+    assert live.pixels(a=2.0).shape == (120, 180, 3)
+    assert explorer.live(scale=2.0).pixels().shape == (240, 360, 3)  # HiDPI by default in the widget
+
+
+def test_update_needs_artists_from_draw():
+    with pytest.raises(ValueError, match="update must be a function"):
+        Explorer(draw_curve, CONTROLS, update="curve")
+    with pytest.raises(ValueError, match="draw.* must return the artists that update changes.*returned NoneType"):
+        Explorer(draw, CONTROLS, update=update_curve).live()
+    with pytest.raises(ValueError, match="draw returned a int"):
+        Explorer(lambda fig, a, kind: [fig.subplots().plot([0, 1])[0], 3], CONTROLS, update=update_curve).live()
+    with pytest.raises(ValueError, match="scale must be positive, got 0"):
+        Explorer(draw_curve, CONTROLS, update=update_curve).live(scale=0)
+
+
+def test_live_form_is_a_widget_whose_image_follows_the_controls():
     ipywidgets = pytest.importorskip("ipywidgets")
-    explorer = Explorer(draw, [Slider("a", "a", [0.5, 1.0]), Choice("kind", "curve", ["sin", "cos"]),
-                               Play("step", "step", [0, 1])])
+    explorer = Explorer(draw_curve, [Slider("a", "a", [0.5, 1.0]), Choice("kind", "curve", ["sin", "cos"])],
+                        update=update_curve, figsize=(3, 2), dpi=60)
     box = explorer.widget()
     assert isinstance(box, ipywidgets.VBox)
-    sliders = [w for w in box.children if isinstance(w, ipywidgets.SelectionSlider)]
-    assert sliders and sliders[0].options == (("0.5", 0.5), ("1.0", 1.0))
-    sliders[0].value = 0.5  # triggers a redraw without error
+    slider = next(w for w in box.children if isinstance(w, ipywidgets.SelectionSlider))
+    radio = next(w for w in box.children if isinstance(w, ipywidgets.RadioButtons))
+    image = next(w for w in box.children if isinstance(w, ipywidgets.Image))
+    assert slider.options == (("0.5", 0.5), ("1.0", 1.0)) and slider.value == 1.0
+    assert image.value[:8] == b"\x89PNG\r\n\x1a\n" and image.layout.width == "180px"
+    shown = image.value
+    slider.value = 0.5
+    assert image.value != shown
+    radio.value = "cos"
+    expected = explorer.live().png(a=0.5, kind="cos")
+    assert image.value == expected
+
+
+def test_play_control_steps_its_slider_in_the_live_form():
+    ipywidgets = pytest.importorskip("ipywidgets")
+    explorer = Explorer(draw, [Slider("a", "a", [1.0]), Play("step", "step", [0, 1, 2])], figsize=(3, 2), dpi=60)
+    box = explorer.widget()
+    player, slider = next(w for w in box.children if isinstance(w, ipywidgets.HBox)).children
+    image = box.children[-1]
+    shown = image.value
+    player.value = 2
+    assert slider.value == 2 and image.value != shown
+
+
+def test_chapter_explorers_show_the_same_states_live_and_static():
+    from pathlib import Path
+
+    from nnmath.book import run_chapter
+
+    chapters = [path for path in sorted((Path(__file__).parents[1] / "book").glob("*.md"))
+                if "Explorer(" in path.read_text()]
+    assert chapters
+    for chapter in chapters:
+        explorers = [value for value in run_chapter(chapter).values() if isinstance(value, Explorer)]
+        assert explorers, chapter
+        for explorer in explorers:
+            assert explorer.check_update() <= 1e-3, (chapter.stem, explorer.alt)
+
+
+def test_a_state_with_other_axes_gets_its_own_layout():
+    def draw_panels(fig, panels):
+        for k, ax in enumerate(fig.subplots(1, panels, squeeze=False)[0]):
+            ax.set_title(f"panel {k + 1}")
+
+    explorer = Explorer(draw_panels, [Slider("panels", "panels", [1, 2], default=1)], figsize=(4, 2), dpi=50)
+    two = explorer.figure(panels=2)
+    assert len(two.axes) == 2 and two.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+    live = explorer.live(scale=1.0)
+    assert not np.array_equal(live.pixels(panels=2), live.pixels(panels=1))
+    assert explorer.check_update() == 0.0
