@@ -151,5 +151,6 @@ def test_no_dead_widgets_and_page_budgets(site):
     for page in pages(html_dir):
         text = (html_dir / page).read_text()
         assert "application/vnd.jupyter.widget-view+json" not in text, page
+        assert "application/vnd.jupyter.widget-state+json" not in text, page
         assert "embed-amd.js" not in text and "require.min.js" not in text, page
         assert len(text.encode()) <= 3_000_000, f"{page} weighs {len(text.encode()) / 1e6:.2f} MB"
