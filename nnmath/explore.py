@@ -361,6 +361,7 @@ def _artists(returned):
 
 _TEMPLATE = """<figure class="nnmath-explorer" id="{id}" style="max-width:{width}px;margin:0 auto">
 <style>
+#{id}{{color-scheme:light}}
 #{id} img{{width:100%;height:auto;display:block}}
 #{id} .nnx-controls{{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem;margin-top:.4rem;font-size:.95rem}}
 #{id} .nnx-slider{{display:flex;align-items:center;gap:.5rem}}
