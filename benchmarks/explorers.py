@@ -2,9 +2,11 @@
 
     python benchmarks/explorers.py            # after building the book into _build/html
 
-For every explorer of every chapter: the live redraw time (draw + render one state, the work a
-kernel does per slider step) and the static response time in headless Chromium (from a control's
-input event to the new frame being set). For every page of the built book: its weight.
+For every explorer of every chapter: the live step time (set a widget's value; the widget renders
+the state and encodes the PNG it sends: the work a kernel does per slider step) at 2× and 1× pixels, and, for an explorer with an ``update``
+function, the same step with the figure cleared and drawn again instead; the static response time
+in headless Chromium (from a control's input event to the new frame being set). For every page of
+the built book: its weight. Each cell is median / max.
 Prints a Markdown table; benchmarks/README.md holds the last one.
 """
 from __future__ import annotations
@@ -17,11 +19,6 @@ import threading
 import time
 from pathlib import Path
 
-import jupytext
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -29,37 +26,41 @@ HTML = ROOT / "_build" / "html"
 
 def chapter_explorers():
     """Run each chapter that builds an Explorer and yield (chapter, name, explorer)."""
+    from nnmath.book import run_chapter
     from nnmath.explore import Explorer
 
     for chapter in sorted((ROOT / "book").glob("*.md")):
-        text = chapter.read_text()
-        if "Explorer(" not in text:
-            continue
-        notebook = jupytext.reads(text, fmt="md:myst")
-        namespace: dict = {}
-        for cell in notebook.cells:
-            if cell.cell_type == "code" and "skip-execution" not in cell.metadata.get("tags", []):
-                exec(compile(cell.source, str(chapter), "exec"), namespace)
-        for name, value in namespace.items():
-            if isinstance(value, Explorer):
-                yield chapter.stem, name, value
+        if "Explorer(" in chapter.read_text():
+            for name, value in run_chapter(chapter).items():
+                if isinstance(value, Explorer):
+                    yield chapter.stem, name, value
 
 
-def live_redraw_ms(explorer, repeat=3):
-    """Draw one state and encode it as the PNG the kernel sends, as a slider step does."""
-    import io
+def live_step_ms(explorer, scale, repeat=3):
+    """Median and max time of one slider step in a kernel, through the ipywidgets form: set a
+    control's value and let the widget render the state and encode the PNG it sends (the comm
+    message itself goes nowhere here). Every control steps through all its values."""
+    import ipywidgets as widgets
 
-    explorer.live_figure()  # the first state solves the layout once; every step after reuses it
+    box = explorer.widget(scale=scale)
+    inputs = [child.children[1] if isinstance(child, widgets.HBox) else child for child in box.children[:-1]]
     times = []
-    for state in explorer.states():
-        values = {c.name: c.values[i] for c, i in zip(explorer.controls, state)}
-        for _ in range(repeat):
-            start = time.perf_counter()
-            fig = explorer.live_figure(**values)
-            fig.savefig(io.BytesIO(), format="png")
-            times.append(1000 * (time.perf_counter() - start))
-            plt.close(fig)
+    for _ in range(repeat):
+        for control, widget in zip(explorer.controls, inputs):
+            for value in control.values[1:] + control.values[:1]:
+                if value == widget.value:  # no change, no redraw: not a step
+                    continue
+                start = time.perf_counter()
+                widget.value = value
+                times.append(1000 * (time.perf_counter() - start))
     return statistics.median(times), max(times)
+
+
+def without_update(explorer):
+    """The same explorer with no update function: every step clears the figure and draws it again."""
+    from nnmath.explore import Explorer
+
+    return Explorer(explorer.draw, explorer.controls, figsize=explorer.figsize, dpi=explorer.dpi)
 
 
 def static_response_ms(pages):
@@ -101,15 +102,19 @@ def main():
         sys.exit("build the book first: jupyter-book build . -W -n --keep-going")
     explorers = list(chapter_explorers())
     static = static_response_ms(sorted({chapter for chapter, _, _ in explorers}))
-    print("| chapter | explorer | states | static HTML (kB) | live redraw median / max (ms) | static response median / max (ms) |")
-    print("|---|---|---|---|---|---|")
+    print("| chapter | explorer | states | static HTML (kB) | live step, 2× (ms) | live step, 1× (ms) "
+          "| redraw without `update`, 2× (ms) | static response (ms) |")
+    print("|---|---|---|---|---|---|---|---|")
     seen = {}
     for chapter, name, explorer in explorers:
         index = seen[chapter] = seen.get(chapter, -1) + 1
-        live_median, live_max = live_redraw_ms(explorer)
+        columns = [live_step_ms(explorer, 2.0), live_step_ms(explorer, 1.0)]
+        if explorer.update is not None:
+            columns.append(live_step_ms(without_update(explorer), 2.0))
         kb = len(explorer.static_html().encode()) / 1000
+        cells = [f"{median:.0f} / {worst:.0f}" for median, worst in columns] + ["–"] * (3 - len(columns))
         static_median, static_max = static[chapter][index]
-        print(f"| {chapter} | `{name}` | {len(explorer.states())} | {kb:.0f} | {live_median:.0f} / {live_max:.0f} "
+        print(f"| {chapter} | `{name}` | {len(explorer.states())} | {kb:.0f} | {' | '.join(cells)} "
               f"| {static_median:.2f} / {static_max:.2f} |")
     print()
     print("| page | weight (kB) |")
