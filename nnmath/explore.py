@@ -175,19 +175,15 @@ class Explorer:
             worst = max(worst, fraction)
         return worst
 
-    def _png(self, **values) -> str:
+    def _frame(self, **values) -> str:
+        """One state drawn afresh at 2× pixels (HiDPI screens; shown at the figure's 1× size)."""
         from PIL import Image
 
         fig = self.figure(**values)
         buffer = io.BytesIO()
-        # 2× pixels for HiDPI screens; the <img> is shown at the figure's 1× size
         fig.savefig(buffer, format="png", dpi=2 * self.dpi)
-        # a plot has few colours: a 48-colour palette keeps it crisp at a quarter of the bytes
         buffer.seek(0)
-        paletted = Image.open(buffer).convert("RGB").quantize(colors=48, method=Image.Quantize.MEDIANCUT)
-        small = io.BytesIO()
-        paletted.save(small, format="PNG", optimize=True)
-        return base64.b64encode(small.getvalue()).decode("ascii")
+        return _base64_png(Image.open(buffer).convert("RGB"))
 
     def states(self):
         """Every combination of the controls' value indices, in frame order (last control fastest)."""
@@ -199,8 +195,33 @@ class Explorer:
 
     # -- static rendering ------------------------------------------------------------------------
     def static_html(self) -> str:
-        frames = [self._png(**self.values_of(state)) for state in self.states()]
+        """The static form: every state prebuilt, a few lines of the page's own JavaScript."""
+        page = self._static_page()
+        if len(page.encode()) > MAX_EXPLORER_BYTES:
+            raise ValueError(f"explorer {self.name} weighs {len(page.encode()) / 1e6:.2f} MB, over the "
+                             f"{MAX_EXPLORER_BYTES / 1e6:.0f} MB budget: use fewer values or a smaller figure")
+        return page
+
+    def _static_page(self) -> str:
+        """The static form without the budget check. With ``update`` it is layered like the live
+        form: one background image (everything that does not change) and, per state, a
+        transparent image of the changing artists laid over it, a fraction of a whole frame's
+        bytes. Without ``update`` every state is a whole frame."""
         width = int(self.figsize[0] * self.dpi)
+        alt = html.escape(self.alt, quote=True)
+        if self.update is None:
+            frames = [self._frame(**self.values_of(state)) for state in self.states()]
+            images = '<img class="nnx-frame" src="data:image/png;base64,{src}" alt="%s" width="%d">' % (alt, width)
+        else:
+            from PIL import Image
+
+            live = self.live(scale=2.0)  # the static frames' 2× pixels
+            frames = [_base64_png(Image.fromarray(live.overlay(**self.values_of(state)), "RGBA"))
+                      for state in self.states()]
+            background = _base64_png(Image.fromarray(live.background_pixels[..., :3]))
+            images = (f'<div class="nnx-stack"><img class="nnx-background" src="data:image/png;base64,{background}" '
+                      f'alt="{alt}" width="{width}"><img class="nnx-frame" src="data:image/png;base64,{{src}}" '
+                      f'alt="" aria-hidden="true" width="{width}"></div>')
         default = [c.default_index for c in self.controls]
         spec = {
             "frames": frames,
@@ -210,14 +231,10 @@ class Explorer:
         }
         frame_of_default = self.states().index(tuple(default))
         controls_html = "".join(self._control_html(k, c) for k, c in enumerate(self.controls))
-        page = _TEMPLATE.format(
-            id=self.name, width=width, alt=html.escape(self.alt, quote=True),
-            default_src=frames[frame_of_default], controls=controls_html,
-            spec=json.dumps(spec, separators=(",", ":")).replace("</", "<\\/"), script=_SCRIPT)
-        if len(page.encode()) > MAX_EXPLORER_BYTES:
-            raise ValueError(f"explorer {self.name} weighs {len(page.encode()) / 1e6:.2f} MB, over the "
-                             f"{MAX_EXPLORER_BYTES / 1e6:.0f} MB budget: use fewer values or a smaller figure")
-        return page
+        return _TEMPLATE.format(
+            id=self.name, width=width, images=images.replace("{src}", frames[frame_of_default]),
+            controls=controls_html, spec=json.dumps(spec, separators=(",", ":")).replace("</", "<\\/"),
+            script=_SCRIPT)
 
     def _control_html(self, k, control) -> str:
         cid = f"{self.name}-c{k}"
@@ -296,6 +313,8 @@ class LiveFigure:
     """
 
     def __init__(self, explorer, scale=2.0):
+        import numpy as np
+
         if not scale > 0:
             raise ValueError(f"scale must be positive, got {scale!r}")
         self.explorer = explorer
@@ -314,6 +333,7 @@ class LiveFigure:
                 artist.set_animated(True)
             self.canvas.draw()  # everything but the changing artists
             self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self.background_pixels = np.asarray(self.canvas.buffer_rgba()).copy()
 
     def render(self, **values):
         """Draw the state ``values`` (the rest at their defaults) into the canvas's buffer."""
@@ -335,6 +355,19 @@ class LiveFigure:
         self.render(**values)
         return np.asarray(self.canvas.buffer_rgba())[..., :3].copy()
 
+    def overlay(self, **values):
+        """The changing artists alone for one state, on a transparent canvas: an (height, width, 4)
+        uint8 RGBA array to lay over ``background_pixels`` (the static form's layers)."""
+        import numpy as np
+
+        if self.changing is None:
+            raise ValueError("overlay needs an explorer with update= (the changing artists)")
+        self.explorer.update(self.returned, **self.explorer._state(values))
+        self.canvas.get_renderer().clear()  # transparent; render() restores the background
+        for artist in self.changing:
+            self.figure.draw_artist(artist)
+        return np.asarray(self.canvas.buffer_rgba()).copy()
+
     def png(self, **values) -> bytes:
         """One state as PNG bytes, the form a kernel sends to the page."""
         from PIL import Image
@@ -342,6 +375,17 @@ class LiveFigure:
         buffer = io.BytesIO()
         Image.fromarray(self.pixels(**values)).save(buffer, format="PNG", compress_level=1)
         return buffer.getvalue()
+
+
+def _base64_png(image) -> str:
+    """A plot has few colours: a 48-colour palette keeps it crisp at a fraction of the bytes
+    (median cut for opaque frames; octree, which keeps transparency, for overlays)."""
+    from PIL import Image
+
+    method = Image.Quantize.FASTOCTREE if image.mode == "RGBA" else Image.Quantize.MEDIANCUT
+    buffer = io.BytesIO()
+    image.quantize(colors=48, method=method).save(buffer, format="PNG", optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _artists(returned):
@@ -363,6 +407,8 @@ _TEMPLATE = """<figure class="nnmath-explorer" id="{id}" style="max-width:{width
 <style>
 #{id}{{color-scheme:light}}
 #{id} img{{width:100%;height:auto;display:block}}
+#{id} .nnx-stack{{position:relative}}
+#{id} .nnx-stack .nnx-frame{{position:absolute;left:0;top:0}}
 #{id} .nnx-controls{{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem;margin-top:.4rem;font-size:.95rem}}
 #{id} .nnx-slider{{display:flex;align-items:center;gap:.5rem}}
 #{id} output{{font-variant-numeric:tabular-nums;min-width:4.5em;font-weight:600}}
@@ -371,7 +417,7 @@ _TEMPLATE = """<figure class="nnmath-explorer" id="{id}" style="max-width:{width
 #{id} fieldset label{{display:inline-flex;gap:.3rem;align-items:center;white-space:nowrap}}
 #{id} .nnx-play{{min-width:2.2em}}
 </style>
-<img src="data:image/png;base64,{default_src}" alt="{alt}" width="{width}">
+{images}
 <div class="nnx-controls" hidden>{controls}</div>
 <script type="application/json" class="nnx-spec">{spec}</script>
 <script>{script}("{id}");</script>
@@ -379,7 +425,7 @@ _TEMPLATE = """<figure class="nnmath-explorer" id="{id}" style="max-width:{width
 
 # The page's own JavaScript: no library, no request. It maps the controls' indices to a frame.
 _SCRIPT = """(function(id){var root=document.getElementById(id);if(!root)return;
-var spec=JSON.parse(root.querySelector('.nnx-spec').textContent);var img=root.querySelector('img');
+var spec=JSON.parse(root.querySelector('.nnx-spec').textContent);var img=root.querySelector('img.nnx-frame');
 var state=spec.default.slice();var box=root.querySelector('.nnx-controls');box.hidden=false;
 function frame(){var k=0;for(var i=0;i<state.length;i++){k=k*spec.sizes[i]+state[i];}return k;}
 function show(){img.src='data:image/png;base64,'+spec.frames[frame()];
@@ -387,8 +433,9 @@ root.querySelectorAll('output[data-control]').forEach(function(o){var c=+o.datas
 root.querySelectorAll('input[type=range]').forEach(function(r){var c=+r.dataset.control;r.value=state[c];r.setAttribute('aria-valuetext',spec.labels[c][state[c]]);});}
 root.querySelectorAll('input[type=range]').forEach(function(r){r.addEventListener('input',function(){state[+r.dataset.control]=+r.value;show();});});
 root.querySelectorAll('input[type=radio]').forEach(function(r){r.addEventListener('change',function(){if(r.checked){state[+r.dataset.control]=+r.value;show();}});});
-root.querySelectorAll('.nnx-play').forEach(function(b){var timer=null;b.addEventListener('click',function(){var c=+b.dataset.control;
-if(timer){clearInterval(timer);timer=null;b.textContent='\\u25B6';b.setAttribute('aria-label','play');return;}
+root.querySelectorAll('.nnx-play').forEach(function(b){var timer=null,c=+b.dataset.control,name=b.getAttribute('aria-label');
+function stop(){clearInterval(timer);timer=null;b.textContent='\\u25B6';b.setAttribute('aria-label',name);}
+b.addEventListener('click',function(){if(timer){stop();return;}
 b.textContent='\\u23F8';b.setAttribute('aria-label','pause');if(state[c]==spec.sizes[c]-1){state[c]=0;show();}
-timer=setInterval(function(){if(state[c]>=spec.sizes[c]-1){clearInterval(timer);timer=null;b.textContent='\\u25B6';return;}state[c]++;show();},+b.dataset.interval);});});
+timer=setInterval(function(){if(state[c]>=spec.sizes[c]-1){stop();return;}state[c]++;show();},+b.dataset.interval);});});
 })"""

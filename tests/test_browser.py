@@ -116,7 +116,7 @@ def test_every_explorer_responds_within_50_ms(browser, site):
             found += 1
             assert explorer.query_selector(".nnx-controls").is_visible()
             for control in explorer.query_selector_all("input[type=range], input[type=radio]"):
-                image_before = explorer.query_selector("img").get_attribute("src")
+                image_before = explorer.query_selector("img.nnx-frame").get_attribute("src")
                 kind = control.get_attribute("type")
                 k = control.get_attribute("data-control")
                 label = explorer.query_selector(f'output[data-control="{k}"]')
@@ -131,19 +131,41 @@ def test_every_explorer_responds_within_50_ms(browser, site):
                         continue
                     control.check()
                 tab.wait_for_function("([el, before]) => el.getAttribute('src') !== before",
-                                      arg=[explorer.query_selector("img"), image_before], timeout=1000)
+                                      arg=[explorer.query_selector("img.nnx-frame"), image_before], timeout=1000)
                 elapsed_ms = 1000 * (time.perf_counter() - start)
                 assert elapsed_ms < 50 + 200, f"{page}: control {k} took {elapsed_ms:.0f} ms"  # 200 ms: driver round trips
                 if label is not None:
                     assert label.text_content() != label_before, f"{page}: label of control {k} did not change"
-                response_ms = tab.evaluate("""(el) => { const img = el.querySelector('img');
+                response_ms = tab.evaluate("""(el) => { const img = el.querySelector("img.nnx-frame");
                     const r = el.querySelector('input[type=range]'); const t0 = performance.now();
                     r.value = r.value == r.max ? 0 : +r.value + 1; r.dispatchEvent(new Event('input'));
                     return performance.now() - t0; }""", explorer)
                 assert response_ms <= 50, f"{page}: the page took {response_ms:.1f} ms to show a new state"
+            for button in explorer.query_selector_all(".nnx-play"):
+                check_play_button(tab, explorer, button, page)
         assert not problems["external"] and not problems["console"], problems
         context.close()
     assert found >= 1, "no explorer found in the built book"
+
+
+def check_play_button(tab, explorer, button, page):
+    """▶ steps its slider forward on its own, updating frame and label; ⏸ stops it."""
+    k = button.get_attribute("data-control")
+    slider = explorer.query_selector(f'input[type=range][data-control="{k}"]')
+    label = explorer.query_selector(f'output[data-control="{k}"]')
+    frame = explorer.query_selector("img.nnx-frame")
+    slider.evaluate("r => { r.value = 0; r.dispatchEvent(new Event('input')); }")
+    first_label, first_frame = label.text_content(), frame.get_attribute("src")
+    button.focus()
+    tab.keyboard.press("Enter")  # reachable and operable from the keyboard
+    tab.wait_for_function("r => +r.value >= 2", arg=slider, timeout=5000)
+    assert button.get_attribute("aria-label") == "pause", page
+    assert label.text_content() != first_label and frame.get_attribute("src") != first_frame, page
+    button.click()
+    stopped_at = slider.evaluate("r => +r.value")
+    tab.wait_for_timeout(3 * int(button.get_attribute("data-interval")))
+    assert slider.evaluate("r => +r.value") == stopped_at, f"{page}: ⏸ did not stop the player"
+    assert button.get_attribute("aria-label").startswith("play "), page  # its name again, not "pause"
 
 
 def test_no_dead_widgets_and_page_budgets(site):

@@ -196,3 +196,43 @@ def test_a_state_with_other_axes_gets_its_own_layout():
     live = explorer.live(scale=1.0)
     assert not np.array_equal(live.pixels(panels=2), live.pixels(panels=1))
     assert explorer.check_update() == 0.0
+
+
+def decode(frame):
+    from PIL import Image
+    import io
+
+    return Image.open(io.BytesIO(base64.b64decode(frame)))
+
+
+def test_static_form_with_update_is_a_background_and_one_transparent_layer_per_state():
+    from PIL import Image
+
+    explorer = Explorer(draw_curve, CONTROLS, update=update_curve, figsize=(3, 2), dpi=60, alt="curves")
+    page = explorer.static_html()
+    spec = spec_of(page)
+    background = re.search(r'<img class="nnx-background" src="data:image/png;base64,([^"]+)" alt="curves"', page)
+    assert background, "the background image carries the alt text"
+    assert 'class="nnx-frame" src="data:image/png;base64,' in page and 'alt="" aria-hidden="true"' in page
+    live = explorer.live(scale=2.0)
+    background = decode(background.group(1)).convert("RGBA")
+    assert background.size == (360, 240)  # 2× pixels, as the whole frames
+    for state in explorer.states():
+        layer = decode(spec["frames"][explorer.states().index(state)]).convert("RGBA")
+        alpha = np.asarray(layer)[..., 3]
+        assert (alpha == 0).mean() > 0.5, "a layer is mostly transparent"
+        shown = np.asarray(Image.alpha_composite(background, layer))[..., :3].astype(int)
+        expected = live.pixels(**explorer.values_of(state)).astype(int)
+        # the layers are quantized to 48 colours: only antialiased edges may differ, and not by much
+        assert (np.abs(shown - expected).max(axis=-1) > 40).mean() < 0.01, explorer.values_of(state)
+
+
+def test_layers_weigh_less_than_whole_frames():
+    with_update = Explorer(draw_curve, CONTROLS, update=update_curve, figsize=(4, 3), dpi=60)
+    without = Explorer(draw_curve, CONTROLS, figsize=(4, 3), dpi=60)
+    assert len(with_update.static_html()) < 0.6 * len(without.static_html())
+
+
+def test_overlay_needs_update():
+    with pytest.raises(ValueError, match="overlay needs an explorer with update="):
+        Explorer(draw, CONTROLS).live().overlay()
