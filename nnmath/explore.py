@@ -249,7 +249,7 @@ class Explorer:
         slider = (f'<input type="range" id="{cid}" min="0" max="{len(control.values) - 1}" step="1" '
                   f'value="{control.default_index}" data-control="{k}" aria-valuetext="{value}">')
         play = (f'<button type="button" class="nnx-play" data-control="{k}" data-interval="{control.interval_ms}" '
-                f'aria-label="play {label}">▶</button>') if isinstance(control, Play) else ""
+                f'aria-label="play {label}">{_PLAY_ICONS}</button>') if isinstance(control, Play) else ""
         return (f'<div class="nnx-slider">{play}<label for="{cid}">{label}</label>{slider}'
                 f'<output for="{cid}" data-control="{k}">{value}</output></div>')
 
@@ -406,7 +406,7 @@ def _artists(returned):
 _TEMPLATE = """<figure class="nnmath-explorer" id="{id}" style="max-width:{width}px;margin:0 auto">
 <style>
 #{id}{{color-scheme:light}}
-#{id} img{{width:100%;height:auto;display:block}}
+#{id} img{{width:100%;height:auto;display:block;padding:0;background:transparent;border-radius:0}}
 #{id} .nnx-stack{{position:relative}}
 #{id} .nnx-stack .nnx-frame{{position:absolute;left:0;top:0}}
 #{id} .nnx-controls{{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem;margin-top:.4rem;font-size:.95rem}}
@@ -415,13 +415,22 @@ _TEMPLATE = """<figure class="nnmath-explorer" id="{id}" style="max-width:{width
 #{id} fieldset{{border:0;margin:0;padding:0;display:flex;gap:.8rem;align-items:center}}
 #{id} legend{{float:left;font-size:inherit;width:auto;margin:0 .5rem 0 0;padding:0;border:0}}
 #{id} fieldset label{{display:inline-flex;gap:.3rem;align-items:center;white-space:nowrap}}
-#{id} .nnx-play{{min-width:2.2em}}
+#{id} .nnx-play{{min-width:2.2em;line-height:1;padding:.3em .5em}}
+#{id} .nnx-play svg{{display:block;margin:auto}}
+#{id} .nnx-play .nnx-pause,#{id} .nnx-play.nnx-playing .nnx-start{{display:none}}
+#{id} .nnx-play.nnx-playing .nnx-pause{{display:block}}
 </style>
 {images}
 <div class="nnx-controls" hidden>{controls}</div>
 <script type="application/json" class="nnx-spec">{spec}</script>
 <script>{script}("{id}");</script>
 </figure>"""
+
+# Drawn, not typed: the ⏸ character is missing from many fonts
+_PLAY_ICONS = ('<svg class="nnx-start" viewBox="0 0 10 10" width="12" height="12" aria-hidden="true">'
+               '<path d="M2 1v8l7-4z" fill="currentColor"/></svg>'
+               '<svg class="nnx-pause" viewBox="0 0 10 10" width="12" height="12" aria-hidden="true">'
+               '<path d="M2 1h2v8H2zM6 1h2v8H6z" fill="currentColor"/></svg>')
 
 # The page's own JavaScript: no library, no request. It maps the controls' indices to a frame.
 _SCRIPT = """(function(id){var root=document.getElementById(id);if(!root)return;
@@ -434,8 +443,8 @@ root.querySelectorAll('input[type=range]').forEach(function(r){var c=+r.dataset.
 root.querySelectorAll('input[type=range]').forEach(function(r){r.addEventListener('input',function(){state[+r.dataset.control]=+r.value;show();});});
 root.querySelectorAll('input[type=radio]').forEach(function(r){r.addEventListener('change',function(){if(r.checked){state[+r.dataset.control]=+r.value;show();}});});
 root.querySelectorAll('.nnx-play').forEach(function(b){var timer=null,c=+b.dataset.control,name=b.getAttribute('aria-label');
-function stop(){clearInterval(timer);timer=null;b.textContent='\\u25B6';b.setAttribute('aria-label',name);}
+function stop(){clearInterval(timer);timer=null;b.classList.remove('nnx-playing');b.setAttribute('aria-label',name);}
 b.addEventListener('click',function(){if(timer){stop();return;}
-b.textContent='\\u23F8';b.setAttribute('aria-label','pause');if(state[c]==spec.sizes[c]-1){state[c]=0;show();}
+b.classList.add('nnx-playing');b.setAttribute('aria-label','pause');if(state[c]==spec.sizes[c]-1){state[c]=0;show();}
 timer=setInterval(function(){if(state[c]>=spec.sizes[c]-1){stop();return;}state[c]++;show();},+b.dataset.interval);});});
 })"""
