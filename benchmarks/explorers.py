@@ -102,9 +102,9 @@ def main():
         sys.exit("build the book first: jupyter-book build . -W -n --keep-going")
     explorers = list(chapter_explorers())
     static = static_response_ms(sorted({chapter for chapter, _, _ in explorers}))
-    print("| chapter | explorer | states | static HTML (kB) | live step, 2× (ms) | live step, 1× (ms) "
-          "| redraw without `update`, 2× (ms) | static response (ms) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| chapter | explorer | states | static HTML (kB) | static HTML without `update` (kB) "
+          "| live step, 2× (ms) | live step, 1× (ms) | redraw without `update`, 2× (ms) | static response (ms) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     seen = {}
     for chapter, name, explorer in explorers:
         index = seen[chapter] = seen.get(chapter, -1) + 1
@@ -112,9 +112,10 @@ def main():
         if explorer.update is not None:
             columns.append(live_step_ms(without_update(explorer), 2.0))
         kb = len(explorer.static_html().encode()) / 1000
+        whole_frames_kb = len(without_update(explorer)._static_page().encode()) / 1000
         cells = [f"{median:.0f} / {worst:.0f}" for median, worst in columns] + ["–"] * (3 - len(columns))
         static_median, static_max = static[chapter][index]
-        print(f"| {chapter} | `{name}` | {len(explorer.states())} | {kb:.0f} | {' | '.join(cells)} "
+        print(f"| {chapter} | `{name}` | {len(explorer.states())} | {kb:.0f} | {whole_frames_kb:.0f} | {' | '.join(cells)} "
               f"| {static_median:.2f} / {static_max:.2f} |")
     print()
     print("| page | weight (kB) |")
