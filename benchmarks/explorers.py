@@ -24,18 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 
 
-def chapter_explorers():
-    """Run each chapter that builds an Explorer and yield (chapter, name, explorer)."""
-    from nnmath.book import run_chapter
-    from nnmath.explore import Explorer
-
-    for chapter in sorted((ROOT / "book").glob("*.md")):
-        if "Explorer(" in chapter.read_text():
-            for name, value in run_chapter(chapter).items():
-                if isinstance(value, Explorer):
-                    yield chapter.stem, name, value
-
-
 def live_step_ms(explorer, scale, repeat=3):
     """Median and max time of one slider step in a kernel, through the ipywidgets form: set a
     control's value and let the widget render the state and encode the PNG it sends (the comm
@@ -100,7 +88,9 @@ def static_response_ms(pages):
 def main():
     if not HTML.is_dir():
         sys.exit("build the book first: jupyter-book build . -W -n --keep-going")
-    explorers = list(chapter_explorers())
+    from nnmath.book import chapter_explorers
+
+    explorers = list(chapter_explorers(ROOT / "book"))
     static = static_response_ms(sorted({chapter for chapter, _, _ in explorers}))
     print("| chapter | explorer | states | static HTML (kB) | static HTML without `update` (kB) "
           "| live step, 2× (ms) | live step, 1× (ms) | redraw without `update`, 2× (ms) | static response (ms) |")

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 from myst_nb import glue as _glue
 
-__all__ = ["glue", "run_chapter"]
+__all__ = ["glue", "run_chapter", "chapter_explorers"]
 
 
 def glue(name: str, value, display: bool = False):
@@ -34,3 +34,14 @@ def run_chapter(path) -> dict:
         if cell.cell_type == "code" and "skip-execution" not in cell.metadata.get("tags", []):
             exec(compile(cell.source, str(path), "exec"), namespace)
     return namespace
+
+
+def chapter_explorers(book_dir):
+    """Run each chapter in ``book_dir`` that builds an explorer; yield (chapter, name, explorer)."""
+    from nnmath.explore import Explorer
+
+    for chapter in sorted(Path(book_dir).glob("*.md")):
+        if "Explorer(" in chapter.read_text():
+            for name, value in run_chapter(chapter).items():
+                if isinstance(value, Explorer):
+                    yield chapter.stem, name, value

@@ -1,7 +1,8 @@
 """Interactive explorers with two renderings (see DESIGN.md):
 
-* **static** — every state is drawn at build time into a PNG frame; a few lines of the page's own
-  JavaScript swap frames when a control moves. No kernel, no CDN, no request to another host.
+* **static** — every state is drawn at build time into a PNG (with ``update``: one background image
+  and a transparent layer per state); a few lines of the page's own JavaScript swap them when a
+  control moves. No kernel, no CDN, no request to another host.
   Without JavaScript the default frame shows as a plain figure and no control is shown.
 * **live** — in a kernel, ipywidgets controls redraw the matplotlib figure.
 
@@ -78,8 +79,9 @@ class Explorer:
     ``draw`` draws one state on an empty figure. For a fast live form it may also return the
     artists that change from state to state (an artist, or a list, tuple or dict of them) and the
     author passes ``update(artists, **values)``, which sets those artists to another state. The
-    live form then draws everything else once and redraws only those artists (blitting); the
-    static frames are always drawn afresh by ``draw``, and ``tests`` compare the two.
+    live form then draws everything else once and redraws only those artists (blitting), and the
+    static form stores one background image and a transparent layer per state.
+    :meth:`check_update` compares the result with a fresh ``draw`` for every state.
     """
 
     def __init__(self, draw, controls, *, update=None, figsize=(7.0, 3.4), dpi=90, alt="", name=None):
@@ -95,6 +97,7 @@ class Explorer:
             raise ValueError(f"update must be a function update(artists, **values), got {type(update).__name__}")
         self.figsize, self.dpi = figsize, dpi
         self._positions = None  # of the axes in the default state, solved on first use
+        self.width_px = int(figsize[0] * dpi)  # shown at 1×, whatever the pixels behind it
         self.alt = alt or "interactive figure"
         self.name = name or f"explorer-{uuid.uuid4().hex[:8]}"
 
@@ -207,7 +210,7 @@ class Explorer:
         form: one background image (everything that does not change) and, per state, a
         transparent image of the changing artists laid over it, a fraction of a whole frame's
         bytes. Without ``update`` every state is a whole frame."""
-        width = int(self.figsize[0] * self.dpi)
+        width = self.width_px
         alt = html.escape(self.alt, quote=True)
         if self.update is None:
             frames = [self._frame(**self.values_of(state)) for state in self.states()]
@@ -263,25 +266,20 @@ class Explorer:
         inputs, boxes = {}, []
         for control in self.controls:
             options = [(control.text(v), v) for v in control.values]
-            if isinstance(control, Choice):
-                widget = widgets.RadioButtons(options=options, value=control.default, description=control.label,
-                                              style={"description_width": "initial"})
-                boxes.append(widget)
-            elif isinstance(control, Play):
-                widget = widgets.SelectionSlider(options=options, value=control.default, description=control.label,
-                                                 style={"description_width": "initial"})
+            kind = widgets.RadioButtons if isinstance(control, Choice) else widgets.SelectionSlider
+            widget = kind(options=options, value=control.default, description=control.label,
+                          style={"description_width": "initial"})
+            if isinstance(control, Play):
                 player = widgets.Play(value=control.default_index, min=0, max=len(options) - 1,
                                       interval=control.interval_ms, description=f"play {control.label}")
                 player.observe(lambda change, w=widget, c=control: setattr(w, "value", c.values[change["new"]]),
                                names="value")
                 boxes.append(widgets.HBox([player, widget]))
             else:
-                widget = widgets.SelectionSlider(options=options, value=control.default, description=control.label,
-                                                 style={"description_width": "initial"})
                 boxes.append(widget)
             inputs[control.name] = widget
         image = widgets.Image(value=live.png(), format="png",
-                              layout=widgets.Layout(width=f"{int(self.figsize[0] * self.dpi)}px"))
+                              layout=widgets.Layout(width=f"{self.width_px}px"))
 
         def redraw(_change):
             image.value = live.png(**{name: widget.value for name, widget in inputs.items()})

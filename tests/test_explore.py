@@ -173,16 +173,14 @@ def test_play_control_steps_its_slider_in_the_live_form():
 def test_chapter_explorers_show_the_same_states_live_and_static():
     from pathlib import Path
 
-    from nnmath.book import run_chapter
+    from nnmath.book import chapter_explorers
 
-    chapters = [path for path in sorted((Path(__file__).parents[1] / "book").glob("*.md"))
-                if "Explorer(" in path.read_text()]
-    assert chapters
-    for chapter in chapters:
-        explorers = [value for value in run_chapter(chapter).values() if isinstance(value, Explorer)]
-        assert explorers, chapter
-        for explorer in explorers:
-            assert explorer.check_update() <= 1e-3, (chapter.stem, explorer.alt)
+    book = Path(__file__).parents[1] / "book"
+    explorers = list(chapter_explorers(book))
+    assert {chapter for chapter, _, _ in explorers} == {path.stem for path in book.glob("*.md")
+                                                        if "Explorer(" in path.read_text()}
+    for chapter, name, explorer in explorers:
+        assert explorer.check_update() <= 1e-3, (chapter, name)
 
 
 def test_a_state_with_other_axes_gets_its_own_layout():
