@@ -345,7 +345,8 @@ def _apply(params, steps, at_step=None) -> None:
     params = _parameter_list(params)
     like = tuple((p.shape, p.dtype) for p in params)
     steps = _check_like(steps, like, "steps")
-    new = [p + d for p, d in zip(params, steps)]        # w ← w + Δw, computed for all first
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        new = [p + d for p, d in zip(params, steps)]    # w ← w + Δw, computed for all first
     for k, (w, p) in enumerate(zip(new, params)):
         if not np.all(np.isfinite(w)):
             where = f"at step t = {at_step}, " if at_step is not None else ""
@@ -684,7 +685,12 @@ def trajectory(optimizer, gradient, w0, steps: int, *, cost=None, in_place: bool
     path = [[p.copy() for p in params]]
     costs = [float(cost(as_given(params)))] if cost is not None else None
     for _ in range(steps):
-        grads = as_list(gradient(as_given(optimizer.lookahead(params, state))))
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported below
+            grads = as_list(gradient(as_given(optimizer.lookahead(params, state))))
+        for k, g in enumerate(grads):
+            if not np.all(np.isfinite(g)):
+                raise ValueError(f"at step t = {state.t + 1}, the gradient of parameter {k} is non-finite "
+                                 "(the iterates are diverging; try a smaller learning rate)")
         state = optimizer.step(params, grads, state)
         path.append([p.copy() for p in params])
         if costs is not None:
