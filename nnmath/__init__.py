@@ -1,10 +1,10 @@
 """nnmath: the numpy code of the book *How neural networks learn*.
 
-The core (activations, losses, network, gradcheck, datasets) needs only numpy.
+The core (activations, losses, network, gradcheck, datasets, optimizers, surfaces) needs only numpy.
 ``nnmath.symbolic``, ``nnmath.plots`` and ``nnmath.explore`` (sympy, matplotlib,
 ipywidgets) are imported explicitly by whoever needs them.
 """
-from . import activations, datasets, gradcheck, losses, network
+from . import activations, datasets, gradcheck, losses, network, optimizers, surfaces
 from .activations import get_activation
 from .gradcheck import check_network, numerical_gradient, relative_error
 from .losses import get_loss
@@ -13,7 +13,7 @@ from .network import ByLayer, ForwardPass, Gradients, Network
 __version__ = "0.1.0"
 
 __all__ = [
-    "activations", "losses", "network", "gradcheck", "datasets",
+    "activations", "losses", "network", "gradcheck", "datasets", "optimizers", "surfaces",
     "Network", "ByLayer", "ForwardPass", "Gradients",
     "get_activation", "get_loss", "numerical_gradient", "relative_error", "check_network",
 ]

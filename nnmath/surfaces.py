@@ -67,7 +67,7 @@ class Surface:
         return W1, W2, self.value(np.stack([W1, W2]))
 
     def __repr__(self):
-        return f"{type(self).__name__}({self.name})"
+        return f"<{type(self).__name__}: {self.name}>"
 
 
 class Quadratic(Surface):
@@ -299,5 +299,5 @@ def neuron_loss(n: int = 100, spread: float = 0.8, seed=0) -> NetworkLoss:
     loss = NetworkLoss(net, X[:1], y[None, :].astype(float), name="one sigmoid neuron on blobs")
     loss.start = np.array([-4.0, 3.0])
     w_star = loss.minimum
-    loss.window = ((w_star[0] - 8, w_star[0] + 8), (w_star[1] - 6, w_star[1] + 6))
+    loss.window = ((float(w_star[0]) - 8, float(w_star[0]) + 8), (float(w_star[1]) - 6, float(w_star[1]) + 6))
     return loss
