@@ -534,8 +534,8 @@ class Adam(_Optimizer):
         s ← β₂ s + (1 − β₂)(∇C)²
         w ← w − α v / (√s + ε)
 
-    as source 002 writes it (it calls v, s m, v). Kingma & Ba (2015) publish it with bias
-    correction (``bias_correction=True``): v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ) and
+    as source 002 writes it (it calls v, s m, v), with ``bias_correction=False``. Kingma & Ba (2015)
+    publish it with bias correction (the default, as in every library): v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ) and
     w ← w − α v̂ / (√ŝ + ε), which undoes the averages' pull towards their zero start; its first step
     is α ∇C/(|∇C| + ε) ≈ α sign(∇C). Without it the first step is (1 − β₁)/√(1 − β₂) times that
     (about 3.2 with the defaults). Derived in chapter *Adaptive methods: Adagrad, RMSprop, Adam*.
@@ -545,7 +545,7 @@ class Adam(_Optimizer):
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 1e-8
-    bias_correction: bool = False
+    bias_correction: bool = True
     keeps = ("v", "s")
 
     def __post_init__(self):

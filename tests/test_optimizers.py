@@ -117,7 +117,7 @@ FIRST_STEPS = {
     "nesterov practical": (opt.Nesterov(0.1, 0.5, form="practical"), nesterov_practical_rule(R(1, 10), R(1, 2))),
     "adagrad": (opt.Adagrad(0.3), adagrad_rule(R(3, 10))),
     "rmsprop": (opt.RMSprop(0.05, beta=0.8), rmsprop_rule(R(1, 20), R(4, 5))),
-    "adam": (opt.Adam(0.1), adam_rule(R(1, 10), R(9, 10), R(999, 1000), False)),
+    "adam": (opt.Adam(0.1, bias_correction=False), adam_rule(R(1, 10), R(9, 10), R(999, 1000), False)),
     "adam corrected": (opt.Adam(0.1, bias_correction=True), adam_rule(R(1, 10), R(9, 10), R(999, 1000), True)),
     "newton damped": (opt.Newton(lambda w: H_BOWL, learning_rate=0.5), newton_rule(R(1, 2))),
     "sgd cosine": (opt.SGD(opt.cosine(0.2, steps=4)),
@@ -134,7 +134,7 @@ def test_first_three_steps_match_the_rule_in_sympy(name):
 
 def test_adam_first_steps_with_and_without_bias_correction_differ_by_the_known_factor():
     g = H_BOWL @ np.array([2.2, 1.0])
-    plain = opt.trajectory(opt.Adam(0.1), lambda w: H_BOWL @ w, (2.2, 1.0), 1)[1] - [2.2, 1.0]
+    plain = opt.trajectory(opt.Adam(0.1, bias_correction=False), lambda w: H_BOWL @ w, (2.2, 1.0), 1)[1] - [2.2, 1.0]
     corrected = opt.trajectory(opt.Adam(0.1, bias_correction=True), lambda w: H_BOWL @ w, (2.2, 1.0), 1)[1] - [2.2, 1.0]
     np.testing.assert_allclose(corrected, -0.1 * np.sign(g), rtol=1e-7)               # α·sign(g) up to ε
     np.testing.assert_allclose(plain / corrected, (1 - 0.9) / np.sqrt(1 - 0.999), rtol=1e-6)
@@ -191,7 +191,7 @@ CASES = [
     (BEALE, opt.SGD(0.01), None, 3000, converges(1e-3)),
     (BEALE, opt.Momentum(0.005, 0.9), None, 3000, converges(1e-8)),
     (BEALE, opt.Adagrad(0.5), None, 3000, converges(1e-3)),
-    (BEALE, opt.Adam(0.02), None, 3000, converges(1e-6)),
+    (BEALE, opt.Adam(0.02, bias_correction=False), None, 3000, converges(1e-6)),
     (BEALE, opt.Newton(BEALE.hessian), None, 50, stationary_not_minimum),   # attracted to a saddle
     (NEURON, opt.SGD(5.0), None, 2000, converges(1e-8)),
     (NEURON, opt.Momentum(2.0, 0.9), None, 2000, converges(1e-8)),
@@ -201,7 +201,7 @@ CASES = [
     (SADDLE, opt.Momentum(0.01, 0.9), None, 100, escapes(100)),
     (SADDLE, opt.Adagrad(0.1), None, 100, escapes(30)),
     (SADDLE, opt.RMSprop(0.01), None, 100, escapes(100)),
-    (SADDLE, opt.Adam(0.01), None, 100, escapes(30)),
+    (SADDLE, opt.Adam(0.01, bias_correction=False), None, 100, escapes(30)),
     (SADDLE, opt.Newton(SADDLE.hessian), None, 1, lambda s, p: np.testing.assert_allclose(p[1], 0, atol=1e-15)),
 ]
 
