@@ -8,12 +8,12 @@ from . import activations, datasets, gradcheck, losses, network, optimizers, sur
 from .activations import get_activation
 from .gradcheck import check_network, numerical_gradient, relative_error
 from .losses import get_loss
-from .network import ByLayer, ForwardPass, Gradients, Network
+from .network import ByLayer, ForwardPass, Gradients, Network, NonFiniteError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "activations", "losses", "network", "gradcheck", "datasets", "optimizers", "surfaces",
-    "Network", "ByLayer", "ForwardPass", "Gradients",
+    "Network", "ByLayer", "ForwardPass", "Gradients", "NonFiniteError",
     "get_activation", "get_loss", "numerical_gradient", "relative_error", "check_network",
 ]

@@ -21,7 +21,6 @@ class Activation:
     """Base class: subclasses define ``value`` and ``derivative`` (elementwise)."""
 
     name = "activation"
-    elementwise = True
 
     def value(self, z: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -103,7 +102,6 @@ class Softmax(Activation):
     """
 
     name = "softmax"
-    elementwise = False
 
     def value(self, z):
         z = np.asarray(z)

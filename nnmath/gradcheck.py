@@ -90,7 +90,12 @@ class NetworkCheck:
 
 def network_numerical_gradients(network, x, t, h: float = 1e-6, method: str = "central") -> list[np.ndarray]:
     """Finite differences of the cost for every parameter array, in the order of
-    ``network.parameters()`` ([W^1, b^1, …]); each array is restored afterwards."""
+    ``network.parameters()`` ([W^1, b^1, …]); each array is restored afterwards, also on an error."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+    if not (np.isfinite(h) and h > 0):
+        raise ValueError(f"step h must be a positive finite number, got {h!r}")
+    network.cost(x, t)  # bad x or t raise their named error here, before any parameter is touched
     gradients = []
     for param in network.parameters():
         original = param.copy()

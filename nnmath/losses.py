@@ -1,7 +1,10 @@
 """Losses C(a, t) of the output activations ``a`` and targets ``t`` (shape ``(n_L, batch)``).
 
-Each loss sums over output units; over the batch (columns) it either sums or averages,
-as ``reduction`` says, and the gradient ∂C/∂a carries the same factor:
+Each loss sums over output units; over the batch (m columns) it either sums or averages, as
+``reduction`` says: ``"sum"`` adds the examples' costs, so the gradient ∂C/∂a (and with it
+every δ^l, ∇W^l, ∇b^l of a network) is the sum of the single-example gradients; ``"mean"``
+divides the cost and every gradient by m, so that a learning rate means the same for any batch
+size. ``None`` takes the loss's default reduction:
 
 ==========================  ==========================================  =================
 name                        per example                                 default reduction
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import choose
+from ._validate import as_real_array, choose
 from .activations import Activation
 
 __all__ = [
@@ -37,6 +40,7 @@ class Loss:
     default_reduction = "mean"
 
     def __init__(self, reduction: str | None = None):
+        """``reduction``: ``"sum"`` or ``"mean"`` over the batch, ``None`` for this loss's default."""
         reduction = self.default_reduction if reduction is None else reduction
         if reduction not in REDUCTIONS:
             raise ValueError(f"unknown reduction {reduction!r}; known: {', '.join(REDUCTIONS)}")
@@ -49,9 +53,13 @@ class Loss:
         return 1 if self.reduction == "sum" else 1 / a.shape[1]
 
     def _check(self, a, t):
-        a, t = np.asarray(a), np.asarray(t)
+        a = as_real_array(a, f"{self.name}: output")
+        t = as_real_array(t, f"{self.name}: target")
         if a.ndim != 2:
             raise ValueError(f"{self.name}: output must be 2-D (n_L, batch), got shape {a.shape}")
+        if a.shape[1] == 0 and self.reduction == "mean":
+            raise ValueError(f"{self.name}: the mean over an empty batch (output shape {a.shape}) "
+                             f"is undefined; give at least one example")
         if t.shape != a.shape:
             raise ValueError(
                 f"{self.name}: target shape {t.shape} does not match output shape {a.shape}")
@@ -191,11 +199,15 @@ class BinaryCrossEntropy(_CrossEntropyBase):
 
 
 LOSSES = {cls.name: cls for cls in (HalfSquaredError, MeanSquaredError, CrossEntropy, BinaryCrossEntropy)}
-LOSSES.update(mse=MeanSquaredError, sse=HalfSquaredError)
+LOSSES["mse"] = MeanSquaredError
 
 
 def get_loss(spec, reduction: str | None = None) -> Loss:
-    """A ``Loss`` from a name (``"half_squared_error"``, ``"cross_entropy"``, …) or a ``Loss`` object."""
+    """A ``Loss`` from a name (``"half_squared_error"``, ``"cross_entropy"``, …) or a ``Loss`` object.
+
+    ``reduction`` (``"sum"``, ``"mean"`` or ``None`` for the loss's default) says how the cost and
+    its gradients combine the examples of a batch; see the module docstring.
+    """
     if isinstance(spec, Loss):
         if reduction is not None and reduction != spec.reduction:
             raise ValueError(f"reduction={reduction!r} conflicts with the given {spec!r}")

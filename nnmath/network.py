@@ -15,24 +15,39 @@ Indices in code are the book's: ``net.W[1]`` is W^1, ``fwd.a[0]`` is the input.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_float_matrix, require_finite
+from ._validate import NonFiniteError, as_float_matrix, as_positive_number, as_real_array, require_finite
 from .activations import Activation, get_activation
 from .losses import Loss, get_loss
 
-__all__ = ["ByLayer", "ForwardPass", "Gradients", "Network"]
+__all__ = ["ByLayer", "ForwardPass", "Gradients", "Network", "NonFiniteError"]
 
 
 class ByLayer(Sequence):
-    """A list indexed by layer number, starting at ``first`` (0 for a^l, 1 for W^l, z^l, δ^l)."""
+    """A list indexed by layer number, starting at ``first`` (0 for a^l, 1 for W^l, z^l, δ^l).
 
-    def __init__(self, first: int, items):
+    ``check(layer, value)``, if given, vets every assigned value and returns what is stored:
+    the network's ``W``, ``b`` and ``f`` use it so that ``net.W[2] = <wrong shape>`` is refused
+    at once, naming W^2 and the expected shape, instead of failing later inside a product.
+    """
+
+    def __init__(self, first: int, items, check=None):
         self.first = first
-        self._items = list(items)
+        self._check = check
+        items = list(items)
+        if check is not None:
+            items = [check(layer, item) for layer, item in enumerate(items, start=first)]
+        self._items = items
+
+    @classmethod
+    def empty(cls, first: int, last: int) -> "ByLayer":
+        """Layers ``first..last``, each ``None`` until assigned (the passes fill them in order)."""
+        return cls(first, [None] * (last - first + 1))
 
     @property
     def last(self) -> int:
@@ -44,16 +59,23 @@ class ByLayer(Sequence):
     def __iter__(self):
         return iter(self._items)
 
-    def __getitem__(self, layer):
+    def _position(self, layer) -> int:
         if isinstance(layer, slice):
             raise TypeError("index a ByLayer by layer number, not by slice")
+        if isinstance(layer, (bool, np.bool_)) or not isinstance(layer, (int, np.integer)):
+            raise TypeError(f"a layer number must be an integer, got {type(layer).__name__} {layer!r}")
         if not self.first <= layer <= self.last:
             raise IndexError(f"layer {layer} is out of range {self.first}..{self.last}")
-        return self._items[layer - self.first]
+        return layer - self.first
+
+    def __getitem__(self, layer):
+        return self._items[self._position(layer)]
 
     def __setitem__(self, layer, value):
-        self[layer]  # range check
-        self._items[layer - self.first] = value
+        position = self._position(layer)
+        if self._check is not None:
+            value = self._check(layer, value)
+        self._items[position] = value
 
     def items(self):
         """(layer, item) pairs."""
@@ -69,6 +91,8 @@ class ForwardPass:
 
     z: ByLayer
     a: ByLayer
+    # Which parameters produced it, so that backward(x, t, forward=...) can refuse a stale pass.
+    parameters_fingerprint: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def output(self) -> np.ndarray:
@@ -105,6 +129,22 @@ class Network:
     seed : an int or ``numpy.random.Generator`` for the initialisation.
     dtype : ``float64`` (default) or ``float32``; inputs, parameters and every
         intermediate keep it.
+    reduction : how the cost combines the examples (columns) of a batch of m examples.
+        ``"sum"``: C is the sum of the examples' costs, so every gradient (δ^l, ∇W^l, ∇b^l, ∇x)
+        is the sum of the single-example gradients. ``"mean"``: C and every gradient are
+        divided by m, so a learning rate means the same for any batch size. ``None`` (default)
+        takes the loss's own default: ``"sum"`` for ``half_squared_error`` (the sources'
+        convention), ``"mean"`` for the others.
+
+    Errors and state
+    ----------------
+    Bad arguments raise ``TypeError`` (wrong type) or ``ValueError`` (wrong shape or value)
+    naming the argument, the layer and what was expected. Every call that changes the network
+    (``set_parameters``, ``gradient_step``, ``net.W[l] = …``, ``net.b[l] = …``, ``net.f[l] = …``)
+    checks everything first: a call that raises leaves the network exactly as it was.
+    If values overflow to inf or NaN during a pass or a step, ``NonFiniteError`` (a
+    ``ValueError`` and ``FloatingPointError``) names the quantity and layer where they first
+    appeared; numpy's overflow warnings are silenced where that check replaces them.
     """
 
     INITS = ("xavier", "he")
@@ -118,13 +158,12 @@ class Network:
         for i, n in enumerate(sizes):
             if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
                 raise ValueError(f"sizes[{i}] must be a positive integer, got {n!r}")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        self._dtype = np.dtype(dtype)
+        if self._dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {self._dtype}")
         if init not in self.INITS:
             raise ValueError(f"unknown init {init!r}; known: {', '.join(self.INITS)}")
-        self.sizes = [int(n) for n in sizes]
-        self.L = len(sizes) - 1
+        self._sizes = tuple(int(n) for n in sizes)
 
         if isinstance(activations, (str, Activation)):
             activations = [activations] * self.L
@@ -132,45 +171,94 @@ class Network:
         if len(activations) != self.L:
             raise ValueError(
                 f"activations has {len(activations)} entries, expected one per weight layer ({self.L})")
-        self.f = ByLayer(1, [get_activation(a) for a in activations])
-        self.loss: Loss = get_loss(loss, reduction)
+        self._f = ByLayer(1, activations, check=lambda l, spec: get_activation(spec))
+        self._loss: Loss = get_loss(loss, reduction)
 
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        self.W = ByLayer(1, [])
-        self.b = ByLayer(1, [])
+        initial_W, initial_b = [], []
         for l in range(1, self.L + 1):
             n_in, n_out = self.sizes[l - 1], self.sizes[l]
             scale = np.sqrt(2 / (n_in + n_out)) if init == "xavier" else np.sqrt(2 / n_in)
-            self.W._items.append((rng.standard_normal((n_out, n_in)) * scale).astype(self.dtype))
-            self.b._items.append(np.zeros((n_out, 1), dtype=self.dtype))
+            initial_W.append(rng.standard_normal((n_out, n_in)) * scale)
+            initial_b.append(np.zeros((n_out, 1)))
+        self._W = ByLayer(1, initial_W, check=lambda l, value: self._checked_parameter("W", l, value))
+        self._b = ByLayer(1, initial_b, check=lambda l, value: self._checked_parameter("b", l, value))
         if weights is not None or biases is not None:
             self.set_parameters(weights=weights, biases=biases)
 
+    # -- structure (read-only: a network's shape does not change after construction) --------
+    @property
+    def sizes(self) -> list[int]:
+        return list(self._sizes)
+
+    @property
+    def L(self) -> int:
+        return len(self._sizes) - 1
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._dtype
+
+    @property
+    def loss(self) -> Loss:
+        return self._loss
+
+    @property
+    def W(self) -> ByLayer:
+        """W[l] = W^l, shape (n_l, n_{l-1}); ``net.W[l] = value`` checks shape and type."""
+        return self._W
+
+    @property
+    def b(self) -> ByLayer:
+        """b[l] = b^l, shape (n_l, 1); ``net.b[l] = value`` checks shape and type."""
+        return self._b
+
+    @property
+    def f(self) -> ByLayer:
+        """f[l] = f^l, the activation of layer l."""
+        return self._f
+
     # -- parameters --------------------------------------------------------------------------
+    def _checked_parameter(self, kind: str, l: int, value) -> np.ndarray:
+        """``value`` as a new array for W^l or b^l of this network's dtype, or a named error."""
+        n_out, n_in = self.sizes[l], self.sizes[l - 1]
+        name = f"{kind}^{l}"
+        array = as_real_array(value, name, dtype=self.dtype)
+        expected = (n_out, n_in) if kind == "W" else (n_out, 1)
+        if kind == "b" and array.shape == (n_out,):
+            array = array.reshape(n_out, 1)
+        if array.shape != expected:
+            raise ValueError(f"{name} has shape {array.shape}, expected {expected} "
+                             f"(layer {l}: {n_in} inputs → {n_out} units)")
+        require_finite(array, name)
+        return array.copy()  # the network owns its parameters: later edits of `value` do not leak in
+
     def set_parameters(self, weights=None, biases=None) -> None:
-        """Set exact weights and/or biases (lists of L arrays, W^1 first)."""
-        for kind, values in (("weights", weights), ("biases", biases)):
+        """Set exact weights and/or biases (lists of L arrays, W^1 first).
+
+        Every array is checked before any is assigned: on an error nothing changes.
+        """
+        checked = []
+        for kind, argument, values in (("W", "weights", weights), ("b", "biases", biases)):
             if values is None:
                 continue
+            if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+                raise TypeError(f"{argument} must be a list of {self.L} arrays (one per layer), "
+                                f"got {type(values).__name__}")
             values = list(values)
             if len(values) != self.L:
-                raise ValueError(f"{kind} has {len(values)} arrays, expected {self.L} (one per layer)")
-            for l, value in enumerate(values, start=1):
-                n_out, n_in = self.sizes[l], self.sizes[l - 1]
-                name = f"{'W' if kind == 'weights' else 'b'}^{l}"
-                array = np.array(value, dtype=self.dtype)
-                expected = (n_out, n_in) if kind == "weights" else (n_out, 1)
-                if kind == "biases" and array.shape == (n_out,):
-                    array = array.reshape(n_out, 1)
-                if array.shape != expected:
-                    raise ValueError(f"{name} has shape {array.shape}, expected {expected} "
-                                     f"(layer {l}: {n_in} inputs → {n_out} units)")
-                require_finite(array, name)
-                (self.W if kind == "weights" else self.b)[l] = array
+                raise ValueError(f"{argument} has {len(values)} arrays, expected {self.L} (one per layer)")
+            checked += [(kind, l, self._checked_parameter(kind, l, v)) for l, v in enumerate(values, 1)]
+        for kind, l, array in checked:
+            (self.W if kind == "W" else self.b)[l] = array
 
     def parameters(self) -> list[np.ndarray]:
         """[W^1, b^1, …, W^L, b^L]: the arrays themselves (updating them updates the network)."""
         return [p for l in range(1, self.L + 1) for p in (self.W[l], self.b[l])]
+
+    def parameter_names(self) -> list[str]:
+        """["W^1", "b^1", …, "W^L", "b^L"], the order of ``parameters()``."""
+        return [f"{kind}^{l}" for l in range(1, self.L + 1) for kind in "Wb"]
 
     @property
     def n_parameters(self) -> int:
@@ -180,12 +268,45 @@ class Network:
         acts = ", ".join(f.name for f in self.f)
         return f"Network(sizes={self.sizes}, activations=[{acts}], loss={self.loss!r})"
 
+    def check_gradients(self, gradients) -> list[np.ndarray]:
+        """The arrays [∇W^1, ∇b^1, …] of ``gradients``, checked against this network's parameters.
+
+        ``gradients`` is a ``Gradients`` or a sequence of 2L arrays in the order of
+        ``parameters()``. Each must have exactly its parameter's shape (no broadcasting: the
+        gradients of another network are refused), be real and finite; they come back in this
+        network's dtype. Any optimizer updating the network starts here.
+        """
+        if isinstance(gradients, Gradients):
+            if gradients.W.first != 1 or len(gradients.W) != self.L:
+                raise ValueError(f"gradients have {len(gradients.W)} layers, this network has "
+                                 f"{self.L} (sizes {self.sizes}): gradients of another network?")
+            arrays = gradients.as_list()
+        elif isinstance(gradients, Sequence) and not isinstance(gradients, (str, bytes)):
+            arrays = list(gradients)
+            if len(arrays) != 2 * self.L:
+                raise ValueError(f"gradients has {len(arrays)} arrays, expected {2 * self.L} "
+                                 f"([∇W^1, ∇b^1, …, ∇W^{self.L}, ∇b^{self.L}])")
+        else:
+            raise TypeError(f"gradients must be a Gradients (from backward) or a list of arrays, "
+                            f"got {type(gradients).__name__}")
+        checked = []
+        for name, parameter, g in zip(self.parameter_names(), self.parameters(), arrays):
+            g = as_real_array(g, f"gradient ∇{name}", dtype=self.dtype)
+            if g.shape != parameter.shape:
+                raise ValueError(f"gradient ∇{name} has shape {g.shape}, expected {parameter.shape} "
+                                 f"(the shape of {name} in a network of sizes {self.sizes})")
+            require_finite(g, f"gradient ∇{name}")
+            checked.append(g)
+        return checked
+
     # -- checks ------------------------------------------------------------------------------
     def _input(self, x) -> np.ndarray:
         x = as_float_matrix(x, "input x", dtype=self.dtype)
         if x.shape[0] != self.sizes[0]:
             raise ValueError(f"input x has {x.shape[0]} rows, expected n_0 = {self.sizes[0]} "
                              f"(one row per input unit, one column per example; got shape {x.shape})")
+        if x.shape[1] == 0:
+            raise ValueError(f"input x has no columns (shape {x.shape}): a batch needs at least one example")
         return x
 
     def _target(self, t, batch: int) -> np.ndarray:
@@ -195,32 +316,74 @@ class Network:
             raise ValueError(f"target t has shape {t.shape}, expected output shape {expected}")
         return t
 
+    def _fingerprint(self) -> int:
+        """A checksum of the parameters and activations: it changes when any of them does."""
+        crc = zlib.crc32(repr([id(f) for f in self.f]).encode())
+        for p in self.parameters():
+            crc = zlib.crc32(np.ascontiguousarray(p).view(np.uint8), crc)
+        return crc
+
+    def _given_forward(self, forward, x) -> ForwardPass:
+        """``forward`` if it is this network's forward pass of ``x`` with its current parameters."""
+        if not isinstance(forward, ForwardPass):
+            raise TypeError(f"forward must be a ForwardPass (from net.forward(x)), got {type(forward).__name__}")
+        if forward.parameters_fingerprint != self._fingerprint():
+            raise ValueError("forward was computed by another network or before this network's "
+                             "parameters changed; pass forward=net.forward(x) for the current ones")
+        if not np.array_equal(forward.a[0], x):
+            raise ValueError(f"forward is the forward pass of another input (forward.a[0] has shape "
+                             f"{forward.a[0].shape} and differs from x, shape {x.shape})")
+        return forward
+
+    @staticmethod
+    def _require_finite(stage: str, by_layer: dict[str, ByLayer], backwards=False, **others) -> None:
+        """Name the first layer, in the order computed, where a quantity became inf or NaN."""
+        layers = sorted({l for values in by_layer.values() for l, _ in values.items()}, reverse=backwards)
+        for l in layers:
+            for symbol, values in by_layer.items():
+                if values.first <= l <= values.last:
+                    require_finite(values[l], f"{stage}: {symbol}^{l} overflowed; it", NonFiniteError)
+        for symbol, value in others.items():
+            if np.ndim(value) == 0 and not np.isfinite(value):
+                raise NonFiniteError(f"{stage}: {symbol} overflowed to {value}")
+            require_finite(np.asarray(value), f"{stage}: {symbol} overflowed; it", NonFiniteError)
+
     # -- the two passes ----------------------------------------------------------------------
+    @np.errstate(over="ignore", invalid="ignore")  # overflow is reported by layer, below
     def forward(self, x) -> ForwardPass:
         """z^l = W^l a^{l-1} + b^l and a^l = f^l(z^l) for l = 1..L, keeping every one."""
-        W, b, f = self.W, self.b, self.f
-        a = ByLayer(0, [self._input(x)])
-        z = ByLayer(1, [])
-        for l in range(1, self.L + 1):
-            z._items.append(W[l] @ a[l - 1] + b[l])
-            a._items.append(f[l].value(z[l]))
-        return ForwardPass(z=z, a=a)
+        W, b, f, L = self.W, self.b, self.f, self.L
+        z, a = ByLayer.empty(1, L), ByLayer.empty(0, L)
+        a[0] = self._input(x)
+        for l in range(1, L + 1):
+            z[l] = W[l] @ a[l - 1] + b[l]
+            a[l] = f[l].value(z[l])
+        self._require_finite("forward pass", {"z": z, "a": a})
+        return ForwardPass(z=z, a=a, parameters_fingerprint=self._fingerprint())
 
     def predict(self, x) -> np.ndarray:
         return self.forward(x).output
 
+    @np.errstate(over="ignore", invalid="ignore")
     def cost(self, x, t) -> float:
         fwd = self.forward(x)
         t = self._target(t, fwd.output.shape[1])
-        return float(self.loss.value_at_output(self.f[self.L], fwd.z[self.L], fwd.output, t))
+        cost = float(self.loss.value_at_output(self.f[self.L], fwd.z[self.L], fwd.output, t))
+        self._require_finite("cost", {}, C=cost)
+        return cost
 
+    @np.errstate(over="ignore", invalid="ignore")  # overflow is reported by layer, below
     def backward(self, x, t, forward: ForwardPass | None = None) -> Gradients:
-        """Every δ^l, ∇W^l, ∇b^l and ∇x for inputs ``x`` and targets ``t``."""
-        fwd = self.forward(x) if forward is None else forward
+        """Every δ^l, ∇W^l, ∇b^l and ∇x for inputs ``x`` and targets ``t``.
+
+        ``forward``, if given, must be ``net.forward(x)`` for this ``x`` and the current
+        parameters (it saves recomputing it); anything else is refused.
+        """
+        fwd = self.forward(x) if forward is None else self._given_forward(forward, self._input(x))
         W, f, z, a, L = self.W, self.f, fwd.z, fwd.a, self.L
         t = self._target(t, a[L].shape[1])
 
-        delta = ByLayer(1, [None] * L)
+        delta = ByLayer.empty(1, L)
         delta[L] = self.loss.output_error(f[L], z[L], a[L], t)        # δ^L = ∇_a C ⊙ f'(z^L)
         for l in range(L - 1, 0, -1):
             delta[l] = f[l].backward(z[l], W[l + 1].T @ delta[l + 1])  # δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ f'(z^l)
@@ -229,11 +392,23 @@ class Network:
         grad_x = W[1].T @ delta[1]                                     # ∂C/∂a^0 = (W^1)ᵀ δ^1
 
         cost = float(self.loss.value_at_output(f[L], z[L], a[L], t))
+        self._require_finite("backward pass", {"δ": delta, "∇W": grad_W, "∇b": grad_b},
+                             backwards=True, **{"∇x": grad_x, "C": cost})
         return Gradients(delta=delta, W=grad_W, b=grad_b, x=grad_x, cost=cost)
 
     def gradient_step(self, gradients: Gradients, learning_rate: float) -> None:
-        """Plain gradient descent, in place: W^l ← W^l − α ∇W^l, b^l ← b^l − α ∇b^l."""
-        if not (np.isfinite(learning_rate) and learning_rate > 0):
-            raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
-        for p, g in zip(self.parameters(), gradients.as_list()):
-            p -= self.dtype.type(learning_rate) * g
+        """Plain gradient descent, in place: W^l ← W^l − α ∇W^l, b^l ← b^l − α ∇b^l.
+
+        The gradients (see ``check_gradients``) and the learning rate are checked, and every new
+        value computed, before any parameter is written: a step that fails changes nothing.
+        """
+        gradients = self.check_gradients(gradients)
+        alpha = as_positive_number(learning_rate, "learning_rate")
+        with np.errstate(over="ignore", invalid="ignore"):  # reported by name just below
+            alpha = self.dtype.type(alpha)
+            updated = [p - alpha * g for p, g in zip(self.parameters(), gradients)]
+        for name, new in zip(self.parameter_names(), updated):
+            require_finite(new, f"{name} after a step with learning_rate={learning_rate!r} overflowed; it",
+                           NonFiniteError)
+        for p, new in zip(self.parameters(), updated):
+            p[...] = new

@@ -93,7 +93,7 @@ def test_unknown_init_and_dtype():
 
 
 def test_non_numeric_input():
-    with pytest.raises(ValueError, match="input x must be numeric"):
+    with pytest.raises(TypeError, match="input x must be numeric"):
         net().forward([["a", "b"]])
 
 
