@@ -190,10 +190,11 @@ def _factor_words(c, factor_hints):
 
 
 def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hints=None,
-             factor_hints=None):
+             factor_hints=None, first_match=False):
     """Diagnose one part over every random input. Returns (words or None, max relative error).
 
-    ``yours`` and ``right`` are lists with one array per random input.
+    ``yours`` and ``right`` are lists with one array per random input. When several variants
+    match, all are named, unless ``first_match`` (the variants are in order of preference).
     """
     shape_hints, factor_hints = shape_hints or {}, factor_hints or {}
     arrays = [_as_array(y) for y in yours]
@@ -217,12 +218,18 @@ def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hi
     for r in right[:1]:
         if r.ndim == 2 and r.shape[0] == r.shape[1] and r.shape[0] > 1:
             all_variants.append(_Variant(f"is transposed {explain}.", [x.T for x in right]))
+    named = []
     for variant in all_variants:
-        if any(v is None for v in variant.values):
-            continue
+        if any(v is None or np.shape(v) != r.shape for v, r in zip(variant.values, right)):
+            continue  # not applicable here, or a shape that the shape check above already rules out
         indistinguishable = all(relative_error(v, r) <= tolerance for v, r in zip(variant.values, right))
-        if not indistinguishable and matches(variant.values):
-            return variant.words, max(errors)
+        if not indistinguishable and matches(variant.values) and variant.words not in named:
+            named.append(variant.words)
+    if len(named) == 1 or (named and (named[0] == "follows" or first_match)):
+        return named[0], max(errors)
+    if named:  # two mistakes that give the same numbers with these settings: name both
+        return (named[0] + " Or: " + " Or: ".join(named[1:])
+                + " (With these settings they give the same numbers.)"), max(errors)
 
     # A constant multiple of the right answer, the same multiple on every input.
     factors = [float(np.vdot(y, r) / np.vdot(r, r)) for y, r in zip(arrays, right) if np.vdot(r, r) > 0]
@@ -640,8 +647,9 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
     factor_hints[-1.0] = ("has the wrong sign: ∇_a C of the loss is (a − t) for the squared error, not (t − a); "
                           "the minus sign belongs in the update w ← w − α∇C, not in the gradient.")
 
-    by_words, worst = {}, 0.0
-    for l in range(1, L + 1):
+    problems, worst = _whole_network_diagnosis(yours_W, yours_b, right, variants, factor_hints, L, tolerance)
+    by_words = {}
+    for l in range(1, L + 1) if not problems else ():
         for kind, yours in (("W", yours_W), ("b", yours_b)):
             k = 0 if kind == "W" else 1
             explain = (f"(W^{l} has shape (n_{l}, n_{l - 1}) = {(sizes[l], sizes[l - 1])})" if kind == "W"
@@ -655,13 +663,13 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
                 hints[()] = "is one number: sum δ^l over the examples only (axis=1, keepdims=True)."
             words, error = _compare(
                 f"{kind}^{l}", [y[l - 1] for y in yours], [r[k][l - 1] for r in right],
-                [_Variant(w, None if v is None else [vi[k][l - 1] for vi in v]) for w, v in variants
-                 if v is not None] + [_Variant(w, [None]) for w, v in variants if v is None],
-                tolerance=tolerance, explain=explain, shape_hints=hints, factor_hints=factor_hints)
+                [_Variant(w, [vi[k][l - 1] for vi in v]) for w, v in variants if v is not None],
+                tolerance=tolerance, explain=explain, shape_hints=hints, factor_hints=factor_hints,
+                first_match=True)
             worst = max(worst, error)
             for piece in [] if words is None else words.split("\n"):
                 by_words.setdefault(piece, []).append(f"∇{kind}^{l}")
-    problems = [Problem(", ".join(parts), words) for words, parts in by_words.items()]
+    problems += [Problem(", ".join(parts), words) for words, parts in by_words.items()]
 
     notes = []
     net, (x, t) = nets[0], cases[0]
@@ -676,6 +684,59 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
             text += f" and with yours to {max(mine):.1e}"
         notes.append(text + ".")
     return CheckResult(title, problems, worst, tolerance, inputs, notes)
+
+
+def _whole_network_diagnosis(yours_W, yours_b, right, variants, factor_hints, L, tolerance):
+    """Problems named by one mistake that explains every gradient array at once, or [] if none does.
+
+    A mistake in δ^L spoils every layer below it; naming it once, for all the arrays it changes,
+    is clearer than a diagnosis per array. ``variants`` are (words, values) with values[input] =
+    (grad_W list, grad_b list); words with a newline are two mistakes made together.
+    """
+    keys = [(kind, l) for l in range(1, L + 1) for kind in ("W", "b")]
+    yours = {(kind, l): [_as_array((w if kind == "W" else b)[l - 1]) for w, b in zip(yours_W, yours_b)]
+             for kind, l in keys}
+    at = {key: [r[0 if key[0] == "W" else 1][key[1] - 1] for r in right] for key in keys}
+    if any(y is None or y.shape != r.shape or not np.all(np.isfinite(y))
+           for key in keys for y, r in zip(yours[key], at[key])):
+        return [], 0.0
+    worst = max(relative_error(y, r) for key in keys for y, r in zip(yours[key], at[key]))
+    if worst <= tolerance:
+        return [], worst
+
+    def pick(values, key):
+        return [v[0 if key[0] == "W" else 1][key[1] - 1] for v in values]
+
+    def changed(values):
+        """The arrays a variant changes, or None if yours does not match it everywhere."""
+        for key in keys:
+            if any(relative_error(y, v) > tolerance for y, v in zip(yours[key], pick(values, key))):
+                return None
+        return [f"∇{kind}^{l}" for kind, l in keys
+                if any(relative_error(v, r) > tolerance for v, r in zip(pick(values, (kind, l)), at[(kind, l)]))]
+
+    singles = dict(variants)
+    for c, words in factor_hints.items():
+        variants = variants + [(words, [([c * g for g in W], [c * g for g in b]) for W, b in right])]
+    for words, values in variants:
+        if values is None:
+            continue
+        parts = changed(values)
+        if not parts:
+            continue
+        pieces = words.split("\n")
+        if len(pieces) == 1:
+            return [Problem(", ".join(parts), words)], worst
+        # Two mistakes together: each is named for the arrays it changes on its own.
+        return [Problem(", ".join(p for p in parts if p in (_changed_alone(singles[piece], right, keys, tolerance))),
+                        piece) for piece in pieces], worst
+    return [], worst
+
+
+def _changed_alone(values, right, keys, tolerance):
+    return [f"∇{kind}^{l}" for kind, l in keys
+            if any(relative_error(v[0 if kind == "W" else 1][l - 1], r[0 if kind == "W" else 1][l - 1]) > tolerance
+                   for v, r in zip(values, right))]
 
 
 def _targets(loss, shape, rng):
