@@ -169,7 +169,7 @@ def _as_array(value):
     return array
 
 
-def _shape_words(name, yours, right, explain, shape_hints):
+def _shape_words(yours, right, explain, shape_hints):
     if yours.shape in shape_hints:
         return shape_hints[yours.shape]
     if yours.ndim == 2 and yours.shape == right.shape[::-1]:
@@ -203,7 +203,7 @@ def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hi
             return f"is not a numeric array (got {type(yours[0]).__name__}).", np.inf
     for y, r in zip(arrays, right):
         if y.shape != r.shape:
-            return _shape_words(name, y, r, explain, shape_hints), np.inf
+            return _shape_words(y, r, explain, shape_hints), np.inf
     if not all(np.all(np.isfinite(y)) for y in arrays):
         return "contains inf or nan.", np.inf
     errors = [relative_error(y, r) for y, r in zip(arrays, right)]
@@ -475,7 +475,7 @@ def _layer_finite_difference_note(f, case, right, yours):
 
 
 # -- a whole network's gradients -------------------------------------------------------------------------
-def _layer_list(value, L, what):
+def _layer_list(value, L):
     """Arrays for layers 1..L from a ByLayer, a dict {l: array} or a list with layer 1 first."""
     if isinstance(value, ByLayer):
         return [value[l] for l in range(1, L + 1)] if value.first == 1 and len(value) == L else None
@@ -495,7 +495,7 @@ def _gradient_lists(returned, L):
         W, b = returned
     else:
         return None, None
-    return _layer_list(W, L, "W"), _layer_list(b, L, "b")
+    return _layer_list(W, L), _layer_list(b, L)
 
 
 def _backprop_with(net, x, t, output="right", hidden="right", bias="sum"):
