@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import get_activation
+from .activations import Softmax, get_activation
 from .gradcheck import network_numerical_gradients, numerical_gradient, relative_error
 from .losses import get_loss
 from .network import ByLayer, Network
@@ -423,13 +423,18 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
     return CheckResult(title, problems, worst, tolerance, inputs, notes)
 
 
+def _elementwise(f) -> bool:
+    """Every activation but softmax acts entry by entry (softmax's derivative is a Jacobian)."""
+    return not isinstance(f, Softmax)
+
+
 def _delta_variants(f, cases):
     """δ computed with each activation-derivative mistake, for every input."""
     zs = [W @ a_prev + b for W, b, a_prev, _ in cases]
     grads = [c[3] for c in cases]
     variants = [_Variant("the activation derivative is missing: δ^l = ∂C/∂a^l ⊙ f'(z^l), and this is "
                          "∂C/∂a^l without the factor f'(z^l).", grads)]
-    if f.elementwise:
+    if _elementwise(f):
         d = f.derivative
         variants += [
             _Variant("the activation derivative is applied twice: it is ∂C/∂a^l ⊙ f'(z^l) ⊙ f'(z^l); "
@@ -510,14 +515,14 @@ def _backprop_with(net, x, t, output="right", hidden="right", bias="sum"):
     elif output == "missing":                                             # δ^L = ∇_a C
         delta[L] = None if paired else net.loss.gradient(a[L], t)
     elif output == "twice":                                               # δ^L = ∇_a C ⊙ f'(z^L)²
-        delta[L] = right_output * f[L].derivative(z[L]) if f[L].elementwise else None
+        delta[L] = right_output * f[L].derivative(z[L]) if _elementwise(f[L]) else None
     elif output == "at_a":                                                # δ^L = ∇_a C ⊙ f'(a^L)
-        delta[L] = None if paired or not f[L].elementwise else net.loss.gradient(a[L], t) * f[L].derivative(a[L])
+        delta[L] = None if paired or not _elementwise(f[L]) else net.loss.gradient(a[L], t) * f[L].derivative(a[L])
     if delta[L] is None:
         return None
     for l in range(L - 1, 0, -1):
         back = W[l + 1].T @ delta[l + 1]                                  # (W^{l+1})ᵀ δ^{l+1}
-        if hidden != "right" and not f[l].elementwise:
+        if hidden != "right" and not _elementwise(f[l]):
             return None
         delta[l] = {"right": lambda: f[l].backward(z[l], back),           # ⊙ f'(z^l)
                     "missing": lambda: back,                              # no f'
