@@ -75,20 +75,19 @@ def static_page(explorer) -> str:
     background image (everything that does not change) and, per state, a transparent image of
     the changing artists laid over it, a fraction of a whole frame's bytes. Without ``update``
     every state is a whole frame. Frames are 2× pixels (HiDPI screens), shown at 1× size."""
+    from PIL import Image
+
     states = explorer.states()
+    default = [c.default_index for c in explorer.controls]
     alt = html.escape(explorer.alt, quote=True)
     if explorer.update is None:
         frames = [figure_png(explorer.figure(**explorer.values_of(s)), dpi=2 * explorer.dpi) for s in states]
-    else:
-        from PIL import Image
-
-        live = explorer.live(scale=2.0)  # the static frames' 2× pixels
-        frames = [page_png(Image.fromarray(live.overlay(**explorer.values_of(s)), "RGBA")) for s in states]
-    default = [c.default_index for c in explorer.controls]
-    shown = frames[states.index(tuple(default))]  # the image without JavaScript
-    if explorer.update is None:
+        shown = frames[states.index(tuple(default))]  # the image without JavaScript
         images = WHOLE_FRAME.substitute(frame=shown, alt=alt, width=explorer.width_px)
     else:
+        live = explorer.live(scale=2.0)  # the static frames' 2× pixels
+        frames = [page_png(Image.fromarray(live.overlay(**explorer.values_of(s)), "RGBA")) for s in states]
+        shown = frames[states.index(tuple(default))]
         background = page_png(Image.fromarray(live.background_pixels[..., :3]))
         images = LAYERED_FRAME.substitute(background=background, frame=shown, alt=alt, width=explorer.width_px)
     spec = {
