@@ -88,7 +88,8 @@ def static_response_ms(pages):
 def main():
     if not HTML.is_dir():
         sys.exit("build the book first: jupyter-book build . -W -n --keep-going")
-    from nnmath.book import chapter_explorers
+    sys.path.insert(0, str(ROOT))  # tools/ lives in the repository, not in the nnmath package
+    from tools.chapters import chapter_explorers
 
     explorers = list(chapter_explorers(ROOT / "book"))
     static = static_response_ms(sorted({chapter for chapter, _, _ in explorers}))

@@ -1,12 +1,13 @@
-"""Helpers for the chapters themselves (imports myst-nb; not imported by ``import nnmath``)."""
-from __future__ import annotations
+"""Helpers for the chapters themselves (imports myst-nb; not imported by ``import nnmath``).
 
-from pathlib import Path
+The harness that runs chapters for tests and benchmarks is ``tools/chapters.py``, outside the package.
+"""
+from __future__ import annotations
 
 import numpy as np
 from myst_nb import glue as _glue
 
-__all__ = ["glue", "run_chapter", "chapter_explorers"]
+__all__ = ["glue"]
 
 
 def glue(name: str, value, display: bool = False):
@@ -18,30 +19,3 @@ def glue(name: str, value, display: bool = False):
     if isinstance(value, np.generic):
         value = value.item()
     return _glue(name, value, display=display)
-
-
-def run_chapter(path) -> dict:
-    """Run the code cells of a MyST Markdown chapter (skipping those tagged ``skip-execution``)
-    in a fresh namespace and return it: tests and benchmarks reach a chapter's objects this way."""
-    import jupytext
-
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"no chapter at {path}")
-    notebook = jupytext.reads(path.read_text(), fmt="md:myst")
-    namespace: dict = {"__name__": f"chapter_{path.stem}"}
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and "skip-execution" not in cell.metadata.get("tags", []):
-            exec(compile(cell.source, str(path), "exec"), namespace)
-    return namespace
-
-
-def chapter_explorers(book_dir):
-    """Run each chapter in ``book_dir`` that builds an explorer; yield (chapter, name, explorer)."""
-    from nnmath.explore import Explorer
-
-    for chapter in sorted(Path(book_dir).glob("*.md")):
-        if "Explorer(" in chapter.read_text():
-            for name, value in run_chapter(chapter).items():
-                if isinstance(value, Explorer):
-                    yield chapter.stem, name, value

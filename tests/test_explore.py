@@ -173,7 +173,7 @@ def test_play_control_steps_its_slider_in_the_live_form():
 def test_chapter_explorers_show_the_same_states_live_and_static():
     from pathlib import Path
 
-    from nnmath.book import chapter_explorers
+    from tools.chapters import chapter_explorers
 
     book = Path(__file__).parents[1] / "book"
     explorers = list(chapter_explorers(book))
@@ -234,3 +234,78 @@ def test_layers_weigh_less_than_whole_frames():
 def test_overlay_needs_update():
     with pytest.raises(ValueError, match="overlay needs an explorer with update="):
         Explorer(draw, CONTROLS).live().overlay()
+
+
+def test_moving_the_step_slider_moves_the_play_control_so_play_continues_from_there():
+    ipywidgets = pytest.importorskip("ipywidgets")
+    explorer = Explorer(lambda fig, step: fig.subplots().set_title(f"step {step}"),
+                        [Play("step", "step", [0, 10, 20, 30])], figsize=(3, 2), dpi=60)
+    player, slider = explorer.widget().children[0].children
+    assert isinstance(player, ipywidgets.Play) and player.value == slider.index == 0
+    slider.value = 20
+    assert player.value == 2  # ▶ continues from step 20 instead of restarting at 0
+    player.value = 3
+    assert slider.value == 30
+
+
+def test_an_unknown_control_kind_is_named():
+    from nnmath.explore.static import control_html
+    from nnmath.explore.widget import control_widget
+
+    class Knob:
+        pass
+
+    with pytest.raises(TypeError, match="no HTML for a control of type Knob"):
+        control_html(Knob(), 0, "knob")
+    with pytest.raises(TypeError, match="no widget for a control of type Knob"):
+        control_widget(Knob())
+
+
+def test_the_page_script_is_the_readable_file_without_comments_or_layout():
+    from importlib.resources import files
+
+    from nnmath.explore.static import page_script
+
+    source = files("nnmath.explore").joinpath("explorer.js").read_text()
+    code = "\n".join(line for line in source.splitlines() if not line.strip().startswith("//"))
+    script = page_script()
+    assert source.count("//") > 20 and "\n" not in script and "//" not in script
+    # every string literal survives as written; only comments and layout go
+    for literal in re.findall(r"'[^']*'", code):
+        assert literal in script
+    assert re.sub(r"\s", "", script) == re.sub(r"\s", "", code)
+    assert script.startswith("(function(id){") and script.endswith("})")
+    page = Explorer(draw, [Slider("a", "a", [1.0])], figsize=(2, 1), dpi=30, name="x1").static_html()
+    assert f'<script>{script}("x1");</script>' in page and "#x1 .nnx-stack{position:relative}" in page
+    assert "/*" not in page and "$" not in page
+
+
+def test_an_installed_nnmath_ships_the_page_script_and_style(tmp_path):
+    """A wheel (not the editable checkout) carries explorer.js and explorer.css as package data."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    pytest.importorskip("setuptools")  # the wheel is built offline, with the installed setuptools
+    root = Path(__file__).parents[1]
+    source = tmp_path / "source"
+    shutil.copytree(root / "nnmath", source / "nnmath", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(root / name, source / name)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
+                            "--no-index", "--quiet", "--wheel-dir", str(tmp_path / "wheels")],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr[-3000:]
+    wheel, = (tmp_path / "wheels").glob("nnmath-*.whl")
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)  # what pip install puts in site-packages
+    check = ("import nnmath.explore, nnmath.explore.static as s; from importlib.resources import files; "
+             "print(nnmath.explore.__file__); print(files('nnmath.explore').joinpath('explorer.js').is_file(), "
+             "len(s.page_script()) > 1000, '.nnx-stack' in s.page_style().template)")
+    run = subprocess.run([sys.executable, "-c", check], env={"PYTHONPATH": str(site), "PATH": ""},
+                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    location, found = run.stdout.splitlines()
+    assert location.startswith(str(site)) and found == "True True True"

@@ -1,0 +1,40 @@
+"""Run the book's chapters outside Jupyter Book: the harness that tests and benchmarks use to reach
+a chapter's objects (its explorers above all). Not part of the nnmath package a reader installs.
+
+    from tools.chapters import chapter_explorers, run_chapter
+
+``tools`` is found from the repository root: pytest puts it on the path (``pythonpath`` in
+pyproject.toml); a script elsewhere inserts the root itself, as benchmarks/explorers.py does.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["run_chapter", "chapter_explorers"]
+
+
+def run_chapter(path) -> dict:
+    """Run the code cells of a MyST Markdown chapter (skipping those tagged ``skip-execution``)
+    in a fresh namespace and return it."""
+    import jupytext
+
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"no chapter at {path}")
+    notebook = jupytext.reads(path.read_text(), fmt="md:myst")
+    namespace: dict = {"__name__": f"chapter_{path.stem}"}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "skip-execution" not in cell.metadata.get("tags", []):
+            exec(compile(cell.source, str(path), "exec"), namespace)
+    return namespace
+
+
+def chapter_explorers(book_dir):
+    """Run each chapter in ``book_dir`` that builds an explorer; yield (chapter, name, explorer)."""
+    from nnmath.explore import Explorer
+
+    for chapter in sorted(Path(book_dir).glob("*.md")):
+        if "Explorer(" in chapter.read_text():
+            for name, value in run_chapter(chapter).items():
+                if isinstance(value, Explorer):
+                    yield chapter.stem, name, value
