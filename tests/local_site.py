@@ -115,10 +115,17 @@ def open_page(browser, base, page, color_scheme="light", viewport=(1280, 900)):
     return context, tab, problems, loaded
 
 
-def wait_for_typesetting(tab):
-    """Wait until MathJax (if the page loads it) has typeset the page."""
-    tab.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
-    tab.evaluate("() => window.MathJax && window.MathJax.startup.promise")
+def wait_for_typesetting(tab, timeout_ms=10_000):
+    """Wait until MathJax has typeset the page, if the page has MathJax: a MathJax that never
+    starts (e.g. its script was blocked) is left for ``untypeset_formulas`` to report."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        tab.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)",
+                              timeout=timeout_ms)
+    except PlaywrightTimeout:
+        return
+    tab.evaluate("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise")
 
 
 def untypeset_formulas(tab):
