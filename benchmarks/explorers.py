@@ -62,6 +62,7 @@ def in_chromium(explorer_pages, all_pages):
         for page in all_pages:
             context, tab, problems, loaded = open_page(browser, base, page)
             wait_for_typesetting(tab)
+            tab.wait_for_load_state("networkidle")  # the fonts MathJax asks for once it has typeset
             if any(problems.values()):
                 sys.exit(f"{page}: {problems}")
             mathjax_kb[page] = sum((HTML / path).stat().st_size for path in set(loaded)
