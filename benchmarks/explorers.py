@@ -6,22 +6,22 @@ For every explorer of every chapter: the live step time (set a widget's value; t
 the state and encodes the PNG it sends: the work a kernel does per slider step) at 2× and 1× pixels, and, for an explorer with an ``update``
 function, the same step with the figure cleared and drawn again instead; the static response time
 in headless Chromium (from a control's input event to the new frame being set). For every page of
-the built book: its weight. Each cell is median / max.
+the built book (every page of _toc.yml): its weight and the MathJax it loads from the site.
+Each cell is median / max.
 Prints a Markdown table; benchmarks/README.md holds the last one.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
+sys.path.insert(0, str(ROOT / "tests"))  # the tests' harness: the served site and Chromium (local_site.py)
+
+from local_site import toc_pages  # noqa: E402
 
 
 def live_step_ms(explorer, scale, repeat=3):
@@ -51,38 +51,38 @@ def without_update(explorer):
     return Explorer(explorer.draw, explorer.controls, figsize=explorer.figsize, dpi=explorer.dpi)
 
 
-def static_response_ms(pages):
-    from playwright.sync_api import sync_playwright
+def in_chromium(explorer_pages, all_pages):
+    """Static response times of the explorers on ``explorer_pages`` (per page, one [median, max]
+    per explorer), and the kB of MathJax each of ``all_pages`` loads from the site, measured in
+    headless Chromium with the site served on 127.0.0.1 and every other host blocked."""
+    from local_site import chromium, open_page, serve, wait_for_typesetting
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(HTML)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    results = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        tab = browser.new_page()
-        for page in pages:
-            tab.goto(f"{base}/book/{page}.html")
-            results[page] = tab.evaluate("""() => [...document.querySelectorAll('figure.nnmath-explorer')].map(fig => {
-                const times = [];
-                for (const input of fig.querySelectorAll('input[type=range]')) {
-                    for (let i = 0; i < 20; i++) {
-                        const t0 = performance.now();
-                        input.value = (+input.value + 1) % (+input.max + 1);
-                        input.dispatchEvent(new Event('input'));
-                        times.push(performance.now() - t0);
+    response, mathjax_kb = {}, {}
+    with serve(HTML) as base, chromium() as browser:
+        for page in all_pages:
+            context, tab, problems, loaded = open_page(browser, base, page)
+            wait_for_typesetting(tab)
+            tab.wait_for_load_state("networkidle")  # the fonts MathJax asks for once it has typeset
+            if any(problems.values()):
+                sys.exit(f"{page}: {problems}")
+            mathjax_kb[page] = sum((HTML / path).stat().st_size for path in set(loaded)
+                                   if path.startswith("_static/mathjax/")) / 1000
+            if page in explorer_pages:
+                response[page] = tab.evaluate("""() => [...document.querySelectorAll('figure.nnmath-explorer')].map(fig => {
+                    const times = [];
+                    for (const input of fig.querySelectorAll('input[type=range]')) {
+                        for (let i = 0; i < 20; i++) {
+                            const t0 = performance.now();
+                            input.value = (+input.value + 1) % (+input.max + 1);
+                            input.dispatchEvent(new Event('input'));
+                            times.push(performance.now() - t0);
+                        }
                     }
-                }
-                times.sort((a, b) => a - b);
-                return [times[Math.floor(times.length / 2)], times[times.length - 1]];
-            })""")
-        browser.close()
-    server.shutdown()
-    return results
+                    times.sort((a, b) => a - b);
+                    return [times[Math.floor(times.length / 2)], times[times.length - 1]];
+                })""")
+            context.close()
+    return response, mathjax_kb
 
 
 def main():
@@ -92,7 +92,8 @@ def main():
     from tools.chapters import chapter_explorers
 
     explorers = list(chapter_explorers(ROOT / "book"))
-    static = static_response_ms(sorted({chapter for chapter, _, _ in explorers}))
+    pages = toc_pages()
+    static, mathjax_kb = in_chromium({f"book/{chapter}.html" for chapter, _, _ in explorers}, pages)
     print("| chapter | explorer | states | static HTML (kB) | static HTML without `update` (kB) "
           "| live step, 2× (ms) | live step, 1× (ms) | redraw without `update`, 2× (ms) | static response (ms) |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -105,14 +106,16 @@ def main():
         kb = len(explorer.static_html().encode()) / 1000
         whole_frames_kb = len(without_update(explorer)._static_page().encode()) / 1000
         cells = [f"{median:.0f} / {worst:.0f}" for median, worst in columns] + ["–"] * (3 - len(columns))
-        static_median, static_max = static[chapter][index]
+        static_median, static_max = static[f"book/{chapter}.html"][index]
         print(f"| {chapter} | `{name}` | {len(explorer.states())} | {kb:.0f} | {whole_frames_kb:.0f} | {' | '.join(cells)} "
               f"| {static_median:.2f} / {static_max:.2f} |")
     print()
-    print("| page | weight (kB) |")
-    print("|---|---|")
-    for page in sorted((HTML / "book").glob("*.html")):
-        print(f"| {page.stem} | {page.stat().st_size / 1000:.0f} |")
+    print("| page | weight (kB) | MathJax it loads from the site (kB) |")
+    print("|---|---|---|")
+    for page in pages:
+        print(f"| {Path(page).stem} | {(HTML / page).stat().st_size / 1000:.0f} | {mathjax_kb[page]:.0f} |")
+    on_disk = sum(f.stat().st_size for f in (HTML / "_static" / "mathjax").rglob("*") if f.is_file())
+    print(f"\nMathJax in the site (`_static/mathjax`, all of MathJax 3's es5 folder): {on_disk / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

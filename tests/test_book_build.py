@@ -2,6 +2,16 @@
 import re
 
 import pytest
+import yaml
+
+from conftest import BUILD_COMMAND, ROOT, toc_pages
+
+
+def test_the_readme_and_the_workflow_build_with_the_command_the_tests_use():
+    command = " ".join(BUILD_COMMAND)
+    assert command in (ROOT / "README.md").read_text()
+    assert command in (ROOT / ".github" / "workflows" / "book.yml").read_text()
+
 
 @pytest.mark.book
 def test_book_builds_without_warning_or_failed_cell(built_book):
@@ -11,9 +21,31 @@ def test_book_builds_without_warning_or_failed_cell(built_book):
     # Sphinx and myst-nb report as "WARNING:"/"ERROR:"; the kernel's own log line about its
     # TCP transport ("[IPKernelApp] WARNING | ...") is not a build warning.
     assert not re.search(r"WARNING:|ERROR:|Traceback|Execution Failed", output), output[-5000:]
-    for page in ["book/intro.html", "book/worked_example.html", "book/chain_rule.html", "book/steepest_descent.html",
-                 "book/backprop_equations.html", "book/backprop_loop.html", "book/gradient_checking.html", "book/notation.html", "book/forward_pass.html", "book/bibliography.html"]:
-        assert (html / page).is_file(), page
+    pages = toc_pages()
+    assert len(pages) >= 10, pages
+    missing = [page for page in pages if not (html / page).is_file()]
+    assert not missing, f"pages of _toc.yml not built: {missing}"
+
+
+@pytest.mark.book
+def test_mathjax_is_part_of_the_site(built_book):
+    html, _ = built_book
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    for page in toc_pages():
+        text = (html / page).read_text()
+        assert "cdn.jsdelivr.net" not in text and "mathjax@" not in text, page
+
+
+@pytest.mark.book
+def test_repository_buttons_point_at_the_configured_repository(built_book):
+    """The Pages workflow writes the repository it runs in into _config.yml; the buttons follow it."""
+    html, _ = built_book
+    repository = yaml.safe_load((html.parent.parent / "_config.yml").read_text())["repository"]
+    page = (html / "book" / "forward_pass.html").read_text()
+    assert f'href="{repository["url"]}"' in page  # the repository button
+    assert f'href="{repository["url"]}/issues/new?title=' in page  # the issue button
+    owner_and_name = repository["url"].removeprefix("https://github.com/")
+    assert f"mybinder.org/v2/gh/{owner_and_name}/{repository['branch']}" in page  # the launch button
 
 
 @pytest.mark.book

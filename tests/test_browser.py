@@ -1,87 +1,48 @@
-"""The built book in headless Chromium: no console error, no failed local request, every
-formula typeset, every explorer responding — with every host but 127.0.0.1 blocked.
+"""The README's build of the book in headless Chromium, every host but 127.0.0.1 blocked: no
+request leaves 127.0.0.1 (MathJax is served by the site itself), no console error, no failed
+local request, every formula typeset, every explorer responding.
 
 Needs Debian's Chromium (/usr/bin/chromium) and Playwright. Outside CI the tests skip with the
 reason when either is missing; in CI (``CI`` set) they fail instead.
 """
-import functools
-import http.server
 import os
-import shutil
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, local_mathjax
+from conftest import ROOT, toc_pages
+from local_site import chromium, missing_browser, open_page, serve, untypeset_formulas, wait_for_typesetting
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "screenshots"
-
-
-def _require(condition, reason):
-    if not condition:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (required in CI)")
-        pytest.skip(reason)
+SITE_PAGES = ["index.html", "genindex.html", "search.html"]  # Sphinx's own pages, besides the chapters
 
 
 @pytest.fixture(scope="module")
 def browser():
-    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} not found (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _require(False, "playwright is not installed (pip install -r requirements-test.txt)")
-    _require(local_mathjax() is not None, "no local MathJax (npm install --prefix .ci mathjax@3, or set NNMATH_MATHJAX)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
+    reason = missing_browser()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (required in CI)")
+        pytest.skip(reason)
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
 def site(built_book):
     html, result = built_book
     assert result.returncode == 0, result.stdout[-3000:]
-    handler = functools.partial(_QuietHandler, directory=str(html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield html, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve(html) as base:
+        yield html, base
 
 
 def pages(html_dir):
-    return sorted(str(p.relative_to(html_dir)) for p in (html_dir / "book").glob("*.html"))
-
-
-def open_page(browser, base, page, color_scheme="light"):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=color_scheme)
-    problems = {"console": [], "failed": [], "external": []}
-
-    def route(request_route):
-        if request_route.request.url.startswith(base):
-            request_route.continue_()
-        else:
-            problems["external"].append(request_route.request.url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    tab = context.new_page()
-    tab.on("console", lambda m: problems["console"].append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: problems["console"].append(str(e)))
-    tab.on("requestfailed", lambda r: problems["failed"].append(r.url) if r.url.startswith(base) else None)
-    tab.on("response", lambda r: problems["failed"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    tab.goto(f"{base}/{page}", wait_until="load")
-    return context, tab, problems
+    """Every page of the table of contents (each must exist), then Sphinx's own pages."""
+    chapters = toc_pages()
+    missing = [page for page in chapters if not (html_dir / page).is_file()]
+    assert not missing, f"pages of _toc.yml not built: {missing}"
+    return chapters + [page for page in SITE_PAGES if (html_dir / page).is_file()]
 
 
 def test_every_page_is_clean_and_typeset(browser, site):
@@ -90,11 +51,9 @@ def test_every_page_is_clean_and_typeset(browser, site):
     report = {}
     for page in pages(html_dir):
         for scheme in ("light", "dark"):
-            context, tab, problems = open_page(browser, base, page, scheme)
-            tab.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
-            tab.evaluate("() => window.MathJax && window.MathJax.startup.promise")
-            untypeset = tab.evaluate("""() => [...document.querySelectorAll('.math, span.math, div.math')]
-                .filter(e => !e.querySelector('mjx-container')).length""")
+            context, tab, problems, _ = open_page(browser, base, page, scheme)
+            wait_for_typesetting(tab)
+            untypeset = untypeset_formulas(tab)
             tab.screenshot(path=str(SCREENSHOTS / f"{Path(page).stem}-{scheme}.png"), full_page=True)
             context.close()
             bad = {k: v for k, v in problems.items() if v}
@@ -105,13 +64,29 @@ def test_every_page_is_clean_and_typeset(browser, site):
     assert not report, report
 
 
+def test_mathjax_comes_from_the_site_itself(browser, site):
+    """Pages with formulas load MathJax from _static/mathjax and the formulas are typeset."""
+    html_dir, base = site
+    with_formulas = [page for page in toc_pages() if 'class="math' in (html_dir / page).read_text()]
+    assert len(with_formulas) >= 5, with_formulas
+    for page in with_formulas:
+        assert 'src="../_static/mathjax/tex-chtml.js"' in (html_dir / page).read_text(), page
+        context, tab, problems, loaded = open_page(browser, base, page)
+        wait_for_typesetting(tab)
+        typeset, untypeset = tab.evaluate("() => document.querySelectorAll('mjx-container').length"), untypeset_formulas(tab)
+        context.close()
+        assert typeset >= 1 and untypeset == 0, (page, typeset, untypeset)
+        assert "_static/mathjax/tex-chtml.js" in loaded, (page, loaded)
+        assert not problems["external"] and not problems["failed"], (page, problems)
+
+
 def test_every_explorer_responds_within_50_ms(browser, site):
     html_dir, base = site
     found = 0
     for page in pages(html_dir):
         if "nnmath-explorer" not in (html_dir / page).read_text():
             continue
-        context, tab, problems = open_page(browser, base, page)
+        context, tab, problems, _ = open_page(browser, base, page)
         for explorer in tab.query_selector_all("figure.nnmath-explorer"):
             found += 1
             assert explorer.query_selector(".nnx-controls").is_visible()

@@ -1,10 +1,11 @@
-"""What Binder does: a fresh virtual environment from requirements.txt alone, then every chapter
-executed in it as a notebook.
+"""What Binder does: a fresh virtual environment from binder/requirements.txt alone (requirements.txt
+at the versions of requirements.lock), then every chapter executed in it as a notebook.
 
 Nothing is downloaded at test time: packages come from the wheelhouse .ci/run fills beforehand
 (``pip download`` into .ci/wheels). Without it the test skips with the reason; in CI it fails.
 """
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -15,6 +16,13 @@ import pytest
 from conftest import ROOT
 
 WHEELS = ROOT / ".ci" / "wheels"
+
+
+def pins(text):
+    """The ``name==version`` lines of a lock or of ``pip freeze``, names normalised (PEP 503)."""
+    return {f"{re.sub(r'[-_.]+', '-', name).lower()}=={version.strip()}"
+            for name, version in (line.split("==") for line in text.splitlines()
+                                  if "==" in line and not line.lstrip().startswith("#"))}
 
 EXECUTE_EVERY_CHAPTER = """
 import sys, time, pathlib, jupytext, nbclient
@@ -36,7 +44,7 @@ if failures:
 
 
 @pytest.mark.book
-def test_every_chapter_runs_in_a_fresh_environment_from_requirements_txt(tmp_path):
+def test_every_chapter_runs_in_a_fresh_environment_from_the_lock(tmp_path):
     if not WHEELS.is_dir():
         message = "no wheelhouse in .ci/wheels (bash .ci/run makes it)"
         if os.environ.get("CI"):
@@ -49,9 +57,13 @@ def test_every_chapter_runs_in_a_fresh_environment_from_requirements_txt(tmp_pat
     clean_env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{clean_env.get('PATH', '')}"
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--no-index", "--find-links", str(WHEELS),
-         "-r", str(ROOT / "requirements.txt")],
+         "-r", str(ROOT / "binder" / "requirements.txt")],
         cwd=ROOT, env=clean_env, capture_output=True, text=True, timeout=900)
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    installed = subprocess.run([str(python), "-m", "pip", "freeze", "--exclude-editable"], env=clean_env,
+                               capture_output=True, text=True, check=True).stdout
+    off_lock = pins(installed) - pins((ROOT / "requirements.lock").read_text())
+    assert not off_lock, f"installed, but not at the lock's version: {sorted(off_lock)}"
     run = subprocess.run([str(python), "-c", EXECUTE_EVERY_CHAPTER, str(ROOT / "book")],
                          cwd=ROOT / "book", env=clean_env, capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
