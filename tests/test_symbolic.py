@@ -39,6 +39,25 @@ def test_chain_rule_concrete_and_multivariable():
     assert equal(sp.diff(F, x), by_paths)
 
 
+def test_chain_rule_with_jacobians():
+    """J_{f∘g} = J_f(g(x)) J_g(x) on R² → R³ → R², and ∇_x F(g(x)) = J_gᵀ ∇F for undefined g, F."""
+    x1, x2, y1, y2, y3, u1, u2 = sp.symbols("x1 x2 y1 y2 y3 u1 u2", real=True)
+    xs, ys = sp.Matrix([x1, x2]), sp.Matrix([y1, y2, y3])
+    g_vec = sp.Matrix([x1 * x2, sp.sin(x1), x2 ** 2])
+    f_vec = sp.Matrix([y1 + y2 * y3, sp.exp(y1) * y3])
+    at_g = dict(zip(ys, g_vec))
+    rule = equal(f_vec.subs(at_g).jacobian(xs), f_vec.jacobian(ys).subs(at_g) * g_vec.jacobian(xs))
+    assert rule and rule.method == "simplify"
+    # the transposed Jacobian, not the Jacobian, carries the gradient back
+    assert not equal(f_vec.subs(at_g).jacobian(xs).T, f_vec.jacobian(ys).subs(at_g) * g_vec.jacobian(xs))
+
+    g1, g2, F = sp.Function("g1"), sp.Function("g2"), sp.Function("F")
+    inner = sp.Matrix([g1(x1, x2), g2(x1, x2)])
+    grad_F = sp.Matrix([sp.diff(F(u1, u2), u) for u in (u1, u2)]).subs({u1: inner[0], u2: inner[1]})
+    gradient = equal(sp.Matrix([sp.diff(F(*inner), v) for v in (x1, x2)]), inner.jacobian(xs).T * grad_F)
+    assert gradient and gradient.method == "simplify"
+
+
 def test_computational_graph_of_wx_plus_b():
     f_expr = w * x + b
     assert sp.diff(f_expr, w) == x and sp.diff(f_expr, x) == w and sp.diff(f_expr, b) == 1
@@ -92,3 +111,44 @@ def test_symbolic_network_checks_arguments():
         SymbolicNetwork([2, 1], "relu6")
     with pytest.raises(ValueError, match="activations has 1 entries, expected 2"):
         SymbolicNetwork([2, 2, 1], ["tanh"])
+
+
+def test_layer_jacobian_and_bp2_in_transposed_jacobian_form():
+    """z^{l+1} = W f(z^l) + b has Jacobian W diag(f'(z^l)); Jᵀ δ^{l+1} = (Wᵀ δ^{l+1}) ⊙ f'(z^l);
+    and the input's Jacobian is W¹ (the chapter "The backprop equations")."""
+    z_l = sp.Matrix(sp.symbols("z1:4", real=True))
+    W_next = sp.Matrix(2, 3, sp.symbols("w1:7", real=True))
+    b_next = sp.Matrix(sp.symbols("c1:3", real=True))
+    delta_next = sp.Matrix(sp.symbols("d1:3", real=True))
+    sigmoid = lambda u: 1 / (1 + sp.exp(-u))
+    J = (W_next * z_l.applyfunc(sigmoid) + b_next).jacobian(z_l)
+    f_prime = z_l.applyfunc(lambda u: sp.diff(sigmoid(u), u))
+    assert equal(J, W_next * sp.diag(*f_prime)).method == "simplify"
+    bp2 = equal(J.T * delta_next, sp.matrix_multiply_elementwise(W_next.T * delta_next, f_prime),
+                max_ops_to_simplify=200)
+    assert bp2 and bp2.method == "simplify"
+    assert equal((W_next * z_l + b_next).jacobian(z_l), W_next).method == "simplify"
+
+
+def test_which_backprop_checks_are_proofs():
+    """The chapter says which comparisons simplify proves: the last layer of 2-2-2-1 and 2-3-3-2,
+    layer 2 of 2-2-2-1 and δ³ of 2-3-3-2; the rest are numeric."""
+    proved = set()
+    for sizes in ([2, 2, 2, 1], [2, 3, 3, 2]):
+        net = SymbolicNetwork(sizes)
+        direct_W, direct_b = net.direct_gradients()
+        delta, backprop_W, backprop_b = net.backprop_gradients()
+        for l in range(1, net.L + 1):
+            for name, direct, recursion in (("W", direct_W[l], backprop_W[l]), ("b", direct_b[l], backprop_b[l])):
+                verdict = equal(direct, recursion)
+                assert verdict
+                if verdict.method == "simplify":
+                    proved.add((tuple(sizes), f"{name}{l}"))
+        if sizes == [2, 3, 3, 2]:
+            for l in (1, 2, 3):
+                verdict = equal(net.error_by_definition(l), delta[l])
+                assert verdict
+                if verdict.method == "simplify":
+                    proved.add((tuple(sizes), f"delta{l}"))
+    assert proved == {((2, 2, 2, 1), "W3"), ((2, 2, 2, 1), "b3"), ((2, 2, 2, 1), "W2"), ((2, 2, 2, 1), "b2"),
+                      ((2, 3, 3, 2), "W3"), ((2, 3, 3, 2), "b3"), ((2, 3, 3, 2), "delta3")}

@@ -33,6 +33,29 @@ def test_one_step_lowers_the_loss():
     assert net.cost(x, t) < before
 
 
+def test_parameter_and_symbol_counts():
+    """15 parameters (10 weights, 5 biases); with x₁, x₂ and t the symbolic loss has 18 symbols."""
+    from nnmath.symbolic import SymbolicNetwork
+    net, x, t, _ = worked_example()
+    assert net.n_parameters == 15 and sum(W.size for W in net.W) == 10 and sum(b.size for b in net.b) == 5
+    assert len(SymbolicNetwork(net.sizes).cost.free_symbols) == 18
+
+
+def _last_loss(rate, steps=1000):
+    net, x, t, _ = worked_example()
+    for _ in range(steps):
+        g = net.backward(x, t)
+        net.gradient_step(g, rate)
+    return g.cost
+
+
+def test_learning_rate_threshold_and_plateau():
+    """The exercise's answer: the last loss crosses 1e-6 near α ≈ 0.6; at α = 100 it stays at ½t²."""
+    assert _last_loss(0.59) > 1e-6 > _last_loss(0.61)
+    _, _, t, _ = worked_example()
+    assert abs(_last_loss(100.0) - 0.5 * float(t[0, 0]) ** 2) < 1e-6
+
+
 @pytest.mark.book
 def test_page_states_the_computed_numbers(built_book):
     html_dir, _ = built_book
