@@ -543,3 +543,25 @@ def test_import_nnmath_checks_stays_numpy_only():
 
 def test_result_is_a_checkresult():
     assert isinstance(check_derivative(np.cos, np.sin), CheckResult)
+
+
+@pytest.mark.parametrize("method", ["sgd", "momentum", "rmsprop", "adam"])
+def test_optimizer_reference_equals_nnmath_optimizers(method):
+    """The check's own update equations (which it varies to name mistakes) give nnmath.optimizers' steps."""
+    from nnmath import optimizers as opt
+    from nnmath.checks import _optimizer_steps
+
+    hp = {"learning_rate": 0.1, "momentum": 0.9, "rho": 0.9, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    method_object = {"sgd": opt.SGD(0.1), "momentum": opt.Momentum(0.1, 0.9),
+                     "rmsprop": opt.RMSprop(0.1, beta=0.9, eps=1e-8),
+                     "adam": opt.Adam(0.1, 0.9, 0.999, 1e-8, bias_correction=True)}[method]
+    rng = np.random.default_rng(7)
+    w0, grads = rng.standard_normal((3, 2)), [rng.standard_normal((3, 2)) for _ in range(4)]
+    expected, w, state = [], w0.copy(), None
+    for g in grads:
+        state = state or method_object.init([w])
+        steps, state = method_object.update([g], state)
+        expected.append(steps[0])
+        w = w + steps[0]
+    np.testing.assert_allclose(np.array(_optimizer_steps(method, w0, grads, hp)), np.array(expected),
+                               rtol=1e-12, atol=1e-15)
