@@ -1,0 +1,132 @@
+"""The derivations of book/sgd.md and book/momentum.md, checked again outside the chapters."""
+from itertools import combinations, islice
+
+import numpy as np
+import sympy as sp
+
+import nnmath
+from nnmath import datasets
+from nnmath.optimizers import (SGD, Momentum, Nesterov, inverse_time, minibatches,
+                               nesterov_change_of_variable, trajectory)
+from nnmath.surfaces import Rosenbrock, ill_conditioned_bowl
+
+
+# -- sgd.md ---------------------------------------------------------------------------------------
+def test_minibatch_gradient_is_unbiased_with_the_finite_population_variance():
+    g = sp.symbols("g1:7", real=True)
+    n = len(g)
+    mean = sum(g) / n
+    spread = sum((gi - mean) ** 2 for gi in g) / n
+    for b in range(1, n + 1):
+        batch_means = [sum(batch) / b for batch in combinations(g, b)]
+        expected = sum(batch_means) / len(batch_means)
+        variance = sum((m - mean) ** 2 for m in batch_means) / len(batch_means)
+        assert sp.simplify(expected - mean) == 0
+        assert sp.simplify(variance - spread / b * (n - b) / (n - 1)) == 0
+
+
+def test_measured_minibatch_variance_falls_like_one_over_b():
+    X, labels = datasets.two_moons(200, noise=0.15, seed=0)
+    T = labels[None, :].astype(float)
+    net = nnmath.Network([2, 8, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=1)
+    n = X.shape[1]
+
+    def flat(gradients):
+        return np.concatenate([p.ravel() for p in gradients.as_list()])
+
+    per_example = np.array([flat(net.backward(X[:, [i]], T[:, [i]])) for i in range(n)])
+    full = flat(net.backward(X, T))
+    np.testing.assert_allclose(per_example.mean(axis=0), full, rtol=1e-12, atol=1e-15)
+    sigma2 = np.mean(np.sum((per_example - full) ** 2, axis=1))
+    sizes = np.array([2, 5, 10, 20, 50])
+    measured = np.array([np.mean([np.sum((flat(net.backward(xb, tb)) - full) ** 2)
+                                  for xb, tb in islice(minibatches(X, T, b, seed=3), 400)]) for b in sizes])
+    predicted = sigma2 / sizes * (n - sizes) / (n - 1)
+    assert np.all(np.abs(measured / predicted - 1) < 0.2), measured / predicted
+    slope = np.polyfit(np.log(sizes[:4]), np.log(measured[:4]), 1)[0]
+    assert abs(slope + 1) < 0.15, slope
+
+
+def test_inverse_time_meets_robbins_monro_and_exponential_does_not():
+    t = sp.symbols("t", positive=True)
+    inverse = 1 / (1 + (t - 1) / 10)
+    assert sp.summation(inverse, (t, 1, sp.oo)) == sp.oo
+    assert sp.summation(inverse ** 2, (t, 1, sp.oo)).is_finite
+    assert sp.summation(sp.exp(-(t - 1) / 10), (t, 1, sp.oo)).is_finite
+    assert inverse_time(1.0, k=0.1)(11) == float(inverse.subs(t, 11))
+
+
+# -- momentum.md ----------------------------------------------------------------------------------
+alpha, mu, lam = sp.symbols("alpha mu lambda", positive=True)
+x_k, x_prev, z = sp.symbols("x_k x_prev", real=True) + (sp.Symbol("z"),)
+
+
+def iteration_matrix(x_next):
+    return sp.Matrix([[sp.diff(x_next, x_k), sp.diff(x_next, x_prev)], [1, 0]])
+
+
+def test_momentum_iteration_matrix_and_its_convergence_region():
+    v_k = x_k - x_prev
+    M = iteration_matrix(x_k + mu * v_k - alpha * lam * x_k)
+    assert M == sp.Matrix([[1 + mu - alpha * lam, -mu], [1, 0]])
+    p = sp.expand(M.charpoly(z).as_expr())
+    assert sp.expand(p - (z ** 2 - (1 + mu - alpha * lam) * z + mu)) == 0
+    assert sp.simplify(p.subs(z, 1) - alpha * lam) == 0
+    assert sp.simplify(sp.solve(p.subs(z, -1), alpha)[0] - 2 * (1 + mu) / lam) == 0
+    rng = np.random.default_rng(1)
+    for a, m, l in zip(rng.uniform(0, 0.3, 300), rng.uniform(0, 0.99, 300), rng.uniform(0.5, 30, 300)):
+        radius = np.abs(np.linalg.eigvals(np.array([[1 + m - a * l, -m], [1, 0]]))).max()
+        if abs(a * l - 2 * (1 + m)) > 1e-6:
+            assert (radius < 1) == (a * l < 2 * (1 + m))
+
+
+def test_optimal_momentum_rate_and_its_gain_over_gradient_descent():
+    r, kappa, l_min, l_max = sp.symbols("r kappa lambda_min lambda_max", positive=True)
+    solutions = sp.solve([1 + r ** 2 - alpha * l_min - 2 * r, 1 + r ** 2 - alpha * l_max + 2 * r],
+                         [alpha, r], dict=True)
+    best = next(s for s in solutions if s[r].subs({l_min: 1, l_max: 25}) < 1)
+    rate = sp.simplify(best[r].subs(l_max, kappa * l_min))
+    assert sp.simplify(rate - (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)) == 0
+    assert sp.simplify(best[alpha] - 4 / (sp.sqrt(l_max) + sp.sqrt(l_min)) ** 2) == 0
+    gd = (kappa - 1) / (kappa + 1)
+    assert sp.simplify(gd - rate - 2 * sp.sqrt(kappa) * (sp.sqrt(kappa) - 1)
+                       / ((kappa + 1) * (sp.sqrt(kappa) + 1))) == 0
+
+    # the rates on trajectories of the κ = 25 bowl
+    bowl = ill_conditioned_bowl(condition=25)
+    a_star, mu_star = 4 / (1 + 5) ** 2, (4 / 6) ** 2
+    errors = np.linalg.norm(trajectory(Momentum(a_star, mu_star), bowl.gradient, bowl.start, 160), axis=1)
+    assert abs((errors[160] / errors[60]) ** (1 / 100) / (2 / 3) - 1) < 0.015
+    errors = np.linalg.norm(trajectory(SGD(2 / 26), bowl.gradient, bowl.start, 400), axis=1)
+    assert abs((errors[400] / errors[100]) ** (1 / 300) / (24 / 26) - 1) < 1e-3
+
+
+def test_terminal_velocity_of_the_heavy_ball():
+    g, j, t = sp.symbols("g j t", positive=True)
+    v_t = -alpha * g * sp.summation(mu ** j, (j, 0, t - 1)).subs(sp.Eq(mu, 1), False)
+    assert sp.simplify(v_t + alpha * g * (1 - mu ** t) / (1 - mu)) == 0
+    assert sp.limit(v_t.subs(mu, sp.Rational(9, 10)), t, sp.oo) == -10 * alpha * g
+
+
+def test_nesterov_forms_agree_symbolically_and_on_rosenbrock():
+    w, v = sp.symbols("w v", real=True)
+    G = sp.Function("G")
+    v_new = mu * v - alpha * G(w + mu * v)
+    w_new = w + v_new
+    w_tilde = w + mu * v
+    v_practical = mu * v - alpha * G(w_tilde)
+    assert sp.simplify(v_practical - v_new) == 0
+    assert sp.simplify(w_tilde + mu * v_practical - alpha * G(w_tilde) - (w_new + mu * v_new)) == 0
+
+    rosen = Rosenbrock()
+    look = trajectory(Nesterov(5e-4, 0.95), rosen.gradient, rosen.start, 500)
+    practical = trajectory(Nesterov(5e-4, 0.95, form="practical"), rosen.gradient, rosen.start, 500)
+    np.testing.assert_allclose(nesterov_change_of_variable(look[1:], np.diff(look, axis=0), 0.95),
+                               practical[1:], rtol=1e-10, atol=1e-12)
+
+
+def test_nesterov_iteration_matrix_on_the_quadratic():
+    v_k = x_k - x_prev
+    M = iteration_matrix(x_k + mu * v_k - alpha * lam * (x_k + mu * v_k))
+    assert sp.simplify(M - sp.Matrix([[(1 + mu) * (1 - alpha * lam), -mu * (1 - alpha * lam)], [1, 0]])) \
+        == sp.zeros(2, 2)
