@@ -219,9 +219,13 @@ def _markdown(source, docname, book, glue, solutions):
     text = "\n".join(_blocks(source.split("\n"), docname, book, glue, solutions, attachments))
     text = _roles(text, docname, book, glue)
     for pattern, wording in NOTEBOOK_PHRASES:
-        text = re.sub(pattern, wording, text)
+        text = re.sub(pattern, lambda match, wording=wording: _same_case(match[0], wording), text, flags=re.I)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n"), attachments
+
+
+def _same_case(original, wording):
+    return wording[0].upper() + wording[1:] if original[:1].isupper() else wording
 
 
 def _blocks(lines, docname, book, glue, solutions, attachments):
