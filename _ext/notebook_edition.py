@@ -337,7 +337,9 @@ def _glue_figure(key, options, caption, book, glue, attachments):
             if mime == "image/svg+xml":
                 data = base64.b64encode(("".join(data) if isinstance(data, list) else data).encode()).decode()
             attachments[filename] = {mime: data}
-            alt = re.sub(r"\s+", " ", caption).strip().replace("[", "(").replace("]", ")")
+            # JupyterLab typesets math before parsing Markdown: math in alt text breaks the image
+            alt = re.sub(r"\s+", " ", re.sub(r"\$[^$]*\$", "", caption)).strip()
+            alt = re.sub(r"[\[\]\\`*_]", "", alt)
             image = f"![{alt}](attachment:{filename})"
             break
     else:

@@ -198,11 +198,9 @@ def test_every_chapter_opens_runs_and_explores(lab, page, editions):
         images = sum(len(cell.get("attachments", {})) for cell in stored) + sum(
             "image/png" in output.get("data", {}) for cell in stored for output in cell.get("outputs", []))
         shown = notebook.locator(".jp-MarkdownOutput img, .jp-OutputArea-output img")
-        try:  # markdown renders (and fetches attachments) asynchronously
-            page.wait_for_function("""n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden)
-                :is(.jp-MarkdownOutput, .jp-OutputArea-output) img').length === n""", arg=images, timeout=20_000)
-        except Exception:
-            pass
+        from playwright.sync_api import expect
+
+        expect(shown).to_have_count(images, timeout=20_000)  # markdown renders asynchronously
         assert shown.count() == images, f"{chapter}: {shown.count()} of {images} stored figures show"
         assert all(shown.nth(i).evaluate("img => img.complete && img.naturalWidth > 0") for i in range(images))
         hidden_solutions = page.evaluate("""() => [...document.querySelectorAll(
