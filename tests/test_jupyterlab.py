@@ -213,7 +213,7 @@ def test_every_chapter_opens_runs_and_explores(lab, page, editions):
                 "d => d.outerHTML.slice(0, 300) + ' NEXT ' + (d.nextElementSibling || {}).outerHTML?.slice(0, 300)"))
 
         # Run All, as a student would from the menu
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
+        panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
         start = time.monotonic()
