@@ -1,13 +1,14 @@
-"""Small 2-D data sets made with numpy from a seed (nothing is downloaded).
+"""Small 2-D data sets made with numpy from a seed, and the 8×8 handwritten digits that ship
+inside scikit-learn (nothing is downloaded).
 
-Each returns ``(X, y)``: inputs ``X`` of shape ``(2, n)`` (examples are columns) and integer
+Each returns ``(X, y)``: inputs ``X`` of shape ``(n_0, n)`` (examples are columns) and integer
 labels ``y`` of shape ``(n,)``. ``one_hot(y)`` turns labels into targets of shape ``(k, n)``.
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["xor", "two_moons", "spirals", "blobs", "one_hot"]
+__all__ = ["xor", "two_moons", "spirals", "blobs", "digits", "one_hot"]
 
 
 def _count(n, name="n") -> int:
@@ -67,6 +68,23 @@ def blobs(n: int = 200, centers=((-1.0, -1.0), (1.0, 1.0)), spread: float = 0.5,
     y = np.arange(n) % len(centers)
     X = centers[y].T + spread * rng.standard_normal((2, n))
     return X, y
+
+
+def digits():
+    """The 1,797 handwritten digits of scikit-learn's ``load_digits``, 8×8 pixels each.
+
+    Returns ``X`` of shape ``(64, 1797)``, one image per column with its pixel rows laid end to
+    end and grey levels 0..16 scaled to [0, 1], and the digits ``y`` (0..9) of shape ``(1797,)``.
+    ``X[:, i].reshape(8, 8)`` is image i again. The data ship inside scikit-learn (a copy of the
+    UCI optical-digits test set, Alpaydin & Kaynak 1998); nothing is downloaded.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ImportError("nnmath.datasets.digits needs scikit-learn, which ships the digits: "
+                          "pip install scikit-learn") from None
+    data = load_digits()
+    return data.data.T / 16.0, data.target.astype(int)
 
 
 def one_hot(y, classes: int | None = None) -> np.ndarray:
