@@ -1,0 +1,172 @@
+"""The adaptive-methods and second-order chapters: their derivations (re-derived here independently
+of the chapters' own cells), the claims their prose makes about nnmath.optimizers runs, and their
+explorers within the page budget."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from nnmath.optimizers import SGD, Adagrad, Adam, Momentum, Nesterov, Newton, RMSprop, newton_step, trajectory
+from nnmath.surfaces import Beale, Rosenbrock, ill_conditioned_bowl, saddle
+from nnmath.symbolic import equal
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+alpha, eps, g, beta, beta1, beta2 = sp.symbols("alpha epsilon g beta beta_1 beta_2", positive=True)
+
+
+def run_constant_gradient(update, state, steps):
+    """Apply a scalar update rule ``update(state, t) -> (step, state)`` ``steps`` times symbolically."""
+    taken = []
+    for t in range(1, steps + 1):
+        step, state = update(state, t)
+        taken.append(sp.simplify(step))
+    return taken
+
+
+# -- adaptive methods: the derivations ------------------------------------------------------------
+def test_adagrad_step_is_scale_free_and_decays_like_one_over_root_t():
+    c, s0 = sp.symbols("c s_0", positive=True)
+    step = lambda grad, s: -alpha * grad / sp.sqrt(s + grad**2)          # ε = 0
+    assert equal(step(c * g, c**2 * s0), step(g, s0))
+    # constant gradient: the t-th step, unrolled by hand, is α/√t
+    steps = run_constant_gradient(lambda s, t: (alpha * g / sp.sqrt(s + g**2), s + g**2), 0, 5)
+    assert all(equal(step, alpha / sp.sqrt(t)) for t, step in enumerate(steps, start=1))
+
+
+def test_rmsprop_average_of_a_constant_gradient():
+    s = 0
+    for t in range(1, 7):
+        s = beta * s + (1 - beta) * g**2
+        assert equal(s, (1 - beta**t) * g**2)
+
+
+def test_adam_bias_correction_first_steps():
+    """Corrected: every step is α g/(g + ε) for a constant g > 0; uncorrected first step is
+    (1 − β₁)/√(1 − β₂) times the corrected one when ε = 0."""
+    v = s = 0
+    for t in range(1, 4):
+        v, s = beta1 * v + (1 - beta1) * g, beta2 * s + (1 - beta2) * g**2
+        v_hat, s_hat = sp.factor(v / (1 - beta1**t)), sp.factor(s / (1 - beta2**t))
+        assert v_hat == g and s_hat == g**2
+        corrected = alpha * v_hat / (sp.sqrt(s_hat) + eps)
+        assert equal(corrected, alpha * g / (g + eps))
+        if t == 1:
+            uncorrected = alpha * v / sp.sqrt(s)
+            assert equal(uncorrected / corrected.subs(eps, 0), (1 - beta1) / sp.sqrt(1 - beta2))
+
+
+@pytest.mark.parametrize("bias_correction", [True, False])
+def test_adam_first_step_on_beale_matches_the_derivation(bias_correction):
+    beale = Beale()
+    step = np.diff(trajectory(Adam(0.1, bias_correction=bias_correction), beale.gradient, beale.start, 1), axis=0)[0]
+    factor = 1.0 if bias_correction else 0.1 / np.sqrt(0.001)
+    np.testing.assert_allclose(step, -0.1 * factor * np.sign(beale.gradient(beale.start)), rtol=1e-7)
+
+
+def test_saddle_escape_time_of_gradient_descent_is_the_formula():
+    surface = saddle()
+    for offset in (1e-3, 1e-6):
+        path = trajectory(SGD(0.05), surface.gradient, (1.0, offset), 400)
+        leaves = int(np.flatnonzero(np.abs(path).max(axis=1) > 1.5)[0])
+        assert leaves == int(np.ceil(np.log(1.5 / offset) / np.log(1.1)))
+
+
+def test_adaptive_methods_escape_the_saddle_regardless_of_the_start():
+    surface = saddle()
+    methods = {"Adagrad": Adagrad(0.1), "RMSprop": RMSprop(0.05, beta=0.9), "Adam": Adam(0.05)}
+    for name, method in methods.items():
+        counts = []
+        for offset in (1e-3, 1e-9):
+            path = trajectory(method, surface.gradient, (1.0, offset), 400)
+            counts.append(int(np.flatnonzero(np.abs(path).max(axis=1) > 1.5)[0]))
+        assert counts[1] - counts[0] <= 3, name
+        assert counts[0] < 77, name            # sooner than gradient descent's 77 steps from 10⁻³
+
+
+def test_every_racer_makes_progress_on_beale():
+    beale = Beale()
+    racers = [SGD(0.01), Momentum(0.002, 0.9), Nesterov(0.002, 0.9), Adagrad(1.0), RMSprop(0.02, beta=0.9), Adam(0.1)]
+    for method in racers:
+        end = trajectory(method, beale.gradient, beale.start, 160)[-1]
+        assert beale(end) < beale(beale.start) / 100, method
+        assert np.linalg.norm(end - beale.minimum) < 0.6, method
+
+
+# -- Newton: the derivations ----------------------------------------------------------------------
+def test_newton_step_minimises_the_quadratic_model():
+    g1, g2, h11, h12, h22, d1, d2 = sp.symbols("g_1 g_2 h_11 h_12 h_22 d_1 d_2", real=True)
+    G, H, D = sp.Matrix([g1, g2]), sp.Matrix([[h11, h12], [h12, h22]]), sp.Matrix([d1, d2])
+    model = (G.T * D)[0] + (D.T * H * D)[0] / 2
+    step = -H.inv() * G
+    gradient_at_step = sp.Matrix([sp.diff(model, d) for d in (d1, d2)]).subs({d1: step[0], d2: step[1]})
+    assert sp.simplify(gradient_at_step) == sp.zeros(2, 1)
+
+
+def test_taylor_model_of_beale_to_second_order():
+    beale = Beale()
+    w, direction = np.array([0.7, -0.4]), np.array([0.6, 0.8])
+    for h in (1e-2, 5e-3):
+        model = beale(w) + h * beale.gradient(w) @ direction + h**2 / 2 * direction @ beale.hessian(w) @ direction
+        assert abs(beale(w + h * direction) - model) < 50 * h**3
+
+
+def test_newton_lands_on_a_quadratic_minimum_and_on_the_saddle_in_one_step():
+    bowl = ill_conditioned_bowl(condition=20, angle=0.3)
+    landed = bowl.start + newton_step(bowl.gradient(bowl.start), bowl.hessian())
+    np.testing.assert_allclose(landed, bowl.minimum, atol=1e-13)
+    surface = saddle()
+    for start in [(1.0, 1e-3), (0.5, 1.0), (-2.0, 3.0)]:
+        landed = np.array(start) + newton_step(surface.gradient(start), surface.hessian())
+        np.testing.assert_allclose(landed, surface.center, atol=1e-14)
+    assert surface((0.0, 0.0)) > surface((0.5, 1.0))   # from there, the step climbed
+
+
+def test_newton_on_rosenbrock_and_beale():
+    rosenbrock = Rosenbrock()
+    path = trajectory(Newton(rosenbrock.hessian), rosenbrock.gradient, rosenbrock.start, 8)
+    assert np.linalg.norm(path[-1] - rosenbrock.minimum) < 1e-10
+    assert max(rosenbrock(w) for w in path) > 10 * rosenbrock(rosenbrock.start)   # not monotone
+    beale = Beale()
+    to_saddle = trajectory(Newton(beale.hessian), beale.gradient, beale.start, 8)[-1]
+    np.testing.assert_allclose(to_saddle, [0.0, 1.0], atol=1e-8)
+    eigenvalues = np.linalg.eigvalsh(beale.hessian(to_saddle))
+    assert eigenvalues[0] < 0 < eigenvalues[1]
+    to_minimum = trajectory(Newton(beale.hessian), beale.gradient, (2.0, 0.0), 8)[-1]
+    np.testing.assert_allclose(to_minimum, beale.minimum, atol=1e-8)
+
+
+def test_the_hessian_of_the_articles_network():
+    P = 1_685_667
+    assert P**2 * 8 > 2e13 and 8 * P < 2e7          # > 20 TB against < 20 MB
+    assert 2 * P**3 / 3 > 3e18
+
+
+# -- the chapters themselves ----------------------------------------------------------------------
+@pytest.fixture(scope="module", params=["adaptive", "newton"])
+def chapter(request):
+    from tools.chapters import run_chapter
+
+    return request.param, run_chapter(BOOK / f"{request.param}.md")
+
+
+def test_chapter_explorers_fit_the_budget_and_match_live(chapter):
+    from nnmath.explore import MAX_EXPLORER_BYTES, Explorer
+
+    name, namespace = chapter
+    explorers = [value for value in namespace.values() if isinstance(value, Explorer)]
+    assert explorers, name
+    for explorer in explorers:
+        assert len(explorer.static_html().encode()) < 0.9 * MAX_EXPLORER_BYTES
+        assert explorer.check_update() <= 1e-3
+
+
+def test_chapter_numbers(chapter):
+    name, ns = chapter
+    if name == "adaptive":
+        assert set(ns["paths"]) == {"Beale", "saddle"} and len(ns["paths"]["Beale"]) == 6
+        assert ns["escape"]["SGD"][0] == max(counts[0] for counts in ns["escape"].values())
+        assert np.isclose(ns["default_ratio"], 0.1 / np.sqrt(0.001))
+    else:
+        assert ns["P"] == 1_685_667 and ns["hessian_bytes"] == 8 * ns["P"] ** 2
+        assert ns["newton_step_seconds"] > 3600 * 24   # more than a day per step, even on a fast machine
