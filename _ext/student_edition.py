@@ -6,11 +6,11 @@ be built with one of them forgotten:
 
 - ``hide_solutions`` (sphinx-exercise): no solution in the pages or the search index;
 - ``html_copy_source = False``: no ``_sources/<page>.md`` (the Markdown sources hold the solutions),
-  and no "download source" button pointing at a file that is not there;
+  so no "download source" button (and the ".ipynb" one is given back, opening the notebook edition);
 - ``notebook_edition_solutions = False``: the notebook edition (_ext/notebook_edition.py) without them;
-- ``_sources/`` removed after the build: sphinx-book-theme copies each page's executed notebook
-  there (``_build/jupyter_execute/<page>.ipynb``, the whole chapter, solutions included) for its
-  download button, which the notebook edition already replaces with the edition's notebook.
+- ``_sources/`` removed after the build, in case anything still wrote there: with copied sources
+  sphinx-book-theme copies each page's executed notebook there (the whole chapter, solutions
+  included) for its download button.
 """
 from __future__ import annotations
 
@@ -28,12 +28,20 @@ def _set_switches(app, config):
         config[name] = value
 
 
-def _drop_source_button(app, pagename, templatename, context, doctree):
-    """The theme's "download source" button points into _sources/, which the edition does not ship."""
+def _notebook_download(app, pagename, templatename, context, doctree):
+    """Without copied sources the theme offers neither the ``.ipynb`` nor the source download; give
+    back the ``.ipynb`` one, which notebook_edition (priority 600) points at the edition's notebook,
+    and drop the source one (it would point into _sources/, which the edition does not ship)."""
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     for group in context.get("header_buttons", []):
-        if group.get("label") == "download-buttons":
-            group["buttons"] = [button for button in group.get("buttons", [])
-                                if button.get("label") != "download-source-button"]
+        if group.get("label") != "download-buttons":
+            continue
+        buttons = [button for button in group.get("buttons", [])
+                   if button.get("label") != "download-source-button"]
+        if executed.is_file() and not any(button.get("label") == "download-notebook-button" for button in buttons):
+            buttons.insert(0, {"type": "link", "url": "", "text": ".ipynb", "icon": "fas fa-code",
+                               "tooltip": "Download the notebook edition", "label": "download-notebook-button"})
+        group["buttons"] = buttons
 
 
 def _remove_sources(app, exception):
@@ -43,6 +51,7 @@ def _remove_sources(app, exception):
 
 def setup(app):
     app.connect("config-inited", _set_switches, priority=900)  # after every extension added its values
-    app.connect("html-page-context", _drop_source_button, priority=700)  # after the theme's (501)
+    # after the theme's buttons (501), before notebook_edition points them at the edition (600)
+    app.connect("html-page-context", _notebook_download, priority=550)
     app.connect("build-finished", _remove_sources)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
