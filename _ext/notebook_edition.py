@@ -493,23 +493,25 @@ def _citations_key(entry):
     return (" ".join(authors[0].last_names) if authors else "", entry.fields.get("year", ""))
 
 
-def binder_url(book_options: dict, pagename: str) -> str:
-    """mybinder.org with the environment of the main branch, nbgitpuller pulling the edition in."""
+def binder_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBOOKS_BRANCH,
+               environment_branch: str = "") -> str:
+    """mybinder.org with the environment of the main branch (or ``environment_branch``), nbgitpuller
+    pulling the edition in from ``notebooks_branch``."""
     repository = book_options["repository_url"].rstrip("/")
     org, repo = repository.split("github.com/")[-1].split("/")[:2]
     launch = book_options.get("launch_buttons", {})
     binderhub = launch.get("binderhub_url", "https://mybinder.org").rstrip("/")
-    branch = book_options.get("repository_branch") or "main"
+    branch = environment_branch or book_options.get("repository_branch") or "main"
     pull = "git-pull?" + urlencode({
-        "repo": repository, "branch": NOTEBOOKS_BRANCH, "targetpath": NOTEBOOKS_DIR,
+        "repo": repository, "branch": notebooks_branch, "targetpath": NOTEBOOKS_DIR,
         "urlpath": f"lab/tree/{NOTEBOOKS_DIR}/{posixpath.basename(pagename)}.ipynb"})
     return f"{binderhub}/v2/gh/{org}/{repo}/{branch}?urlpath={quote(pull, safe='')}"
 
 
-def colab_url(book_options: dict, pagename: str) -> str:
+def colab_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBOOKS_BRANCH) -> str:
     repository = book_options["repository_url"].rstrip("/")
     org, repo = repository.split("github.com/")[-1].split("/")[:2]
-    return (f"https://colab.research.google.com/github/{org}/{repo}/blob/{NOTEBOOKS_BRANCH}/"
+    return (f"https://colab.research.google.com/github/{org}/{repo}/blob/{notebooks_branch}/"
             f"{posixpath.basename(pagename)}.ipynb")
 
 
@@ -522,19 +524,20 @@ def _point_buttons(app, pagename, templatename, context, doctree):
     if not _has_edition(app, pagename) or "header_buttons" not in context:
         return
     options = app.config.html_theme_options
+    branch, environment = app.config.notebook_edition_branch, app.config.notebook_edition_binder_branch
     edition = context["pathto"](f"{NOTEBOOKS_DIR}/{posixpath.basename(pagename)}.ipynb", 1)
     for group in context["header_buttons"]:
         buttons = group.get("buttons", [])
         if group.get("label") == "launch-buttons":
             for button in buttons:
                 if button.get("text") == "Binder":
-                    button["url"] = binder_url(options, pagename)
+                    button["url"] = binder_url(options, pagename, branch, environment)
                 if button.get("text") == "Colab":
-                    button["url"] = colab_url(options, pagename)
+                    button["url"] = colab_url(options, pagename, branch)
             if options.get("repository_url", "").startswith("https://github.com/") and \
                     not any(button.get("text") == "Colab" for button in buttons):
                 buttons.append({"type": "link", "text": "Colab", "tooltip": "Launch on Colab",
-                                "icon": "_static/images/logo_colab.png", "url": colab_url(options, pagename)})
+                                "icon": "_static/images/logo_colab.png", "url": colab_url(options, pagename, branch)})
         if group.get("label") == "download-buttons":
             for button in buttons:
                 if button.get("label") == "download-notebook-button":
@@ -555,11 +558,16 @@ def _write_editions(app, exception):
             continue
         glue_file = source.with_suffix(".glue.json")
         glue = json.loads(glue_file.read_text()) if glue_file.is_file() else {}
-        notebook = convert(nbformat.read(source, as_version=4), docname, book, glue=glue)
+        notebook = convert(nbformat.read(source, as_version=4), docname, book, glue=glue,
+                           solutions=app.config.notebook_edition_solutions)
         nbformat.write(notebook, out / book.notebook_name(docname))
 
 
 def setup(app):
+    # the student edition (tools/build_student_edition.py) sets these: no solutions, its own branches
+    app.add_config_value("notebook_edition_solutions", True, "")
+    app.add_config_value("notebook_edition_branch", NOTEBOOKS_BRANCH, "html")
+    app.add_config_value("notebook_edition_binder_branch", "", "html")  # "" = the repository's branch
     app.connect("html-page-context", _point_buttons, priority=600)  # after the theme's (501)
     app.connect("build-finished", _write_editions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,57 @@
+"""The student edition: the book with every exercise solution left out of everything a reader gets.
+
+Loaded only by the student build (``_config_student.yml``, built by ``tools/build_student_edition.py``).
+Setting each switch here, rather than trusting the overlay to list them all, means the edition cannot
+be built with one of them forgotten:
+
+- ``hide_solutions`` (sphinx-exercise): no solution in the pages or the search index;
+- ``html_copy_source = False``: no ``_sources/<page>.md`` (the Markdown sources hold the solutions),
+  so no "download source" button (and the ".ipynb" one is given back, opening the notebook edition);
+- ``notebook_edition_solutions = False``: the notebook edition (_ext/notebook_edition.py) without them;
+- ``_sources/`` removed after the build, in case anything still wrote there: with copied sources
+  sphinx-book-theme copies each page's executed notebook there (the whole chapter, solutions
+  included) for its download button.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+SWITCHES = {"hide_solutions": True, "html_copy_source": False, "notebook_edition_solutions": False}
+
+
+def _set_switches(app, config):
+    if "notebook_edition" not in config.extensions:
+        raise ValueError("student_edition: the notebook_edition extension must be loaded too "
+                         "(the student edition includes the notebook edition without solutions)")
+    for name, value in SWITCHES.items():
+        config[name] = value
+
+
+def _notebook_download(app, pagename, templatename, context, doctree):
+    """Without copied sources the theme offers neither the ``.ipynb`` nor the source download; give
+    back the ``.ipynb`` one, which notebook_edition (priority 600) points at the edition's notebook,
+    and drop the source one (it would point into _sources/, which the edition does not ship)."""
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        buttons = [button for button in group.get("buttons", [])
+                   if button.get("label") != "download-source-button"]
+        if executed.is_file() and not any(button.get("label") == "download-notebook-button" for button in buttons):
+            buttons.insert(0, {"type": "link", "url": "", "text": ".ipynb", "icon": "fas fa-code",
+                               "tooltip": "Download the notebook edition", "label": "download-notebook-button"})
+        group["buttons"] = buttons
+
+
+def _remove_sources(app, exception):
+    if exception is None and app.builder.format == "html":
+        shutil.rmtree(Path(app.outdir) / "_sources", ignore_errors=True)
+
+
+def setup(app):
+    app.connect("config-inited", _set_switches, priority=900)  # after every extension added its values
+    # after the theme's buttons (501), before notebook_edition points them at the edition (600)
+    app.connect("html-page-context", _notebook_download, priority=550)
+    app.connect("build-finished", _remove_sources)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
