@@ -28,6 +28,7 @@ import re
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Circle, FancyBboxPatch
 
 from .network import Network
@@ -98,14 +99,21 @@ def book_style():
     }
 
 
+def _renderer(fig):
+    """Draw ``fig`` and return its renderer (a closed figure gets an Agg canvas back)."""
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
 class LabelLayoutError(ValueError):
     """A figure's labels would be too small, overlap, or leave their axes."""
 
 
-def displayed_px(fig, fontsize):
+def displayed_px(fig, fontsize, renderer=None):
     """Pixel height at which a ``fontsize``-point font of ``fig`` appears in the book."""
-    renderer = fig.canvas.get_renderer()
-    width_in = fig.get_tightbbox(renderer).width   # glue saves figures with bbox_inches="tight"
+    width_in = fig.get_tightbbox(renderer or _renderer(fig)).width   # glue saves figures with bbox_inches="tight"
     return fontsize / 72 * min(fig.dpi, FIGURE_WIDTH_PX / width_in)
 
 
@@ -124,14 +132,13 @@ def check_labels(fig, min_px=SMALL_TEXT_PX, tolerance_px=0.5):
     A label may sit inside a shape (a node's own text) but not across a shape's outline.
     Labels are the texts placed in axes (``ax.text``, ``ax.annotate``), not titles or ticks.
     Returns ``fig``."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = _renderer(fig)
     for ax in fig.axes:
         labels = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]
         frame = ax.get_window_extent(renderer)
         extents = []
         for label in labels:
-            size = displayed_px(fig, label.get_fontsize())
+            size = displayed_px(fig, label.get_fontsize(), renderer)
             if size < min_px - 1e-9:
                 raise LabelLayoutError(f"label {label.get_text()!r} would appear {size:.1f} px high in the book, "
                                        f"below the page's small text ({min_px} px); enlarge its font or narrow the figure")
@@ -182,16 +189,21 @@ def _fmt_gradient(value):
 _LABEL_BOX = dict(boxstyle="round,pad=0.12", fc="white", ec="none")
 
 
-def _fit_to_labels(ax, pad_px=4, rounds=4):
+def _fit_to_labels(ax, pad_px=4, rounds=6):
     """Widen the limits of ``ax`` until every label fits inside it (labels placed in points
     move in data units whenever the limits, and so the scale, change). An axes alone in its
-    figure first takes the whole figure: a diagram has no ticks to leave margins for."""
+    figure takes the whole figure, made as tall as the drawing: a diagram has no ticks to
+    leave margins for, and no empty bands above and below."""
     fig = ax.figure
-    if len(fig.axes) == 1:
+    alone = len(fig.axes) == 1
+    if alone:
         ax.set_position([0, 0, 1, 1])
     for _ in range(rounds):
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
+        if alone:
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            width = fig.get_size_inches()[0]
+            fig.set_size_inches(width, width * (y1 - y0) / (x1 - x0))
+        renderer = _renderer(fig)
         boxes = [_label_extent(t, renderer) for t in ax.texts if t.get_text().strip()]
         boxes.append(ax.get_window_extent(renderer))
         needed = type(boxes[0]).union(boxes).padded(pad_px)
@@ -252,7 +264,7 @@ def draw_network(net: Network, x=None, t=None, *, gradients=None, weight_names=N
                 label = f"{name} = {value}" if name and not gradient_mode else value
                 # level edges are labelled midway; sloped ones, which cross each other midway,
                 # a third of the way from their source, on their own stretch of line
-                at = 0.5 if y0 == y1 else 0.3
+                at = 0.5 if y0 == y1 else 0.34
                 text(x0 + at * (x1 - x0), y0 + at * (y1 - y0), label, edge_text,
                      ha="center", va="center", bbox=_LABEL_BOX)
     def outward(layer, unit):
@@ -347,9 +359,9 @@ def draw_graph(nodes, edges, ax=None, title=None, box_width=1.5, label_at=0.5, f
                                     boxstyle="round,pad=0.05", fc="white", ec=ROLE_COLORS[role], lw=2.2, zorder=3))
         ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=4, color=TEXT_COLORS["text"])
     xs = [v[0] for v in nodes.values()]
-    ys = [v[1] for v in nodes.values()]
     ax.set_xlim(min(xs) - box_width / 2 - 0.2, max(xs) + box_width / 2 + 0.2)
-    ax.set_ylim(min(ys) - max(heights.values()) / 2 - 0.2, max(ys) + max(heights.values()) / 2 + 0.2)
+    ax.set_ylim(min(v[1] - heights[n] / 2 for n, v in nodes.items()) - 0.2,
+                max(v[1] + heights[n] / 2 for n, v in nodes.items()) + 0.2)
     if title:
         ax.set_title(title)
     _fit_to_labels(ax)
