@@ -116,3 +116,34 @@ def test_dark_mode_shows_figures_through_the_filter(chromium, served_book):
     for filter_, background, padding in styles:
         assert filter_ == DARK_MODE_FILTER, filter_
         assert background == "rgba(0, 0, 0, 0)" and padding == "0px", (background, padding)
+
+
+def test_dark_mode_colours_are_what_nnmath_plots_computes(chromium, served_book):
+    """dark_mode_color, on which the contrast tests of tests/test_plots.py rest, is what the
+    browser shows: a strip of the book's colours, put in a page in dark mode, screenshotted."""
+    import base64
+    import io
+
+    import matplotlib.colors as mcolors
+    from PIL import Image
+
+    from nnmath.plots import ROLE_COLORS, TEXT_COLORS, dark_mode_color
+    html, base = served_book
+    colors = ["#ffffff", *TEXT_COLORS.values(), *ROLE_COLORS.values()]
+    strip = Image.new("RGB", (20 * len(colors), 20))
+    for i, color in enumerate(colors):
+        strip.paste(tuple(round(255 * v) for v in mcolors.to_rgb(color)), (20 * i, 0, 20 * i + 20, 20))
+    png = io.BytesIO()
+    strip.save(png, "PNG")
+    uri = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    context, tab = open_typeset(chromium, base, "book/notation.html", 1280, "dark")
+    tab.evaluate("""([uri, width]) => document.querySelector('.bd-article').insertAdjacentHTML('afterbegin',
+        `<img id="probe" src="${uri}" width="${width}" height="20" style="image-rendering:pixelated">`)""",
+                 [uri, strip.width])
+    tab.wait_for_function("() => document.getElementById('probe').complete")
+    shot = Image.open(io.BytesIO(tab.locator("#probe").screenshot())).convert("RGB")
+    context.close()
+    for i, color in enumerate(colors):
+        shown = shot.getpixel((20 * i + 10, 10))
+        expected = tuple(round(255 * v) for v in mcolors.to_rgb(dark_mode_color(color)))
+        assert max(abs(a - b) for a, b in zip(shown, expected)) <= 2, (color, shown, expected)
