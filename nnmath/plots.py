@@ -118,10 +118,10 @@ def displayed_px(fig, fontsize, renderer=None):
 
 
 def _label_extent(text, renderer):
+    """Window extent of a text, with its background box if it has one (after a draw)."""
     extent = text.get_window_extent(renderer)
     patch = text.get_bbox_patch()
     if patch is not None:
-        patch.update_positions(renderer) if hasattr(patch, "update_positions") else None
         extent = type(extent).union([extent, patch.get_window_extent(renderer)])
     return extent
 
@@ -129,7 +129,8 @@ def _label_extent(text, renderer):
 def check_labels(fig, min_px=SMALL_TEXT_PX, tolerance_px=0.5):
     """Raise LabelLayoutError naming the labels if any two labels of ``fig`` overlap, a label
     leaves its axes, or a label would appear smaller than ``min_px`` pixels in the book.
-    A label may sit inside a shape (a node's own text) but not across a shape's outline.
+    A label may sit inside a shape (a node's own text) but not across a shape's outline (its
+    bounding box: conservative for circles).
     Labels are the texts placed in axes (``ax.text``, ``ax.annotate``), not titles or ticks.
     Returns ``fig``."""
     renderer = _renderer(fig)

@@ -87,7 +87,8 @@ def test_nothing_runs_past_the_page(chromium, served_book, width):
 def test_the_overflow_check_catches_a_clipped_equation_table_and_code(chromium, served_book):
     """The check itself: plant an over-wide equation, table and code line in a page."""
     html, base = served_book
-    context, tab = open_typeset(chromium, base, "book/notation.html", 390)
+    context, tab = open_typeset(chromium, base, "book/backprop_loop.html", 1280)
+    assert tab.evaluate(OVERFLOW_JS, True) == []
     tab.evaluate("""() => {
         const article = document.querySelector('.bd-article');
         article.insertAdjacentHTML('beforeend',
