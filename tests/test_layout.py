@@ -112,8 +112,11 @@ def test_dark_mode_shows_figures_through_the_filter(chromium, served_book):
     styles = tab.evaluate("""() => [...document.querySelectorAll('.bd-content img')]
         .filter(i => i.getClientRects().length)
         .map(i => { const s = getComputedStyle(i); return [s.filter, s.backgroundColor, s.paddingTop]; })""")
+    explorer_cards = tab.evaluate("""() => [...document.querySelectorAll('.cell_output div.text_html')]
+        .filter(e => e.querySelector('.nnmath-explorer')).map(e => getComputedStyle(e).backgroundColor)""")
     context.close()
     assert styles, "no figure on the worked example page"
+    assert explorer_cards and set(explorer_cards) == {"rgba(0, 0, 0, 0)"}, explorer_cards
     for filter_, background, padding in styles:
         assert filter_ == DARK_MODE_FILTER, filter_
         assert background == "rgba(0, 0, 0, 0)" and padding == "0px", (background, padding)
