@@ -1,0 +1,153 @@
+"""The built book fits the page: on a 1280 px and a 390 px (phone) wide window, no display
+equation, table or code block runs past the content column unless it scrolls inside its own
+box; code wraps at the page width; on the wide window no equation needs to scroll at all. In
+dark mode, figures are shown through the stylesheet's filter, not on the theme's white card.
+
+Uses the book built by the ``built_book`` fixture (tests/conftest.py), served on 127.0.0.1 with
+every other host blocked. Needs Debian's Chromium and Playwright; outside CI the tests skip
+with the reason when either is missing, in CI they fail.
+"""
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import local_mathjax
+
+CHROMIUM = "/usr/bin/chromium"
+WIDTHS = (1280, 390)
+OVERFLOW_JS = (Path(__file__).parent / "layout" / "overflow.js").read_text()
+
+
+def _require(condition, reason):
+    if not condition:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (required in CI)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} not found (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require(False, "playwright is not installed (pip install -r requirements-test.txt)")
+    _require(local_mathjax() is not None, "no local MathJax (npm install --prefix .ci mathjax@3, or set NNMATH_MATHJAX)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served_book(built_book):
+    html, result = built_book
+    assert result.returncode == 0, result.stdout[-3000:]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield html, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def open_typeset(chromium, base, page, width, scheme="light"):
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    tab = context.new_page()
+    tab.goto(f"{base}/{page}", wait_until="load")
+    tab.evaluate("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise")
+    return context, tab
+
+
+def book_pages(html):
+    return sorted(str(p.relative_to(html)) for p in (html / "book").glob("*.html"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_nothing_runs_past_the_page(chromium, served_book, width):
+    html, base = served_book
+    report = {}
+    for page in book_pages(html):
+        context, tab = open_typeset(chromium, base, page, width)
+        problems = tab.evaluate(OVERFLOW_JS, width >= 1000)
+        context.close()
+        if problems:
+            report[page] = problems
+    assert not report, f"at {width} px: {report}"
+
+
+def test_the_overflow_check_catches_a_clipped_equation_table_and_code(chromium, served_book):
+    """The check itself: plant an over-wide equation, table and code line in a page."""
+    html, base = served_book
+    context, tab = open_typeset(chromium, base, "book/backprop_loop.html", 1280)
+    assert tab.evaluate(OVERFLOW_JS, True) == []
+    tab.evaluate("""() => {
+        const article = document.querySelector('.bd-article');
+        article.insertAdjacentHTML('beforeend',
+          '<div style="overflow:hidden"><table id="planted"><tr><td style="white-space:nowrap">' + 'x'.repeat(300) + '</td></tr></table></div>' +
+          '<pre style="white-space:pre;overflow-x:auto">' + 'y'.repeat(300) + '</pre>');
+        const eq = document.querySelector('mjx-container[display="true"]');
+        eq.style.overflow = 'visible'; eq.parentElement.style.overflow = 'visible';
+        eq.querySelector('mjx-math').style.paddingRight = '2000px';
+    }""")
+    problems = tab.evaluate(OVERFLOW_JS, True)
+    context.close()
+    assert any(p.startswith("table overflows") for p in problems), problems
+    assert any(p.startswith("code does not wrap") for p in problems), problems
+    assert any(p.startswith("equation wider") for p in problems), problems
+
+
+def test_dark_mode_shows_figures_through_the_filter(chromium, served_book):
+    from nnmath.plots import DARK_MODE_FILTER
+    html, base = served_book
+    context, tab = open_typeset(chromium, base, "book/worked_example.html", 1280, "dark")
+    styles = tab.evaluate("""() => [...document.querySelectorAll('.bd-content img')]
+        .filter(i => i.getClientRects().length)
+        .map(i => { const s = getComputedStyle(i); return [s.filter, s.backgroundColor, s.paddingTop]; })""")
+    explorer_cards = tab.evaluate("""() => [...document.querySelectorAll('.cell_output div.text_html')]
+        .filter(e => e.querySelector('.nnmath-explorer')).map(e => getComputedStyle(e).backgroundColor)""")
+    context.close()
+    assert styles, "no figure on the worked example page"
+    assert explorer_cards and set(explorer_cards) == {"rgba(0, 0, 0, 0)"}, explorer_cards
+    for filter_, background, padding in styles:
+        assert filter_ == DARK_MODE_FILTER, filter_
+        assert background == "rgba(0, 0, 0, 0)" and padding == "0px", (background, padding)
+
+
+def test_dark_mode_colours_are_what_nnmath_plots_computes(chromium, served_book):
+    """dark_mode_color, on which the contrast tests of tests/test_plots.py rest, is what the
+    browser shows: a strip of the book's colours, put in a page in dark mode, screenshotted."""
+    import base64
+    import io
+
+    import matplotlib.colors as mcolors
+    from PIL import Image
+
+    from nnmath.plots import ROLE_COLORS, TEXT_COLORS, dark_mode_color
+    html, base = served_book
+    colors = ["#ffffff", *TEXT_COLORS.values(), *ROLE_COLORS.values()]
+    strip = Image.new("RGB", (20 * len(colors), 20))
+    for i, color in enumerate(colors):
+        strip.paste(tuple(round(255 * v) for v in mcolors.to_rgb(color)), (20 * i, 0, 20 * i + 20, 20))
+    png = io.BytesIO()
+    strip.save(png, "PNG")
+    uri = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    context, tab = open_typeset(chromium, base, "book/notation.html", 1280, "dark")
+    tab.evaluate("""([uri, width]) => document.querySelector('.bd-article').insertAdjacentHTML('afterbegin',
+        `<img id="probe" src="${uri}" width="${width}" height="20" style="image-rendering:pixelated">`)""",
+                 [uri, strip.width])
+    tab.wait_for_function("() => document.getElementById('probe').complete")
+    shot = Image.open(io.BytesIO(tab.locator("#probe").screenshot())).convert("RGB")
+    context.close()
+    for i, color in enumerate(colors):
+        shown = shot.getpixel((20 * i + 10, 10))
+        expected = tuple(round(255 * v) for v in mcolors.to_rgb(dark_mode_color(color)))
+        assert max(abs(a - b) for a, b in zip(shown, expected)) <= 2, (color, shown, expected)
