@@ -24,6 +24,7 @@ import numpy as np
 from ._validate import NonFiniteError, as_float_matrix, as_positive_number, as_real_array, require_finite
 from .activations import Activation, get_activation
 from .losses import Loss, get_loss
+from .optimizers import SGD
 
 __all__ = ["ByLayer", "ForwardPass", "Gradients", "Network", "NonFiniteError"]
 
@@ -399,16 +400,18 @@ class Network:
     def gradient_step(self, gradients: Gradients, learning_rate: float) -> None:
         """Plain gradient descent, in place: W^l ← W^l − α ∇W^l, b^l ← b^l − α ∇b^l.
 
-        The gradients (see ``check_gradients``) and the learning rate are checked, and every new
-        value computed, before any parameter is written: a step that fails changes nothing.
+        This is ``nnmath.optimizers.SGD``: the gradients (see ``check_gradients``) and the learning
+        rate are checked, and every new value computed, before any parameter is written: a step
+        that fails changes nothing.
         """
         gradients = self.check_gradients(gradients)
         alpha = as_positive_number(learning_rate, "learning_rate")
-        with np.errstate(over="ignore", invalid="ignore"):  # reported by name just below
-            alpha = self.dtype.type(alpha)
-            updated = [p - alpha * g for p, g in zip(self.parameters(), gradients)]
-        for name, new in zip(self.parameter_names(), updated):
-            require_finite(new, f"{name} after a step with learning_rate={learning_rate!r} overflowed; it",
-                           NonFiniteError)
-        for p, new in zip(self.parameters(), updated):
-            p[...] = new
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # a non-finite result is refused by SGD
+                SGD(alpha).step(self.parameters(), gradients)
+        except ValueError:  # nothing was written; name the parameter the way the book does
+            with np.errstate(over="ignore", invalid="ignore"):
+                name = next(name for name, p, g in zip(self.parameter_names(), self.parameters(), gradients)
+                            if not np.all(np.isfinite(p - self.dtype.type(alpha) * g)))
+            raise NonFiniteError(f"{name} after a step with learning_rate={learning_rate!r} overflowed; "
+                                 f"no parameter was changed (try a smaller learning rate)") from None
