@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validate import NonFiniteError, as_float_matrix, as_positive_number, as_real_array, require_finite
-from .activations import Activation, get_activation
+from .activations import Activation, Identity, ReLU, Sigmoid, Softmax, Tanh, get_activation
 from .losses import Loss, get_loss
 from .optimizers import SGD
 
@@ -374,11 +374,12 @@ class Network:
         return cost
 
     @np.errstate(over="ignore", invalid="ignore")  # overflow is reported by layer, below
-    def backward(self, x, t, forward: ForwardPass | None = None) -> Gradients:
+    def backward(self, x, t, forward: ForwardPass | None = None, *, input_gradient: bool = True) -> Gradients:
         """Every δ^l, ∇W^l, ∇b^l and ∇x for inputs ``x`` and targets ``t``.
 
         ``forward``, if given, must be ``net.forward(x)`` for this ``x`` and the current
-        parameters (it saves recomputing it); anything else is refused.
+        parameters (it saves recomputing it); anything else is refused. ``input_gradient=False``
+        skips ∇x (``Gradients.x`` is then ``None``): training never needs it.
         """
         fwd = self.forward(x) if forward is None else self._given_forward(forward, self._input(x))
         W, f, z, a, L = self.W, self.f, fwd.z, fwd.a, self.L
@@ -390,11 +391,11 @@ class Network:
             delta[l] = f[l].backward(z[l], W[l + 1].T @ delta[l + 1])  # δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ f'(z^l)
         grad_W = ByLayer(1, [delta[l] @ a[l - 1].T for l in range(1, L + 1)])                 # ∇W^l = δ^l (a^{l-1})ᵀ
         grad_b = ByLayer(1, [delta[l].sum(axis=1, keepdims=True) for l in range(1, L + 1)])  # ∇b^l = δ^l
-        grad_x = W[1].T @ delta[1]                                     # ∂C/∂a^0 = (W^1)ᵀ δ^1
+        grad_x = W[1].T @ delta[1] if input_gradient else None        # ∂C/∂a^0 = (W^1)ᵀ δ^1
 
         cost = float(self.loss.value_at_output(f[L], z[L], a[L], t))
-        self._require_finite("backward pass", {"δ": delta, "∇W": grad_W, "∇b": grad_b},
-                             backwards=True, **{"∇x": grad_x, "C": cost})
+        self._require_finite("backward pass", {"δ": delta, "∇W": grad_W, "∇b": grad_b}, backwards=True,
+                             **({"∇x": grad_x} if input_gradient else {}), C=cost)
         return Gradients(delta=delta, W=grad_W, b=grad_b, x=grad_x, cost=cost)
 
     def gradient_step(self, gradients: Gradients, learning_rate: float) -> None:
@@ -415,3 +416,113 @@ class Network:
                             if not np.all(np.isfinite(p - self.dtype.type(alpha) * g)))
             raise NonFiniteError(f"{name} after a step with learning_rate={learning_rate!r} overflowed; "
                                  f"no parameter was changed (try a smaller learning rate)") from None
+
+    @np.errstate(over="ignore", invalid="ignore")  # a non-finite value sends the step to the plain passes
+    def train_step(self, x, t, learning_rate: float) -> float:
+        """One step of gradient descent on the batch ``(x, t)``; returns the cost C before the step.
+
+        The same step, to the last bit, as ``net.gradient_step(net.backward(x, t,
+        input_gradient=False), learning_rate)`` (tests/test_network_fast_path.py), computed without
+        a fresh array for any layer: the passes write into buffers kept for this batch size, the
+        inputs are checked once, and W^l ← W^l − α ∇W^l is done in place. Nothing is written before
+        the new values are known to be finite; if any quantity overflows, the step is redone by
+        ``backward`` and ``gradient_step``, which name it and leave the network unchanged.
+        """
+        x, t = self._batch(x, t)
+        alpha = as_positive_number(learning_rate, "learning_rate")
+        work = self._workspaces.get(x.shape[1]) or self._new_workspace(x.shape[1])
+        try:
+            cost = work.step(self, x, t, alpha)  # writes nothing unless it returns a cost
+        except ValueError:  # e.g. a cross-entropy of outputs that are not probabilities
+            cost = None
+        if cost is None:  # something overflowed, or might, or was refused: the plain passes say what, or do the step
+            gradients = self.backward(x, t, input_gradient=False)
+            self.gradient_step(gradients, learning_rate)
+            cost = gradients.cost
+        return cost
+
+    def _batch(self, x, t) -> tuple[np.ndarray, np.ndarray]:
+        """``x`` and ``t`` checked as ``backward`` checks them, at once when they are already right."""
+        n_0, n_L, dtype = self._sizes[0], self._sizes[-1], self._dtype
+        if not (type(x) is np.ndarray and x.dtype == dtype and x.ndim == 2 and x.shape[0] == n_0
+                and x.shape[1] > 0 and np.isfinite(np.add.reduce(x, axis=None))):
+            x = self._input(x)
+        if not (type(t) is np.ndarray and t.dtype == dtype and t.shape == (n_L, x.shape[1])
+                and np.isfinite(np.add.reduce(t, axis=None))):
+            t = self._target(t, x.shape[1])
+        self.loss.check_target(t)
+        return x, t
+
+    @property
+    def _workspaces(self) -> dict:
+        return self.__dict__.setdefault("_workspace_by_batch", {})
+
+    def _new_workspace(self, batch: int) -> "_Workspace":
+        if len(self._workspaces) >= 4:  # e.g. a full batch and a last, smaller one: keep a few sizes
+            self._workspaces.pop(next(iter(self._workspaces)))
+        self._workspaces[batch] = _Workspace(self.sizes, batch, self.dtype)
+        return self._workspaces[batch]
+
+
+# Activations whose value is finite wherever z is: for them, checking z checks a too.
+_FINITE_WHERE_Z_IS = (Sigmoid, Tanh, ReLU, Identity, Softmax)
+
+
+class _Workspace:
+    """The buffers of ``Network.train_step`` for one batch size, reused from step to step.
+
+    ``step`` is forward, backward and update written into them, the same operations as
+    ``Network.forward``, ``Network.backward`` and ``SGD`` in the same order (so the same bits).
+    """
+
+    def __init__(self, sizes, batch: int, dtype):
+        L = len(sizes) - 1
+        empty = lambda *shape: np.empty(shape, dtype=dtype)
+        self.z = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
+        self.a = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
+        self.delta = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
+        self.back = [None] + [empty(sizes[l], batch) for l in range(1, L)]      # (W^{l+1})ᵀ δ^{l+1}
+        self.grad_W = [None] + [empty(sizes[l], sizes[l - 1]) for l in range(1, L + 1)]
+        self.grad_b = [None] + [empty(sizes[l], 1) for l in range(1, L + 1)]
+        self.largest = float(np.finfo(dtype).max)
+
+    def step(self, net: Network, x, t, alpha: float) -> float | None:
+        """The step in place, returning C; or None, having changed nothing, if anything is not finite.
+
+        Runs under ``np.errstate(over="ignore", invalid="ignore")`` (``train_step`` sets it).
+        """
+        W, b, f, L = net.W._items, net.b._items, net.f._items, net.L  # W[l - 1] is W^l
+        z, a, delta, back, grad_W, grad_b = self.z, self.a, self.delta, self.back, self.grad_W, self.grad_b
+        total = np.add.reduce
+        sums = 0.0  # inf or NaN anywhere makes it non-finite (a sum too large to represent is a false alarm)
+        a_previous = x
+        for l in range(1, L + 1):
+            np.add(np.matmul(W[l - 1], a_previous, out=z[l]), b[l - 1], out=z[l])    # z^l = W^l a^{l-1} + b^l
+            f[l - 1].value_into(z[l], out=a[l])                                       # a^l = f^l(z^l)
+            sums += total(z[l], axis=None)
+            if not isinstance(f[l - 1], _FINITE_WHERE_Z_IS):
+                sums += total(a[l], axis=None)
+            a_previous = a[l]
+        if not np.isfinite(sums):
+            return None
+        cost = float(net.loss._checked_value_at_output(f[L - 1], z[L], a[L], t))
+        if not np.isfinite(cost):
+            return None
+        net.loss._checked_output_error_into(f[L - 1], z[L], a[L], t, out=delta[L])    # δ^L
+        for l in range(L - 1, 0, -1):
+            np.matmul(W[l].T, delta[l + 1], out=back[l])                              # (W^{l+1})ᵀ δ^{l+1}
+            f[l - 1].backward_into(z[l], a[l], back[l], out=delta[l])                 # ⊙ f'(z^l)
+        bound = 0.0
+        for l in range(1, L + 1):
+            np.matmul(delta[l], a[l - 1].T if l > 1 else x.T, out=grad_W[l])          # ∇W^l = δ^l (a^{l-1})ᵀ
+            total(delta[l], axis=1, keepdims=True, out=grad_b[l])                     # ∇b^l = δ^l
+            # |p_i| ≤ ‖p‖ and |g_i| ≤ ‖g‖: while every ‖p‖ + α‖g‖ is far below the largest float,
+            # no p − α g can overflow, so the parameters can be written in place, with no copy kept.
+            for p, g in ((W[l - 1], grad_W[l]), (b[l - 1], grad_b[l])):
+                bound = max(bound, np.sqrt(np.vdot(p, p)) + alpha * np.sqrt(np.vdot(g, g)))
+        if not bound < self.largest / 2:  # also when a norm is inf or NaN
+            return None
+        for l in range(1, L + 1):
+            W[l - 1] -= np.multiply(grad_W[l], alpha, out=grad_W[l])                  # W^l ← W^l − α ∇W^l
+            b[l - 1] -= np.multiply(grad_b[l], alpha, out=grad_b[l])                  # b^l ← b^l − α ∇b^l
+        return cost
