@@ -15,6 +15,7 @@ Indices in code are the book's: ``net.W[1]`` is W^1, ``fwd.a[0]`` is the input.
 """
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -445,10 +446,10 @@ class Network:
         """``x`` and ``t`` checked as ``backward`` checks them, at once when they are already right."""
         n_0, n_L, dtype = self._sizes[0], self._sizes[-1], self._dtype
         if not (type(x) is np.ndarray and x.dtype == dtype and x.ndim == 2 and x.shape[0] == n_0
-                and x.shape[1] > 0 and np.isfinite(np.add.reduce(x, axis=None))):
+                and x.shape[1] > 0 and math.isfinite(np.add.reduce(x, axis=None))):
             x = self._input(x)
         if not (type(t) is np.ndarray and t.dtype == dtype and t.shape == (n_L, x.shape[1])
-                and np.isfinite(np.add.reduce(t, axis=None))):
+                and math.isfinite(np.add.reduce(t, axis=None))):
             t = self._target(t, x.shape[1])
         self.loss.check_target(t)
         return x, t
@@ -482,8 +483,12 @@ class _Workspace:
         self.a = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
         self.delta = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
         self.back = [None] + [empty(sizes[l], batch) for l in range(1, L)]      # (W^{l+1})ᵀ δ^{l+1}
-        self.grad_W = [None] + [empty(sizes[l], sizes[l - 1]) for l in range(1, L + 1)]
-        self.grad_b = [None] + [empty(sizes[l], 1) for l in range(1, L + 1)]
+        # every ∇W^l and ∇b^l is a view into one array, so that α ∇ and ‖∇‖ are one call each
+        shapes = [shape for l in range(1, L + 1) for shape in ((sizes[l], sizes[l - 1]), (sizes[l], 1))]
+        self.gradients = empty(sum(m * n for m, n in shapes))
+        ends = np.cumsum([0] + [m * n for m, n in shapes])
+        views = [self.gradients[start:end].reshape(shape) for start, end, shape in zip(ends, ends[1:], shapes)]
+        self.grad_W, self.grad_b = [None] + views[0::2], [None] + views[1::2]
         self.largest = float(np.finfo(dtype).max)
 
     def step(self, net: Network, x, t, alpha: float) -> float | None:
@@ -503,26 +508,27 @@ class _Workspace:
             if not isinstance(f[l - 1], _FINITE_WHERE_Z_IS):
                 sums += total(a[l], axis=None)
             a_previous = a[l]
-        if not np.isfinite(sums):
+        if not math.isfinite(sums):
             return None
         cost = float(net.loss._checked_value_at_output(f[L - 1], z[L], a[L], t))
-        if not np.isfinite(cost):
+        if not math.isfinite(cost):
             return None
         net.loss._checked_output_error_into(f[L - 1], z[L], a[L], t, out=delta[L])    # δ^L
         for l in range(L - 1, 0, -1):
             np.matmul(W[l].T, delta[l + 1], out=back[l])                              # (W^{l+1})ᵀ δ^{l+1}
             f[l - 1].backward_into(z[l], a[l], back[l], out=delta[l])                 # ⊙ f'(z^l)
-        bound = 0.0
+        squares = 0.0  # Σ ‖W^l‖² + ‖b^l‖²
         for l in range(1, L + 1):
             np.matmul(delta[l], a[l - 1].T if l > 1 else x.T, out=grad_W[l])          # ∇W^l = δ^l (a^{l-1})ᵀ
             total(delta[l], axis=1, keepdims=True, out=grad_b[l])                     # ∇b^l = δ^l
-            # |p_i| ≤ ‖p‖ and |g_i| ≤ ‖g‖: while every ‖p‖ + α‖g‖ is far below the largest float,
-            # no p − α g can overflow, so the parameters can be written in place, with no copy kept.
-            for p, g in ((W[l - 1], grad_W[l]), (b[l - 1], grad_b[l])):
-                bound = max(bound, np.sqrt(np.vdot(p, p)) + alpha * np.sqrt(np.vdot(g, g)))
-        if not bound < self.largest / 2:  # also when a norm is inf or NaN
-            return None
+            squares += float(np.vdot(W[l - 1], W[l - 1])) + float(np.vdot(b[l - 1], b[l - 1]))
+        # |p_i| ≤ ‖p‖ and |g_i| ≤ ‖g‖: while ‖p‖ + α‖g‖ is far below the largest float, no p − α g
+        # can overflow, so the parameters can be written in place, with no copy kept to undo it.
+        g = self.gradients
+        if not math.sqrt(squares) + alpha * math.sqrt(float(np.vdot(g, g))) < self.largest / 2:
+            return None  # (also when a norm is inf or NaN)
+        np.multiply(g, alpha, out=g)                                                  # α ∇W^l, α ∇b^l
         for l in range(1, L + 1):
-            W[l - 1] -= np.multiply(grad_W[l], alpha, out=grad_W[l])                  # W^l ← W^l − α ∇W^l
-            b[l - 1] -= np.multiply(grad_b[l], alpha, out=grad_b[l])                  # b^l ← b^l − α ∇b^l
+            W[l - 1] -= grad_W[l]                                                     # W^l ← W^l − α ∇W^l
+            b[l - 1] -= grad_b[l]                                                     # b^l ← b^l − α ∇b^l
         return cost
