@@ -123,10 +123,11 @@ def torch_step(name, dtype):
 
 
 def seconds_per_step(step, block):
-    start = time.perf_counter()
+    """Wall-clock and CPU seconds per step over ``block`` steps."""
+    start, start_cpu = time.perf_counter(), time.process_time()
     for _ in range(block):
         step()
-    return (time.perf_counter() - start) / block
+    return (time.perf_counter() - start) / block, (time.process_time() - start_cpu) / block
 
 
 def measure(name, dtype, threads, repeats, target_block_s):
@@ -141,7 +142,7 @@ def measure(name, dtype, threads, repeats, target_block_s):
         for key, step in contenders.items():  # warm up; choose a block of steps lasting ~target_block_s
             for _ in range(3):
                 step()
-            once = seconds_per_step(step, 5)
+            once = seconds_per_step(step, 5)[0]
             blocks[key] = max(1, int(target_block_s / once))
         times = {key: [] for key in contenders}
         order = list(contenders)
@@ -149,7 +150,9 @@ def measure(name, dtype, threads, repeats, target_block_s):
             random.shuffle(order)
             for key in order:
                 times[key].append(seconds_per_step(contenders[key], blocks[key]))
-    return {key: statistics.median(values) for key, values in times.items()}
+    wall = {key: statistics.median(w for w, _ in values) for key, values in times.items()}
+    cpu = {key: statistics.median(c for _, c in values) for key, values in times.items()}
+    return wall, cpu
 
 
 def machine() -> str:
@@ -167,6 +170,7 @@ def machine() -> str:
 
 
 def table(results) -> str:
+    """Ratios of medians (``results``: (network, dtype, threads) -> {contender: seconds per step})."""
     has_torch = torch is not None
     head = ["network", "dtype", "threads", "train_step (µs)", "train_step / products"]
     if has_torch:
@@ -194,17 +198,24 @@ def main(argv=None):
     args = parser.parse_args(argv)
     repeats = args.repeats or (7 if args.quick else 41)
     block_s = 0.01 if args.quick else 0.03
-    results = {}
+    results, cpu_results = {}, {}
     for threads in (1, 2):
         for name in args.networks:
             for dtype in (np.float32, np.float64):
-                results[name, dtype, threads] = measure(name, dtype, threads, repeats, block_s)
-                print(name, np.dtype(dtype).name, threads, {k: f"{v * 1e6:.1f} µs" for k, v in
-                                                           results[name, dtype, threads].items()}, flush=True)
+                wall, cpu = measure(name, dtype, threads, repeats, block_s)
+                results[name, dtype, threads] = wall
+                if threads == 1:  # with one thread, CPU time leaves out the time other jobs had the core
+                    cpu_results[name, dtype, threads] = cpu
+                print(name, np.dtype(dtype).name, threads, {k: f"{v * 1e6:.1f} µs" for k, v in wall.items()},
+                      flush=True)
     when = datetime.date.today().isoformat()
     command = "python benchmarks/train_step.py" + (f" --repeats {args.repeats}" if args.repeats else "")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     text = (f"Measured {when} with `{command}`, median of {repeats} interleaved repeats; "
-            f"machine: {machine()}.\n\n{table(results)}\n")
+            f"machine: {machine()}; load average at the end {load}.\n\n"
+            f"Wall-clock time:\n\n{table(results)}\n\n"
+            f"CPU time of the process, 1 thread (not counting the time other jobs held the core):\n\n"
+            f"{table(cpu_results)}\n")
     print(text)
     if not args.quick:
         readme = README.read_text()

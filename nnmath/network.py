@@ -494,41 +494,43 @@ class _Workspace:
     def step(self, net: Network, x, t, alpha: float) -> float | None:
         """The step in place, returning C; or None, having changed nothing, if anything is not finite.
 
-        Runs under ``np.errstate(over="ignore", invalid="ignore")`` (``train_step`` sets it).
+        Runs under ``np.errstate(over="ignore", invalid="ignore")`` (``train_step`` sets it). Each
+        array is measured or scaled right after it was computed, while it is still in the cache.
         """
         W, b, f, L = net.W._items, net.b._items, net.f._items, net.L  # W[l - 1] is W^l
-        z, a, delta, back, grad_W, grad_b = self.z, self.a, self.delta, self.back, self.grad_W, self.grad_b
-        total = np.add.reduce
-        sums = 0.0  # inf or NaN anywhere makes it non-finite (a sum too large to represent is a false alarm)
-        a_previous = x
+        z, a, delta, grad_W, grad_b = self.z, self.a, self.delta, self.grad_W, self.grad_b
+        total, a[0] = np.add.reduce, x
+        sums = 0.0     # inf or NaN anywhere makes it non-finite (a sum too large to represent: a false alarm)
+        squares = 0.0  # Σ ‖W^l‖² + ‖b^l‖², to bound the update below
         for l in range(1, L + 1):
-            np.add(np.matmul(W[l - 1], a_previous, out=z[l]), b[l - 1], out=z[l])    # z^l = W^l a^{l-1} + b^l
+            np.add(np.matmul(W[l - 1], a[l - 1], out=z[l]), b[l - 1], out=z[l])    # z^l = W^l a^{l-1} + b^l
             f[l - 1].value_into(z[l], out=a[l])                                       # a^l = f^l(z^l)
             sums += total(z[l], axis=None)
             if not isinstance(f[l - 1], _FINITE_WHERE_Z_IS):
                 sums += total(a[l], axis=None)
-            a_previous = a[l]
+            squares += float(np.vdot(W[l - 1], W[l - 1])) + float(np.vdot(b[l - 1], b[l - 1]))
         if not math.isfinite(sums):
-            return None
+            return self._release()
         cost = float(net.loss._checked_value_at_output(f[L - 1], z[L], a[L], t))
         if not math.isfinite(cost):
-            return None
+            return self._release()
         net.loss._checked_output_error_into(f[L - 1], z[L], a[L], t, out=delta[L])    # δ^L
-        for l in range(L - 1, 0, -1):
-            np.matmul(W[l].T, delta[l + 1], out=back[l])                              # (W^{l+1})ᵀ δ^{l+1}
-            f[l - 1].backward_into(z[l], a[l], back[l], out=delta[l])                 # ⊙ f'(z^l)
-        squares = 0.0  # Σ ‖W^l‖² + ‖b^l‖²
-        for l in range(1, L + 1):
-            np.matmul(delta[l], a[l - 1].T if l > 1 else x.T, out=grad_W[l])          # ∇W^l = δ^l (a^{l-1})ᵀ
+        for l in range(L, 0, -1):
+            np.matmul(delta[l], a[l - 1].T, out=grad_W[l])                            # ∇W^l = δ^l (a^{l-1})ᵀ
             total(delta[l], axis=1, keepdims=True, out=grad_b[l])                     # ∇b^l = δ^l
-            squares += float(np.vdot(W[l - 1], W[l - 1])) + float(np.vdot(b[l - 1], b[l - 1]))
-        # |p_i| ≤ ‖p‖ and |g_i| ≤ ‖g‖: while ‖p‖ + α‖g‖ is far below the largest float, no p − α g
-        # can overflow, so the parameters can be written in place, with no copy kept to undo it.
-        g = self.gradients
-        if not math.sqrt(squares) + alpha * math.sqrt(float(np.vdot(g, g))) < self.largest / 2:
-            return None  # (also when a norm is inf or NaN)
-        np.multiply(g, alpha, out=g)                                                  # α ∇W^l, α ∇b^l
+            if l > 1:
+                back = np.matmul(W[l - 1].T, delta[l], out=self.back[l - 1])          # (W^l)ᵀ δ^l
+                f[l - 2].backward_into(z[l - 1], a[l - 1], back, out=delta[l - 1])    # ⊙ f'(z^{l-1})
+        step = np.multiply(self.gradients, alpha, out=self.gradients)                 # α ∇W^l, α ∇b^l
+        # |p_i| ≤ ‖p‖ and |α g_i| ≤ ‖α g‖: while ‖p‖ + ‖α g‖ is far below the largest float, no
+        # p − α g can overflow, so the parameters can be written in place, with no copy kept to undo it.
+        if not math.sqrt(squares) + math.sqrt(float(np.vdot(step, step))) < self.largest / 2:
+            return self._release()  # (also when a norm is inf or NaN)
         for l in range(1, L + 1):
             W[l - 1] -= grad_W[l]                                                     # W^l ← W^l − α ∇W^l
             b[l - 1] -= grad_b[l]                                                     # b^l ← b^l − α ∇b^l
+        self._release()
         return cost
+
+    def _release(self) -> None:
+        self.a[0] = None  # keep no reference to the caller's x
