@@ -187,6 +187,7 @@ class Network:
         self._b = ByLayer(1, initial_b, check=lambda l, value: self._checked_parameter("b", l, value))
         if weights is not None or biases is not None:
             self.set_parameters(weights=weights, biases=biases)
+        self._workspaces = {}  # train_step's buffers, by batch size
 
     # -- structure (read-only: a network's shape does not change after construction) --------
     @property
@@ -346,6 +347,8 @@ class Network:
                 if values.first <= l <= values.last:
                     require_finite(values[l], f"{stage}: {symbol}^{l} overflowed; it", NonFiniteError)
         for symbol, value in others.items():
+            if value is None:  # not computed (∇x with input_gradient=False)
+                continue
             if np.ndim(value) == 0 and not np.isfinite(value):
                 raise NonFiniteError(f"{stage}: {symbol} overflowed to {value}")
             require_finite(np.asarray(value), f"{stage}: {symbol} overflowed; it", NonFiniteError)
@@ -378,9 +381,10 @@ class Network:
     def backward(self, x, t, forward: ForwardPass | None = None, *, input_gradient: bool = True) -> Gradients:
         """Every δ^l, ∇W^l, ∇b^l and ∇x for inputs ``x`` and targets ``t``.
 
-        ``forward``, if given, must be ``net.forward(x)`` for this ``x`` and the current
-        parameters (it saves recomputing it); anything else is refused. ``input_gradient=False``
-        skips ∇x (``Gradients.x`` is then ``None``): training never needs it.
+        ``forward``, if given, must be ``net.forward(x)`` for this ``x`` and the
+        current parameters (it saves recomputing it); anything else is refused.
+        ``input_gradient=False`` skips ∇x (``Gradients.x`` is then ``None``):
+        training never needs it.
         """
         fwd = self.forward(x) if forward is None else self._given_forward(forward, self._input(x))
         W, f, z, a, L = self.W, self.f, fwd.z, fwd.a, self.L
@@ -395,8 +399,8 @@ class Network:
         grad_x = W[1].T @ delta[1] if input_gradient else None        # ∂C/∂a^0 = (W^1)ᵀ δ^1
 
         cost = float(self.loss.value_at_output(f[L], z[L], a[L], t))
-        self._require_finite("backward pass", {"δ": delta, "∇W": grad_W, "∇b": grad_b}, backwards=True,
-                             **({"∇x": grad_x} if input_gradient else {}), C=cost)
+        self._require_finite("backward pass", {"δ": delta, "∇W": grad_W, "∇b": grad_b},
+                             backwards=True, **{"∇x": grad_x, "C": cost})
         return Gradients(delta=delta, W=grad_W, b=grad_b, x=grad_x, cost=cost)
 
     def gradient_step(self, gradients: Gradients, learning_rate: float) -> None:
@@ -454,10 +458,6 @@ class Network:
         self.loss.check_target(t)
         return x, t
 
-    @property
-    def _workspaces(self) -> dict:
-        return self.__dict__.setdefault("_workspace_by_batch", {})
-
     def _new_workspace(self, batch: int) -> "_Workspace":
         if len(self._workspaces) >= 4:  # e.g. a full batch and a last, smaller one: keep a few sizes
             self._workspaces.pop(next(iter(self._workspaces)))
@@ -466,7 +466,7 @@ class Network:
 
 
 # Activations whose value is finite wherever z is: for them, checking z checks a too.
-_FINITE_WHERE_Z_IS = (Sigmoid, Tanh, ReLU, Identity, Softmax)
+_FINITE_WHERE_Z_IS = {Sigmoid, Tanh, ReLU, Identity, Softmax}
 
 
 class _Workspace:
@@ -498,22 +498,22 @@ class _Workspace:
         array is measured or scaled right after it was computed, while it is still in the cache.
         """
         W, b, f, L = net.W._items, net.b._items, net.f._items, net.L  # W[l - 1] is W^l
-        z, a, delta, grad_W, grad_b = self.z, self.a, self.delta, self.grad_W, self.grad_b
-        total, a[0] = np.add.reduce, x
+        z, delta, grad_W, grad_b, total = self.z, self.delta, self.grad_W, self.grad_b, np.add.reduce
+        a = [x] + self.a[1:]  # a^0 = x, not copied
         sums = 0.0     # inf or NaN anywhere makes it non-finite (a sum too large to represent: a false alarm)
         squares = 0.0  # Σ ‖W^l‖² + ‖b^l‖², to bound the update below
         for l in range(1, L + 1):
             np.add(np.matmul(W[l - 1], a[l - 1], out=z[l]), b[l - 1], out=z[l])    # z^l = W^l a^{l-1} + b^l
             f[l - 1].value_into(z[l], out=a[l])                                       # a^l = f^l(z^l)
             sums += total(z[l], axis=None)
-            if not isinstance(f[l - 1], _FINITE_WHERE_Z_IS):
+            if type(f[l - 1]) not in _FINITE_WHERE_Z_IS:
                 sums += total(a[l], axis=None)
             squares += float(np.vdot(W[l - 1], W[l - 1])) + float(np.vdot(b[l - 1], b[l - 1]))
         if not math.isfinite(sums):
-            return self._release()
+            return None
         cost = float(net.loss._checked_value_at_output(f[L - 1], z[L], a[L], t))
         if not math.isfinite(cost):
-            return self._release()
+            return None
         net.loss._checked_output_error_into(f[L - 1], z[L], a[L], t, out=delta[L])    # δ^L
         for l in range(L, 0, -1):
             np.matmul(delta[l], a[l - 1].T, out=grad_W[l])                            # ∇W^l = δ^l (a^{l-1})ᵀ
@@ -525,12 +525,8 @@ class _Workspace:
         # |p_i| ≤ ‖p‖ and |α g_i| ≤ ‖α g‖: while ‖p‖ + ‖α g‖ is far below the largest float, no
         # p − α g can overflow, so the parameters can be written in place, with no copy kept to undo it.
         if not math.sqrt(squares) + math.sqrt(float(np.vdot(step, step))) < self.largest / 2:
-            return self._release()  # (also when a norm is inf or NaN)
+            return None  # (also when a norm is inf or NaN)
         for l in range(1, L + 1):
             W[l - 1] -= grad_W[l]                                                     # W^l ← W^l − α ∇W^l
             b[l - 1] -= grad_b[l]                                                     # b^l ← b^l − α ∇b^l
-        self._release()
         return cost
-
-    def _release(self) -> None:
-        self.a[0] = None  # keep no reference to the caller's x
