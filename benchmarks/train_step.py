@@ -190,6 +190,31 @@ def table(results) -> str:
     return "\n".join(lines)
 
 
+TARGETS = [  # (network, threads, contender compared, bound): train_step / contender ≤ bound (issue 12)
+    ("large", 1, "products", 1.15), ("large", 1, "torch", 0.85), ("large", 2, "torch", 0.9),
+    ("medium", 1, "torch", 0.35), ("medium", 2, "torch", 0.35), ("tiny", 1, "torch", 0.3), ("tiny", 2, "torch", 0.3),
+]
+
+
+def targets_table(results, cpu_results) -> str:
+    """Each target of issue 12 against this run: met, or missed by how much."""
+    lines = ["| target | dtype | wall clock | CPU time (1 thread) |", "|---|---|---|---|"]
+    verdict = lambda ratio, bound: (f"{ratio:.2f}: met" if ratio <= bound
+                                    else f"{ratio:.2f}: missed by {ratio / bound - 1:.0%}")
+    for name, threads, other, bound in TARGETS:
+        if other == "torch" and torch is None:
+            continue
+        for dtype in (np.float32, np.float64):
+            key = (name, dtype, threads)
+            if key not in results:
+                continue
+            cells = [verdict(r[key]["train_step"] / r[key][other], bound) if key in r else "–"
+                     for r in (results, cpu_results)]
+            lines.append(f"| {name}, {threads} thread{'s' * (threads > 1)}: train_step ≤ {bound}× {other} "
+                         f"| {np.dtype(dtype).name} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats; print, do not write the README")
@@ -215,7 +240,8 @@ def main(argv=None):
             f"machine: {machine()}; load average at the end {load}.\n\n"
             f"Wall-clock time:\n\n{table(results)}\n\n"
             f"CPU time of the process, 1 thread (not counting the time other jobs held the core):\n\n"
-            f"{table(cpu_results)}\n")
+            f"{table(cpu_results)}\n\n"
+            f"The targets of issue 12 in this run:\n\n{targets_table(results, cpu_results)}\n")
     print(text)
     if not args.quick:
         readme = README.read_text()
