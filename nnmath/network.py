@@ -434,7 +434,8 @@ class Network:
         ``backward`` and ``gradient_step``, which name it and leave the network unchanged.
         """
         x, t = self._batch(x, t)
-        alpha = as_positive_number(learning_rate, "learning_rate")
+        alpha = (learning_rate if type(learning_rate) is float and 0 < learning_rate < math.inf
+                 else as_positive_number(learning_rate, "learning_rate"))
         work = self._workspaces.get(x.shape[1]) or self._new_workspace(x.shape[1])
         try:
             cost = work.step(self, x, t, alpha)  # writes nothing unless it returns a cost
