@@ -6,6 +6,7 @@ value gets a ``ValueError``.
 """
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -60,7 +61,11 @@ def as_positive_number(value, name: str) -> float:
         value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    if not (np.isfinite(value) and value > 0):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        finite = False
+    if not (finite and value > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return float(value)
 

@@ -15,6 +15,7 @@ Indices in code are the book's: ``net.W[1]`` is W^1, ``fwd.a[0]`` is the input.
 """
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,8 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validate import NonFiniteError, as_float_matrix, as_positive_number, as_real_array, require_finite
-from .activations import Activation, get_activation
+from .activations import Activation, Identity, ReLU, Sigmoid, Softmax, Tanh, get_activation
 from .losses import Loss, get_loss
+from .optimizers import SGD
 
 __all__ = ["ByLayer", "ForwardPass", "Gradients", "Network", "NonFiniteError"]
 
@@ -185,6 +187,7 @@ class Network:
         self._b = ByLayer(1, initial_b, check=lambda l, value: self._checked_parameter("b", l, value))
         if weights is not None or biases is not None:
             self.set_parameters(weights=weights, biases=biases)
+        self._workspaces = {}  # train_step's buffers, by batch size
 
     # -- structure (read-only: a network's shape does not change after construction) --------
     @property
@@ -344,6 +347,8 @@ class Network:
                 if values.first <= l <= values.last:
                     require_finite(values[l], f"{stage}: {symbol}^{l} overflowed; it", NonFiniteError)
         for symbol, value in others.items():
+            if value is None:  # not computed (∇x with input_gradient=False)
+                continue
             if np.ndim(value) == 0 and not np.isfinite(value):
                 raise NonFiniteError(f"{stage}: {symbol} overflowed to {value}")
             require_finite(np.asarray(value), f"{stage}: {symbol} overflowed; it", NonFiniteError)
@@ -373,11 +378,13 @@ class Network:
         return cost
 
     @np.errstate(over="ignore", invalid="ignore")  # overflow is reported by layer, below
-    def backward(self, x, t, forward: ForwardPass | None = None) -> Gradients:
+    def backward(self, x, t, forward: ForwardPass | None = None, *, input_gradient: bool = True) -> Gradients:
         """Every δ^l, ∇W^l, ∇b^l and ∇x for inputs ``x`` and targets ``t``.
 
-        ``forward``, if given, must be ``net.forward(x)`` for this ``x`` and the current
-        parameters (it saves recomputing it); anything else is refused.
+        ``forward``, if given, must be ``net.forward(x)`` for this ``x`` and the
+        current parameters (it saves recomputing it); anything else is refused.
+        ``input_gradient=False`` skips ∇x (``Gradients.x`` is then ``None``):
+        training never needs it.
         """
         fwd = self.forward(x) if forward is None else self._given_forward(forward, self._input(x))
         W, f, z, a, L = self.W, self.f, fwd.z, fwd.a, self.L
@@ -389,7 +396,7 @@ class Network:
             delta[l] = f[l].backward(z[l], W[l + 1].T @ delta[l + 1])  # δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ f'(z^l)
         grad_W = ByLayer(1, [delta[l] @ a[l - 1].T for l in range(1, L + 1)])                 # ∇W^l = δ^l (a^{l-1})ᵀ
         grad_b = ByLayer(1, [delta[l].sum(axis=1, keepdims=True) for l in range(1, L + 1)])  # ∇b^l = δ^l
-        grad_x = W[1].T @ delta[1]                                     # ∂C/∂a^0 = (W^1)ᵀ δ^1
+        grad_x = W[1].T @ delta[1] if input_gradient else None        # ∂C/∂a^0 = (W^1)ᵀ δ^1
 
         cost = float(self.loss.value_at_output(f[L], z[L], a[L], t))
         self._require_finite("backward pass", {"δ": delta, "∇W": grad_W, "∇b": grad_b},
@@ -399,16 +406,128 @@ class Network:
     def gradient_step(self, gradients: Gradients, learning_rate: float) -> None:
         """Plain gradient descent, in place: W^l ← W^l − α ∇W^l, b^l ← b^l − α ∇b^l.
 
-        The gradients (see ``check_gradients``) and the learning rate are checked, and every new
-        value computed, before any parameter is written: a step that fails changes nothing.
+        This is ``nnmath.optimizers.SGD``: the gradients (see ``check_gradients``) and the learning
+        rate are checked, and every new value computed, before any parameter is written: a step
+        that fails changes nothing.
         """
         gradients = self.check_gradients(gradients)
         alpha = as_positive_number(learning_rate, "learning_rate")
-        with np.errstate(over="ignore", invalid="ignore"):  # reported by name just below
-            alpha = self.dtype.type(alpha)
-            updated = [p - alpha * g for p, g in zip(self.parameters(), gradients)]
-        for name, new in zip(self.parameter_names(), updated):
-            require_finite(new, f"{name} after a step with learning_rate={learning_rate!r} overflowed; it",
-                           NonFiniteError)
-        for p, new in zip(self.parameters(), updated):
-            p[...] = new
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # a non-finite result is refused by SGD
+                SGD(alpha).step(self.parameters(), gradients)
+        except ValueError:  # nothing was written; name the parameter the way the book does
+            with np.errstate(over="ignore", invalid="ignore"):
+                name = next(name for name, p, g in zip(self.parameter_names(), self.parameters(), gradients)
+                            if not np.all(np.isfinite(p - self.dtype.type(alpha) * g)))
+            raise NonFiniteError(f"{name} after a step with learning_rate={learning_rate!r} overflowed; "
+                                 f"no parameter was changed (try a smaller learning rate)") from None
+
+    @np.errstate(over="ignore", invalid="ignore")  # a non-finite value sends the step to the plain passes
+    def train_step(self, x, t, learning_rate: float) -> float:
+        """One step of gradient descent on the batch ``(x, t)``; returns the cost C before the step.
+
+        The same step, to the last bit, as ``net.gradient_step(net.backward(x, t,
+        input_gradient=False), learning_rate)`` (tests/test_network_fast_path.py), computed without
+        a fresh array for any layer: the passes write into buffers kept for this batch size, the
+        inputs are checked once, and W^l ← W^l − α ∇W^l is done in place. Nothing is written before
+        the new values are known to be finite; if any quantity overflows, the step is redone by
+        ``backward`` and ``gradient_step``, which name it and leave the network unchanged.
+        """
+        x, t = self._batch(x, t)
+        alpha = (learning_rate if type(learning_rate) is float and 0 < learning_rate < math.inf
+                 else as_positive_number(learning_rate, "learning_rate"))
+        work = self._workspaces.get(x.shape[1]) or self._new_workspace(x.shape[1])
+        try:
+            cost = work.step(self, x, t, alpha)  # writes nothing unless it returns a cost
+        except ValueError:  # e.g. a cross-entropy of outputs that are not probabilities
+            cost = None
+        if cost is None:  # something overflowed, or might, or was refused: the plain passes say what, or do the step
+            gradients = self.backward(x, t, input_gradient=False)
+            self.gradient_step(gradients, learning_rate)
+            cost = gradients.cost
+        return cost
+
+    def _batch(self, x, t) -> tuple[np.ndarray, np.ndarray]:
+        """``x`` and ``t`` checked as ``backward`` checks them, at once when they are already right."""
+        n_0, n_L, dtype = self._sizes[0], self._sizes[-1], self._dtype
+        if not (type(x) is np.ndarray and x.dtype == dtype and x.ndim == 2 and x.shape[0] == n_0
+                and x.shape[1] > 0 and math.isfinite(np.add.reduce(x, axis=None))):
+            x = self._input(x)
+        if not (type(t) is np.ndarray and t.dtype == dtype and t.shape == (n_L, x.shape[1])
+                and math.isfinite(np.add.reduce(t, axis=None))):
+            t = self._target(t, x.shape[1])
+        self.loss.check_target(t)
+        return x, t
+
+    def _new_workspace(self, batch: int) -> "_Workspace":
+        if len(self._workspaces) >= 4:  # e.g. a full batch and a last, smaller one: keep a few sizes
+            self._workspaces.pop(next(iter(self._workspaces)))
+        self._workspaces[batch] = _Workspace(self.sizes, batch, self.dtype)
+        return self._workspaces[batch]
+
+
+# Activations whose value is finite wherever z is: for them, checking z checks a too.
+_FINITE_WHERE_Z_IS = {Sigmoid, Tanh, ReLU, Identity, Softmax}
+
+
+class _Workspace:
+    """The buffers of ``Network.train_step`` for one batch size, reused from step to step.
+
+    ``step`` is forward, backward and update written into them, the same operations as
+    ``Network.forward``, ``Network.backward`` and ``SGD`` in the same order (so the same bits).
+    """
+
+    def __init__(self, sizes, batch: int, dtype):
+        L = len(sizes) - 1
+        empty = lambda *shape: np.empty(shape, dtype=dtype)
+        self.z = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
+        self.a = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
+        self.delta = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
+        self.back = [None] + [empty(sizes[l], batch) for l in range(1, L)]      # (W^{l+1})ᵀ δ^{l+1}
+        # every ∇W^l and ∇b^l is a view into one array, so that α ∇ and ‖∇‖ are one call each
+        shapes = [shape for l in range(1, L + 1) for shape in ((sizes[l], sizes[l - 1]), (sizes[l], 1))]
+        self.gradients = empty(sum(m * n for m, n in shapes))
+        ends = np.cumsum([0] + [m * n for m, n in shapes])
+        views = [self.gradients[start:end].reshape(shape) for start, end, shape in zip(ends, ends[1:], shapes)]
+        self.grad_W, self.grad_b = [None] + views[0::2], [None] + views[1::2]
+        self.largest = float(np.finfo(dtype).max)
+
+    def step(self, net: Network, x, t, alpha: float) -> float | None:
+        """The step in place, returning C; or None, having changed nothing, if anything is not finite.
+
+        Runs under ``np.errstate(over="ignore", invalid="ignore")`` (``train_step`` sets it). Each
+        array is measured or scaled right after it was computed, while it is still in the cache.
+        """
+        W, b, f, L = net.W._items, net.b._items, net.f._items, net.L  # W[l - 1] is W^l
+        z, delta, grad_W, grad_b, total = self.z, self.delta, self.grad_W, self.grad_b, np.add.reduce
+        a = [x] + self.a[1:]  # a^0 = x, not copied
+        sums = 0.0     # inf or NaN anywhere makes it non-finite (a sum too large to represent: a false alarm)
+        squares = 0.0  # Σ ‖W^l‖² + ‖b^l‖², to bound the update below
+        for l in range(1, L + 1):
+            np.add(np.matmul(W[l - 1], a[l - 1], out=z[l]), b[l - 1], out=z[l])    # z^l = W^l a^{l-1} + b^l
+            f[l - 1].value_into(z[l], out=a[l])                                       # a^l = f^l(z^l)
+            sums += total(z[l], axis=None)
+            if type(f[l - 1]) not in _FINITE_WHERE_Z_IS:
+                sums += total(a[l], axis=None)
+            squares += float(np.vdot(W[l - 1], W[l - 1])) + float(np.vdot(b[l - 1], b[l - 1]))
+        if not math.isfinite(sums):
+            return None
+        cost = float(net.loss._checked_value_at_output(f[L - 1], z[L], a[L], t))
+        if not math.isfinite(cost):
+            return None
+        net.loss._checked_output_error_into(f[L - 1], z[L], a[L], t, out=delta[L])    # δ^L
+        for l in range(L, 0, -1):
+            np.matmul(delta[l], a[l - 1].T, out=grad_W[l])                            # ∇W^l = δ^l (a^{l-1})ᵀ
+            total(delta[l], axis=1, keepdims=True, out=grad_b[l])                     # ∇b^l = δ^l
+            if l > 1:
+                back = np.matmul(W[l - 1].T, delta[l], out=self.back[l - 1])          # (W^l)ᵀ δ^l
+                f[l - 2].backward_into(z[l - 1], a[l - 1], back, out=delta[l - 1])    # ⊙ f'(z^{l-1})
+        step = np.multiply(self.gradients, alpha, out=self.gradients)                 # α ∇W^l, α ∇b^l
+        # |p_i| ≤ ‖p‖ and |α g_i| ≤ ‖α g‖: while ‖p‖ + ‖α g‖ is far below the largest float, no
+        # p − α g can overflow, so the parameters can be written in place, with no copy kept to undo it.
+        if not math.sqrt(squares) + math.sqrt(float(np.vdot(step, step))) < self.largest / 2:
+            return None  # (also when a norm is inf or NaN)
+        for l in range(1, L + 1):
+            W[l - 1] -= grad_W[l]                                                     # W^l ← W^l − α ∇W^l
+            b[l - 1] -= grad_b[l]                                                     # b^l ← b^l − α ∇b^l
+        return cost
