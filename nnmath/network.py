@@ -354,9 +354,20 @@ class Network:
             require_finite(np.asarray(value), f"{stage}: {symbol} overflowed; it", NonFiniteError)
 
     # -- the two passes ----------------------------------------------------------------------
-    @np.errstate(over="ignore", invalid="ignore")  # overflow is reported by layer, below
     def forward(self, x) -> ForwardPass:
-        """z^l = W^l a^{l-1} + b^l and a^l = f^l(z^l) for l = 1..L, keeping every one."""
+        """z^l = W^l a^{l-1} + b^l and a^l = f^l(z^l) for l = 1..L, keeping every one.
+
+        The result remembers a checksum of the parameters, so that ``backward(x, t, forward=...)``
+        can refuse it once they have changed.
+        """
+        fwd = self._forward_pass(x)
+        fwd.parameters_fingerprint = self._fingerprint()
+        return fwd
+
+    @np.errstate(over="ignore", invalid="ignore")  # overflow is reported by layer, below
+    def _forward_pass(self, x) -> ForwardPass:
+        """The forward pass itself (``cost`` and ``backward`` need no checksum: nothing can change
+        the parameters between their own forward and backward passes)."""
         W, b, f, L = self.W, self.b, self.f, self.L
         z, a = ByLayer.empty(1, L), ByLayer.empty(0, L)
         a[0] = self._input(x)
@@ -364,14 +375,14 @@ class Network:
             z[l] = W[l] @ a[l - 1] + b[l]
             a[l] = f[l].value(z[l])
         self._require_finite("forward pass", {"z": z, "a": a})
-        return ForwardPass(z=z, a=a, parameters_fingerprint=self._fingerprint())
+        return ForwardPass(z=z, a=a)
 
     def predict(self, x) -> np.ndarray:
-        return self.forward(x).output
+        return self._forward_pass(x).output
 
     @np.errstate(over="ignore", invalid="ignore")
     def cost(self, x, t) -> float:
-        fwd = self.forward(x)
+        fwd = self._forward_pass(x)
         t = self._target(t, fwd.output.shape[1])
         cost = float(self.loss.value_at_output(self.f[self.L], fwd.z[self.L], fwd.output, t))
         self._require_finite("cost", {}, C=cost)
@@ -386,7 +397,7 @@ class Network:
         ``input_gradient=False`` skips ∇x (``Gradients.x`` is then ``None``):
         training never needs it.
         """
-        fwd = self.forward(x) if forward is None else self._given_forward(forward, self._input(x))
+        fwd = self._forward_pass(x) if forward is None else self._given_forward(forward, self._input(x))
         W, f, z, a, L = self.W, self.f, fwd.z, fwd.a, self.L
         t = self._target(t, a[L].shape[1])
 
