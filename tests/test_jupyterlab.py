@@ -1,11 +1,12 @@
 """Every chapter's notebook edition, opened in JupyterLab the way the Binder launch button opens it.
 
 The book's clean build (the ``built_book`` fixture) writes the edition to ``_build/html/notebooks``
-(``NNMATH_NOTEBOOK_EDITION=_build/html/notebooks`` reuses a build while iterating on this test).
+(``NNMATH_NOTEBOOK_EDITION=_build/html/notebooks`` reuses a build while iterating on this test; the
+chapter pages around it give the launch addresses).
 The edition is committed to a local git repository's ``notebooks`` branch (what the Pages workflow
 publishes); one JupyterLab on 127.0.0.1 with the settings Binder gets (binder/overrides.json) and one
-Chromium serve every chapter, each opened in a fresh tab through nbgitpuller at the launch button's
-``git-pull?...`` address, with every other host blocked. Per chapter (those of ``_toc.yml`` with
+Chromium serve every chapter, each opened in a fresh tab through nbgitpuller at the address of its
+page's Binder button (only the repository swapped for the local one), every other host blocked. Per chapter (those of ``_toc.yml`` with
 code): it is a notebook; no raw book markup and no solution text show; Run All finishes without
 error output; every explorer is a live widget whose image changes when each control is operated; no
 tracked file changed. How fast the image changes is measured by benchmarks/jupyterlab.py, with the
@@ -14,6 +15,7 @@ same driver (``JupyterLab``), never asserted here.
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
 import re
@@ -24,7 +26,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import pytest
 
@@ -40,12 +42,13 @@ VISIBLE_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
 def chapters_with_code(root=ROOT):
-    """The chapters of ``_toc.yml`` that are notebooks (MyST Markdown with code cells), in order."""
-    chapters = []
+    """The chapters of ``_toc.yml`` that are notebooks (MyST Markdown with code cells), in order:
+    name -> the path of its HTML page in the built book."""
+    chapters = {}
     for page in toc_pages(root):
         source = root / Path(page).with_suffix(".md")
         if source.is_file() and re.search(r"^```\{code-cell\}", source.read_text(), re.M):
-            chapters.append(source.stem)
+            chapters[source.stem] = page
     return chapters
 
 
@@ -170,16 +173,21 @@ class JupyterLab:
         tab.close()
         self._forget_layout()
 
-    def launch_address(self, chapter):
-        """The local equivalent of the Binder button's ``urlpath`` (see notebook_edition.binder_url)."""
-        return "/git-pull?" + urlencode({"repo": self.origin.as_uri(), "branch": "notebooks",
-                                         "targetpath": "notebooks",
-                                         "urlpath": f"lab/tree/notebooks/{chapter}.ipynb"})
+    def launch_address(self, chapter_page: Path):
+        """The address the built chapter page's Binder button opens, with nbgitpuller pulling from
+        the local ``notebooks`` branch instead of GitHub's: its ``urlpath`` exactly, but for the repository."""
+        match = re.search(r'href="(https://[^"]*/v2/gh/[^"]*)"', chapter_page.read_text())
+        assert match, f"{chapter_page.name} has no Binder launch button"
+        urlpath = parse_qs(urlsplit(html.unescape(match[1])).query)["urlpath"][0]
+        pull, _, query = urlpath.partition("?")
+        parameters = dict(parse_qsl(query))
+        parameters["repo"] = self.origin.as_uri()
+        return f"/{pull}?{urlencode(parameters)}"
 
-    def open(self, chapter):
-        """A fresh tab with ``chapter`` opened at its launch address; waits for its first cell."""
+    def open(self, chapter, chapter_page: Path):
+        """A fresh tab with ``chapter`` opened at its page's launch address; waits for its first cell."""
         tab = self.context.new_page()
-        tab.goto(self.url + self.launch_address(chapter))
+        tab.goto(self.url + self.launch_address(chapter_page))
         tab.wait_for_url(re.compile(rf"/lab/tree/notebooks/{chapter}\.ipynb"), timeout=60_000)
         tab.locator(f"{VISIBLE_PANEL} .jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
         return tab
@@ -215,56 +223,82 @@ def run_all(tab, timeout_s=RUN_BUDGET_S):
 
 
 def operate_explorers(tab, steps=1, bound_s=RESPONSE_BOUND_S):
-    """Operate every control of every live explorer ``steps`` times; fails if an image does not
-    change within ``bound_s``. Returns the explorers found and, per control, its label and the
-    latencies (ms, from the control's input event in the page to the image's new ``src``)."""
+    """Operate every control of every live explorer ``steps`` times (a slider one step away from the
+    end it is at, another choice, a player's ▶ and then its slider); fails if an image does not
+    change within ``bound_s``. Returns the number of explorers and, per operation, its name and the
+    latencies (ms, from the first input event on the control in the page to the image's new ``src``)."""
     explorers = tab.locator(f"{VISIBLE_PANEL} .jp-OutputArea-output .widget-vbox:has(> .widget-image)")
     measured = []
     for e in range(explorers.count()):
         explorer = explorers.nth(e)
         explorer.scroll_into_view_if_needed()
         image = explorer.locator(":scope > .widget-image")
-        controls = explorer.locator(":scope > .widget-radio, :scope > .widget-hslider, :scope > .widget-hbox")
-        assert controls.count(), f"explorer {e} has no control"
-        for c in range(controls.count()):
-            control = controls.nth(c)
-            label = control.locator(".widget-label").first.inner_text().strip() or f"control {c}"
-            latencies = []
-            for _ in range(steps):
-                before = image.get_attribute("src")
-                image.evaluate("""(img, box) => {
-                    window.__nnxStart = null; window.__nnxChanged = null;
-                    const start = () => { if (window.__nnxStart === null) window.__nnxStart = performance.now(); };
-                    for (const type of ['keydown', 'click']) box.addEventListener(type, start, {capture: true, once: true});
-                    new MutationObserver((_, o) => { window.__nnxChanged = performance.now(); o.disconnect(); })
-                        .observe(img, {attributes: true, attributeFilter: ['src']}); }""",
-                               control.element_handle())
-                _operate(control)
-                try:
-                    tab.wait_for_function("() => window.__nnxChanged !== null", timeout=bound_s * 1000, polling="raf")
-                except Exception:
-                    raise AssertionError(f"explorer {e}, control {label!r}: the image did not change in {bound_s} s")
-                if control.locator(".widget-play").count():
-                    control.locator(".widget-play button").nth(1).click()  # pause what ▶ started
-                assert image.get_attribute("src") != before
-                latencies.append(tab.evaluate("window.__nnxChanged - window.__nnxStart"))
-            measured.append((f"{e}:{label}", latencies))
+        rows = explorer.locator(":scope > :not(.widget-image)")  # one row per control
+        assert rows.count(), f"explorer {e} has no control"
+        for r in range(rows.count()):
+            row = rows.nth(r)
+            label = row.locator(".widget-label").last.inner_text().strip() or f"control {r}"
+            for operation in _operations(row):
+                latencies = []
+                for _ in range(steps):
+                    before = image.get_attribute("src")
+                    image.evaluate("""(img, row) => {
+                        window.__nnxStart = null; window.__nnxChanged = null;
+                        const start = () => { if (window.__nnxStart === null) window.__nnxStart = performance.now(); };
+                        for (const type of ['keydown', 'click']) row.addEventListener(type, start, {capture: true, once: true});
+                        new MutationObserver((_, o) => { window.__nnxChanged = performance.now(); o.disconnect(); })
+                            .observe(img, {attributes: true, attributeFilter: ['src']}); }""", row.element_handle())
+                    operation(row)
+                    try:
+                        tab.wait_for_function("() => window.__nnxChanged !== null", timeout=bound_s * 1000,
+                                              polling="raf")
+                    except Exception:
+                        raise AssertionError(f"explorer {e}, {label!r} ({operation.__name__}): "
+                                             f"the image did not change in {bound_s} s") from None
+                    latencies.append(tab.evaluate("window.__nnxChanged - window.__nnxStart"))
+                    if operation is _play:
+                        row.locator(".widget-play button").nth(1).click()  # ⏸ what ▶ started
+                        _settle(image)  # a step already on its way is not the next control's response
+                    assert image.get_attribute("src") != before
+                measured.append((f"{e}: {label} ({operation.__name__.strip('_')})", latencies))
     return explorers.count(), measured
 
 
-def _operate(control):
-    if control.locator(".widget-play").count():
-        control.locator(".widget-play button").first.click()  # ▶
-    elif control.locator(".widget-radio-box").count():
-        radios = control.locator(".widget-radio-box input")
-        unchecked = [i for i in range(radios.count()) if not radios.nth(i).is_checked()]
-        assert unchecked, "a choice with one option"
-        radios.nth(unchecked[(len(unchecked) - 1) // 2]).check()
-    else:
-        handle = control.locator(".noUi-handle")
-        now, low = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin"))
-        handle.focus()
-        handle.press("ArrowLeft" if now > low else "ArrowRight")
+def _settle(image, quiet_ms=500):
+    """Until the image has not changed for ``quiet_ms``."""
+    image.evaluate("""(img, quiet) => new Promise(resolve => {
+        let timer = setTimeout(done, quiet);
+        const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+        function done() { observer.disconnect(); resolve(); }
+        observer.observe(img, {attributes: true, attributeFilter: ['src']}); })""", quiet_ms)
+
+
+def _operations(row):
+    if row.locator(".widget-play").count():
+        return [_play, _slider]
+    if row.locator(".widget-radio-box").count():
+        return [_choice]
+    if row.locator(".noUi-handle").count():
+        return [_slider]
+    raise AssertionError(f"a control this test cannot operate: {row.get_attribute('class')}")
+
+
+def _play(row):
+    row.locator(".widget-play button").first.click()  # ▶
+
+
+def _choice(row):
+    radios = row.locator(".widget-radio-box input")
+    unchecked = [i for i in range(radios.count()) if not radios.nth(i).is_checked()]
+    assert unchecked, "a choice with one option"
+    radios.nth(unchecked[(len(unchecked) - 1) // 2]).check()
+
+
+def _slider(row):
+    handle = row.locator(".noUi-handle")
+    now, low = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin"))
+    handle.focus()
+    handle.press("ArrowLeft" if now > low else "ArrowRight")
 
 
 # ---------------------------------------------------------------------------- the test
@@ -305,13 +339,13 @@ def test_every_chapter_with_code_has_an_edition(edition):
 
 
 @pytest.mark.parametrize("chapter", chapters_with_code())
-def test_chapter_opens_runs_and_explores(lab, chapter, record_property):
+def test_chapter_opens_runs_and_explores(lab, edition, chapter, record_property):
     from playwright.sync_api import expect
 
     if not (lab.origin / f"{chapter}.ipynb").is_file():
         pytest.fail(f"no notebook edition for {chapter}")
     stored = json.loads((lab.origin / f"{chapter}.ipynb").read_text())["cells"]
-    tab = lab.open(chapter)
+    tab = lab.open(chapter, edition.parent / chapters_with_code()[chapter])
     try:
         assert tab.locator(".jp-FileEditor:visible").count() == 0, f"{chapter} opened in the text editor"
         notebook = tab.locator(f"{VISIBLE_PANEL} .jp-Notebook")
