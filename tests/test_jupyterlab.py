@@ -121,6 +121,7 @@ class JupyterLab:
              f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.home}",
              f"--LabApp.app_settings_dir={settings}", "--ServerApp.port_retries=0",
              f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
+             "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the kernel's state, for run_all
              *(["--allow-root"] if os.geteuid() == 0 else [])],
             cwd=self.home, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
@@ -207,8 +208,11 @@ class JupyterLab:
 
 def run_all(tab, timeout_s=RUN_BUDGET_S):
     """Run → Run All Cells from the menu, as a student would; the seconds until every cell has run."""
-    panel = tab.locator(VISIBLE_PANEL)
-    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
+    # the kernel connected and idle: Run All before that asks which kernel to start
+    tab.wait_for_function("""() => {
+        const kernel = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;
+        return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+    }""", timeout=60_000)
     tab.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     tab.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
     start = time.monotonic()
@@ -374,6 +378,9 @@ def test_chapter_opens_runs_and_explores(lab, edition, chapter, record_property)
         rendered = "\n".join(notebook.locator(".jp-MarkdownOutput").all_inner_texts())
         for markup in RAW_MARKUP:
             assert markup not in rendered, f"raw {markup!r} after running"
+
+        assert notebook.locator("mjx-merror").count() == 0, "a formula MathJax could not typeset: " + \
+            notebook.locator("mjx-merror").first.get_attribute("data-mjx-error")
 
         count, measured = operate_explorers(tab)
         expected = sum("<Explorer" in "".join(output.get("data", {}).get("text/plain", ""))
