@@ -364,7 +364,8 @@ def test_chapter_opens_runs_and_explores(lab, edition, chapter, record_property)
         expect(shown).to_have_count(images, timeout=20_000)  # markdown renders asynchronously
         broken = shown.evaluate_all("imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt)")
         assert not broken, f"stored figures that do not show: {broken}"
-        rendered = "\n".join(notebook.locator(".jp-MarkdownOutput, .jp-OutputArea-output").all_inner_texts())
+        rendered = "\n".join(notebook.locator(".jp-MarkdownOutput, .jp-OutputArea-output").all_inner_texts()
+                              + shown.evaluate_all("imgs => imgs.map(i => i.alt)"))  # what a screen reader reads
         for markup in RAW_MARKUP:
             assert markup not in rendered, f"raw {markup!r}: ...{rendered[max(0, rendered.find(markup) - 200):][:400]}"
         assert not LABEL_LINE.search(rendered), "a (label)= line"

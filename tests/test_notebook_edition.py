@@ -34,7 +34,7 @@ The rate is {glue:text}`rate:.3f`, and the count {glue:text}`count`; see {doc}`o
     """```{glue:figure} fig_fixture
 :name: fig-fixture
 
-A caption with $x^2$.
+A caption with $x^2$ at {glue:text}`rate:.2f`, as in {numref}`fig-fixture`.
 ```
 
 ````{prf:theorem} Steepest ascent
@@ -171,7 +171,9 @@ def test_glued_values_and_figures():
     assert "Inside it, 42." in text
     figure_cell = next(cell for cell in notebook.cells if "attachment:fig_fixture.png" in cell.source)
     assert figure_cell.attachments["fig_fixture.png"] == {"image/png": PNG}
-    assert "**Fig. 5.** A caption with $x^2$." in figure_cell.source
+    assert "**Fig. 5.** A caption with $x^2$ at 0.25, as in [Fig. 5](" in figure_cell.source
+    # the alt text: roles resolved (no raw markup even where it does not show), no math (it breaks the image)
+    assert "![A caption with at 0.25, as in Fig. 5.](attachment:fig_fixture.png)" in figure_cell.source
 
 
 def test_book_constructs_become_markdown():
