@@ -311,7 +311,7 @@ def _directive(name, arg, options, body, docname, book, glue, solutions, attachm
         title = f"{KIND_NAMES.get(kind, kind.capitalize())} {number}".strip() + (f" ({arg})" if arg else "")
         return _quote(f"**{title}.** {body}")
     if name in ("glue:figure", "glue"):
-        return _glue_figure(arg, options, body, book, glue, attachments)
+        return _glue_figure(arg, options, body, docname, book, glue, attachments)
     if name == "bibliography":
         return book.bibliography
     if name == "tableofcontents":
@@ -326,7 +326,7 @@ def _directive(name, arg, options, body, docname, book, glue, solutions, attachm
     return body
 
 
-def _glue_figure(key, options, caption, book, glue, attachments):
+def _glue_figure(key, options, caption, docname, book, glue, attachments):
     bundle = glue.get(key)
     if bundle is None:
         raise ValueError(f"glue:figure {key!r}: no glued value of that name in the executed notebook")
@@ -337,8 +337,10 @@ def _glue_figure(key, options, caption, book, glue, attachments):
             if mime == "image/svg+xml":
                 data = base64.b64encode(("".join(data) if isinstance(data, list) else data).encode()).decode()
             attachments[filename] = {mime: data}
-            # JupyterLab typesets math before parsing Markdown: math in alt text breaks the image
-            alt = re.sub(r"\s+", " ", re.sub(r"\$[^$]*\$", "", caption)).strip()
+            # the caption's roles resolved (glued numbers, references as their text); JupyterLab
+            # typesets math before parsing Markdown: math in alt text breaks the image
+            alt = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", _roles(caption, docname, book, glue))
+            alt = re.sub(r"\s+", " ", re.sub(r"\$[^$]*\$", "", alt)).strip()
             alt = re.sub(r"[\[\]\\`*_]", "", alt)
             image = f"![{alt}](attachment:{filename})"
             break

@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
+sys.path.insert(0, str(ROOT / "tests"))
 import notebook_edition as ne  # noqa: E402
 
 RAW_MARKUP = ["{glue", "```{", ":::{", "{doc}", "{numref}", "{prf:ref}", "{cite", "(chapter-fixture)=", ":label:",
@@ -33,7 +34,7 @@ The rate is {glue:text}`rate:.3f`, and the count {glue:text}`count`; see {doc}`o
     """```{glue:figure} fig_fixture
 :name: fig-fixture
 
-A caption with $x^2$.
+A caption with $x^2$ at {glue:text}`rate:.2f`, as in {numref}`fig-fixture`.
 ```
 
 ````{prf:theorem} Steepest ascent
@@ -75,7 +76,9 @@ Show that $1 + 1 = 2$.
 :class: dropdown
 
 SECRET-SOLUTION-TEXT: count them, {glue:text}`rate:.1f`.
-```""",
+```
+
+As {cite:t}`werbos1974` knew (exercise {ref}`ex-fixture`).""",
     """```{bibliography}
 :all:
 ```
@@ -168,7 +171,9 @@ def test_glued_values_and_figures():
     assert "Inside it, 42." in text
     figure_cell = next(cell for cell in notebook.cells if "attachment:fig_fixture.png" in cell.source)
     assert figure_cell.attachments["fig_fixture.png"] == {"image/png": PNG}
-    assert "**Fig. 5.** A caption with $x^2$." in figure_cell.source
+    assert "**Fig. 5.** A caption with $x^2$ at 0.25, as in [Fig. 5](" in figure_cell.source
+    # the alt text: roles resolved (no raw markup even where it does not show), no math (it breaks the image)
+    assert "![A caption with at 0.25, as in Fig. 5.](attachment:fig_fixture.png)" in figure_cell.source
 
 
 def test_book_constructs_become_markdown():
@@ -190,6 +195,8 @@ def test_cross_references_link_to_the_published_pages():
     assert "[Fig. 5](https://example.org/book/book/fixture.html#fig-fixture)" in text
     assert "[Theorem 1](https://example.org/book/book/fixture.html#thm-fixture)" in text
     assert "([Rumelhart et al. 1986; Werbos 1974](https://example.org/book/book/" in text
+    assert "As [Werbos 1974](https://example.org/book/book/bibliography.html) knew" in text
+    assert "(exercise [Exercise 7](https://example.org/book/book/fixture.html#ex-fixture))" in text
 
 
 def test_static_page_wording_is_adapted():
@@ -257,3 +264,78 @@ def test_launch_addresses():
         "notebooks%252Fsteepest_descent.ipynb")
     assert ne.colab_url(options, "book/steepest_descent") == (
         "https://colab.research.google.com/github/org/repo/blob/notebooks/steepest_descent.ipynb")
+
+
+def test_the_setup_cell_does_nothing_where_nnmath_is_installed(tmp_path):
+    """On Binder and in a clone with the requirements: no output, no install, no error."""
+    import os
+    import subprocess
+
+    setup = edition().cells[1].source
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # the cell may install nothing: any subprocess it started would fail here
+    script = "import subprocess\ndef run(*a, **k): raise AssertionError('the setup cell ran ' + repr(a))\n" \
+             "subprocess.run = subprocess.Popen = run\n" + setup
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+# ---------------------------------------------------------------------------- the built book's buttons
+
+class _Links(__import__("html.parser").parser.HTMLParser):
+    """Every <a>'s href and class in a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            attrs = dict(attrs)
+            self.links.append((attrs.get("href", ""), attrs.get("class", "") or "", attrs.get("title", "") or ""))
+
+
+@pytest.fixture(scope="module")
+def built_html(request):
+    import os
+
+    existing = os.environ.get("NNMATH_NOTEBOOK_EDITION")  # a build's _build/html/notebooks, as test_jupyterlab
+    if existing:
+        return Path(existing).parent
+    html, result = request.getfixturevalue("built_book")
+    assert result.returncode == 0, result.stdout[-3000:]
+    return html
+
+
+@pytest.mark.book
+def test_every_chapters_buttons_open_its_notebook_edition(built_html):
+    import json
+    from urllib.parse import parse_qs, urljoin, urlsplit
+
+    import yaml
+    from test_jupyterlab import chapters_with_code
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    options = {"repository_url": config["repository"]["url"], "repository_branch": config["repository"]["branch"],
+               "launch_buttons": config["launch_buttons"]}
+    chapters = chapters_with_code()
+    assert len(chapters) >= 10
+    for chapter, page in chapters.items():
+        parser = _Links()
+        parser.feed((built_html / page).read_text())
+        links = parser.links
+        download = [href for href, cls, _ in links if "btn-download-notebook-button" in cls]
+        assert download == [f"../{ne.NOTEBOOKS_DIR}/{chapter}.ipynb"], (chapter, download)
+        notebook = built_html / urlsplit(urljoin(f"https://x/{page}", download[0])).path.lstrip("/")
+        cells = json.loads(notebook.read_text())["cells"]
+        assert cells[1]["metadata"]["tags"] == ["notebook-setup"], f"{chapter}: the download is not the edition"
+        binder = [href for href, _, title in links if title == "Launch on Binder"]
+        assert binder == [ne.binder_url(options, f"book/{chapter}")], (chapter, binder)
+        pull = parse_qs(urlsplit(parse_qs(urlsplit(binder[0]).query)["urlpath"][0]).query)
+        assert pull["branch"] == [ne.NOTEBOOKS_BRANCH] and pull["repo"] == [options["repository_url"]]
+        assert pull["urlpath"] == [f"lab/tree/{ne.NOTEBOOKS_DIR}/{chapter}.ipynb"], (chapter, pull)
+        colab = [href for href, _, title in links if title == "Launch on Colab"]
+        assert colab == [ne.colab_url(options, f"book/{chapter}")], (chapter, colab)
+        assert colab[0].endswith(f"/blob/{ne.NOTEBOOKS_BRANCH}/{chapter}.ipynb")
+        # no button opens the raw chapter as a notebook
+        assert not [href for href, cls, _ in links if ".ipynb" in href and "_sources" in href], chapter
