@@ -60,17 +60,3 @@ def test_glued_numbers_reach_the_page(built_book):
     assert f"{prediction:.6f}" in page
     assert "glue:text" not in page
 
-
-@pytest.mark.book
-def test_every_chapter_offers_its_notebook_and_a_binder_launch(built_book):
-    import json
-
-    html, _ = built_book
-    chapters = [p.stem for p in (html.parent.parent / "book").glob("*.md") if "kernelspec:" in p.read_text()]
-    assert len(chapters) >= 8
-    for name in chapters:
-        page = (html / "book" / f"{name}.html").read_text()
-        assert "download-notebook-button" in page and f"_sources/book/{name}.ipynb" in page, name
-        assert "mybinder.org" in page, name
-        notebook = json.loads((html / "_sources" / "book" / f"{name}.ipynb").read_text())
-        assert notebook["cells"] and notebook["metadata"]["kernelspec"]["name"] == "python3", name
