@@ -80,7 +80,8 @@ def convert(executed: nbformat.NotebookNode, docname: str, book: Book, *, glue: 
     """The notebook edition of one chapter from the notebook myst-nb executed for it.
 
     ``glue``: the glued values myst-nb took out of the notebook (its ``<chapter>.glue.json``), added
-    to those still in it. ``solutions=False`` leaves the solutions out (the student edition).
+    to those still in it. ``solutions=False`` leaves the solutions out (the student edition),
+    and with them every code cell tagged ``solution`` (one that computes an exercise's answer).
     """
     glue = {**glue_values(executed), **{key: glue_bundle(value) for key, value in (glue or {}).items()}}
     widget_state = executed.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
@@ -94,6 +95,8 @@ def convert(executed: nbformat.NotebookNode, docname: str, book: Book, *, glue: 
                     new.attachments = attachments
                 cells.append(new)
         elif cell.cell_type == "code":
+            if not solutions and "solution" in cell.metadata.get("tags", []):
+                continue  # a cell that computes an exercise's answer (tagged by the chapter)
             cells.append(_code_cell(cell, widget_state))
         else:
             cells.append(copy.deepcopy(cell))

@@ -339,3 +339,16 @@ def test_every_chapters_buttons_open_its_notebook_edition(built_html):
         assert colab[0].endswith(f"/blob/{ne.NOTEBOOKS_BRANCH}/{chapter}.ipynb")
         # no button opens the raw chapter as a notebook
         assert not [href for href, cls, _ in links if ".ipynb" in href and "_sources" in href], chapter
+
+
+def test_cells_that_compute_an_answer_are_dropped_from_the_student_edition():
+    notebook = fixture_notebook()
+    answer = nbformat.v4.new_code_cell("threshold = 0.6  # SECRET-ANSWER-CODE")
+    answer.metadata["tags"] = ["remove-cell", "solution"]
+    notebook.cells.append(answer)
+
+    def sources(**options):
+        return "\n".join(cell.source for cell in ne.convert(notebook, "book/fixture", BOOK, glue=GLUE, **options).cells)
+
+    assert "SECRET-ANSWER-CODE" in sources()
+    assert "SECRET-ANSWER-CODE" not in sources(solutions=False)
