@@ -38,3 +38,15 @@ def test_prose_filter_sees_captions_and_skips_code(tmp_path):
                     "after ≈ 8\n```python\ny ≈ 9\n```\n")
     text = prose(page)
     assert "≈ 7" in text and "≈ 8" in text and "≈ 3" not in text and "≈ 9" not in text
+
+
+REFERENCE = re.compile(r"\b(?:later|next|previous|following|coming|earlier) chapters?\b|\boptimi[sz]er chapters?\b"
+                       r"|<!--\s*(?:link:|optimizer-link)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_references_to_other_chapters_are_links(chapter):
+    """A paragraph that points at another chapter links it with {doc}, so Sphinx checks the target."""
+    unlinked = [paragraph.strip()[:80] for paragraph in re.split(r"\n\s*\n", prose(chapter))
+                if REFERENCE.search(paragraph) and "{doc}`" not in paragraph]
+    assert not unlinked, f"{chapter.name}: chapters named without a {{doc}} link: {unlinked}"

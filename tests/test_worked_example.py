@@ -42,11 +42,11 @@ def test_parameter_and_symbol_counts():
 
 
 def _last_loss(rate, steps=1000):
+    """The loss after ``steps`` steps of gradient descent (the chapter's ``train(rate)[0][-1]``)."""
     net, x, t, _ = worked_example()
     for _ in range(steps):
-        g = net.backward(x, t)
-        net.gradient_step(g, rate)
-    return g.cost
+        net.gradient_step(net.backward(x, t), rate)
+    return net.cost(x, t)
 
 
 def test_learning_rate_threshold_and_plateau():
