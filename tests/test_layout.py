@@ -7,63 +7,40 @@ Uses the book built by the ``built_book`` fixture (tests/conftest.py), served on
 every other host blocked. Needs Debian's Chromium and Playwright; outside CI the tests skip
 with the reason when either is missing, in CI they fail.
 """
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import local_mathjax
+import local_site
 
-CHROMIUM = "/usr/bin/chromium"
 WIDTHS = (1280, 390)
 OVERFLOW_JS = (Path(__file__).parent / "layout" / "overflow.js").read_text()
 
 
-def _require(condition, reason):
-    if not condition:
+@pytest.fixture(scope="module")
+def chromium():
+    reason = local_site.missing_browser()
+    if reason:
         if os.environ.get("CI"):
             pytest.fail(f"{reason} (required in CI)")
         pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} not found (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _require(False, "playwright is not installed (pip install -r requirements-test.txt)")
-    _require(local_mathjax() is not None, "no local MathJax (npm install --prefix .ci mathjax@3, or set NNMATH_MATHJAX)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+    with local_site.chromium() as browser:
         yield browser
-        browser.close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
 def served_book(built_book):
     html, result = built_book
     assert result.returncode == 0, result.stdout[-3000:]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(html)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield html, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with local_site.serve(html) as base:
+        yield html, base
 
 
 def open_typeset(chromium, base, page, width, scheme="light"):
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
-    tab = context.new_page()
-    tab.goto(f"{base}/{page}", wait_until="load")
-    tab.evaluate("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise")
+    """The page at ``width`` px, every other host blocked, once MathJax has typeset it."""
+    context, tab, _, _ = local_site.open_page(chromium, base, page, color_scheme=scheme, viewport=(width, 900))
+    local_site.wait_for_typesetting(tab)
     return context, tab
 
 
