@@ -397,7 +397,10 @@ class Network:
         ``input_gradient=False`` skips ∇x (``Gradients.x`` is then ``None``):
         training never needs it.
         """
-        fwd = self._forward_pass(x) if forward is None else self._given_forward(forward, self._input(x))
+        if forward is None:
+            fwd = self._forward_pass(x)
+        else:  # a forward pass computed before: refused unless it is of this x and these parameters
+            fwd = self._given_forward(forward, self._input(x))
         W, f, z, a, L = self.W, self.f, fwd.z, fwd.a, self.L
         t = self._target(t, a[L].shape[1])
 
