@@ -399,7 +399,7 @@ class Network:
         """
         if forward is None:
             fwd = self._forward_pass(x)
-        else:  # a forward pass computed before: refused unless it is of this x and these parameters
+        else:  # refused unless it is the pass of this x with these parameters
             fwd = self._given_forward(forward, self._input(x))
         W, f, z, a, L = self.W, self.f, fwd.z, fwd.a, self.L
         t = self._target(t, a[L].shape[1])
