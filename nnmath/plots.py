@@ -126,11 +126,11 @@ def _label_extent(text, renderer):
     return extent
 
 
-def check_labels(fig, min_px=SMALL_TEXT_PX, tolerance_px=0.5):
+def check_labels(fig, min_px=SMALL_TEXT_PX, tolerance_px=0.5, inside_margin_px=1.0):
     """Raise LabelLayoutError naming the labels if any two labels of ``fig`` overlap, a label
     leaves its axes, or a label would appear smaller than ``min_px`` pixels in the book.
-    A label may sit inside a shape (a node's own text) but not across a shape's outline (its
-    bounding box: conservative for circles).
+    A label may sit inside a shape (a node's own text), at least ``inside_margin_px`` clear of
+    its outline, but not across a shape's outline (its bounding box: conservative for circles).
     Labels are the texts placed in axes (``ax.text``, ``ax.annotate``), not titles or ticks.
     Returns ``fig``."""
     renderer = _renderer(fig)
@@ -158,9 +158,10 @@ def check_labels(fig, min_px=SMALL_TEXT_PX, tolerance_px=0.5):
         # a label may sit inside a shape (a node's own text) but not across its outline
         for shape in ax.patches:
             outline = shape.get_window_extent(renderer)
+            room = outline.padded(-inside_margin_px)   # a label touching the outline is not inside
             for label, extent in zip(labels, extents):
-                inside = (outline.x0 <= extent.x0 and extent.x1 <= outline.x1
-                          and outline.y0 <= extent.y0 and extent.y1 <= outline.y1)
+                inside = (room.x0 <= extent.x0 and extent.x1 <= room.x1
+                          and room.y0 <= extent.y0 and extent.y1 <= room.y1)
                 width, height = _overlap(outline, extent)
                 if not inside and width > tolerance_px and height > tolerance_px:
                     raise LabelLayoutError(f"label {label.get_text()!r} overlaps the outline of a {type(shape).__name__} "

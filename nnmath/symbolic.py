@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 __all__ = ["ACTIVATIONS", "exact", "parameter_symbols", "exact_gradients",
            "Equality", "equal", "SymbolicNetwork"]
@@ -86,7 +87,8 @@ def equal(left, right, *, points: int = 8, seed: int = 0, tolerance: float = 1e-
     difference is too large for ``simplify`` to finish quickly (more than
     ``max_ops_to_simplify`` operations), both sides are evaluated in float64 at ``points``
     random points in [−1.5, 1.5]: agreement to ``tolerance`` there is strong evidence, and
-    the result says ``method="numeric"``.
+    the result says ``method="numeric"``. A difference that ``simplify`` leaves non-zero and
+    that holds undefined functions (``sp.Function("f")``) cannot be evaluated: ValueError.
     """
     left, right = sp.sympify(left), sp.sympify(right)
     if getattr(left, "shape", ()) != getattr(right, "shape", ()):
@@ -95,6 +97,12 @@ def equal(left, right, *, points: int = 8, seed: int = 0, tolerance: float = 1e-
     is_zero = (lambda e: e.is_zero_matrix) if hasattr(difference, "shape") else (lambda e: e == 0)
     if is_zero(difference) or (sp.count_ops(difference) <= max_ops_to_simplify and is_zero(sp.simplify(difference))):
         return Equality(True, "simplify")
+    unevaluable = difference.atoms(AppliedUndef, sp.Derivative, sp.Subs)
+    if unevaluable:
+        names = ", ".join(sorted(map(str, unevaluable))[:3])
+        raise ValueError(f"cannot decide: simplify did not reduce the difference to zero, and it contains "
+                         f"undefined functions or unevaluated derivatives ({names}), which cannot be evaluated "
+                         f"at random points; the identity is false or needs a stronger simplification")
     symbols = sorted(difference.free_symbols | getattr(left, "free_symbols", set()), key=str)
     evaluate = sp.lambdify(symbols, [left, right], "numpy")
     rng = np.random.default_rng(seed)

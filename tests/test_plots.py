@@ -63,6 +63,18 @@ def test_a_label_across_a_shape_is_caught_but_a_label_inside_one_is_not():
         check_labels(fig)
 
 
+def test_a_label_touching_the_outline_from_inside_is_caught():
+    fig, ax = empty_axes()
+    box = ax.add_patch(plt.Rectangle((2, 2), 4, 4, fill=False))
+    label = ax.text(2, 4, "flush", fontsize=11, ha="left", va="center")
+    renderer = fig.canvas.get_renderer()
+    gap = label.get_window_extent(renderer).x0 - box.get_window_extent(renderer).x0
+    assert abs(gap) < 0.5                            # the text starts on the left outline
+    with pytest.raises(LabelLayoutError, match=r"'flush' overlaps the outline of a Rectangle"):
+        check_labels(fig)
+    check_labels(fig, inside_margin_px=0)           # only the margin makes it fail
+
+
 def test_a_label_too_small_at_page_width_is_caught():
     fig, ax = empty_axes(width=12)   # a 12 in figure is shrunk to the column: 11 pt becomes ~8.6 px
     ax.text(1, 1, "tiny", fontsize=11)

@@ -21,6 +21,14 @@ def test_equal_proves_and_falls_back_and_refutes():
         equal(sp.Matrix([x, y]), sp.Matrix([[x, y]]))
 
 
+def test_equal_with_undefined_functions_proves_or_says_why_it_cannot_decide():
+    assert equal(sp.diff(f(x) * g(x), x), f(x).diff(x) * g(x) + f(x) * g(x).diff(x)).method == "simplify"
+    with pytest.raises(ValueError, match="undefined functions"):
+        equal(sp.diff(f(g(x)), x), f(g(x)).diff(x) * 2)       # a false identity: not a lambdify traceback
+    with pytest.raises(ValueError, match="undefined functions"):
+        equal(f(x) + g(x), 2 * f(x))
+
+
 # -- chapter "The chain rule" ---------------------------------------------------------------
 def test_chain_rule_general_functions():
     assert equal(sp.diff(f(g(x)), x), sp.Subs(sp.Derivative(f(y), y), y, g(x)).doit() * sp.diff(g(x), x))
