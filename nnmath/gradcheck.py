@@ -2,6 +2,18 @@
 
 forward difference  (f(x + h e_i) − f(x)) / h              error O(h)
 central difference  (f(x + h e_i) − f(x − h e_i)) / (2h)     error O(h²)
+
+How closely must backprop and central differences agree? Each central difference errs by about
+h²|C‴|/6 (truncation) plus ε|C|/h (round-off: C(w ± h) each carry a relative error of about ε).
+Beside a gradient whose entries are about g_rms = ‖g‖/√m in size, and with the constants of order
+one dropped, a correct array is expected to show a relative error near
+
+    h² + ε |C| / (h g_rms),
+
+large when the gradient is small beside the cost (the first layers of a deep network). A check
+passes an array when its relative error is within SAFETY times that. A wrong entry off by d shows
+as a relative error of about d / (2‖g‖): passing bounds any mistake by what finite differences can
+resolve, and says nothing finer.
 """
 from __future__ import annotations
 
@@ -10,9 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["numerical_gradient", "network_numerical_gradients", "relative_error", "check_network",
-           "LayerCheck", "NetworkCheck"]
+           "expected_relative_error", "LayerCheck", "NetworkCheck",
+           "DEFAULT_STEP", "SAFETY"]
 
 METHODS = ("central", "forward")
+DEFAULT_STEP = 1e-5   # near ε^(1/3), the best step of a central difference
+SAFETY = 10           # room for the dropped constants (|C‴|/|C′|, the cost's own rounding)
+EPS = float(np.finfo(np.float64).eps)
 
 
 def numerical_gradient(f, x, h: float = 1e-6, method: str = "central") -> np.ndarray:
@@ -59,6 +75,11 @@ class LayerCheck:
     worst_index: tuple
     analytic: float
     numeric: float
+    expected_error: float  # h² + ε|C|/(h g_rms): what a correct backward pass is expected to show
+
+    @property
+    def allowed_error(self) -> float:
+        return SAFETY * self.expected_error
 
 
 @dataclass
@@ -69,26 +90,38 @@ class NetworkCheck:
     def max_relative_error(self) -> float:
         return max(r.relative_error for r in self.rows)
 
-    def passed(self, tolerance: float = 1e-6) -> bool:
+    def passed(self, tolerance: float | None = None) -> bool:
+        """By default, every array within its own allowance SAFETY × (h² + ε|C|/(h g_rms));
+        given ``tolerance``, every array's relative error at most that one number."""
+        if tolerance is None:
+            return not self.failures()
+        if not (np.isfinite(tolerance) and tolerance > 0):
+            raise ValueError(f"tolerance must be a positive finite number or None, got {tolerance!r}")
         return self.max_relative_error <= tolerance
 
+    def failures(self) -> list[LayerCheck]:
+        """The arrays over their own allowance (what ``passed()`` rejects)."""
+        return [r for r in self.rows if r.relative_error > r.allowed_error]
+
     def __str__(self):
-        lines = [f"{'param':>6} {'rel. error':>11} {'worst entry':>12} {'backprop':>13} {'numeric':>13}"]
+        lines = [f"{'param':>6} {'rel. error':>11} {'worst entry':>12} {'backprop':>13} {'numeric':>13} {'allowed':>9}"]
         for r in self.rows:
             lines.append(f"{r.parameter + '^' + str(r.layer):>6} {r.relative_error:11.2e} "
-                         f"{str(r.worst_index):>12} {r.analytic:13.6e} {r.numeric:13.6e}")
+                         f"{str(r.worst_index):>12} {r.analytic:13.6e} {r.numeric:13.6e} {r.allowed_error:9.1e}")
         return "\n".join(lines)
 
     def _repr_html_(self):
-        head = "".join(f"<th>{h}</th>" for h in ("parameter", "relative error", "worst entry", "backprop", "central difference"))
+        head = "".join(f"<th>{h}</th>" for h in ("parameter", "relative error", "worst entry", "backprop", "central difference",
+                                                       "allowed error"))
         body = "".join(
             f"<tr><td>{r.parameter}<sup>{r.layer}</sup></td><td>{r.relative_error:.2e}</td>"
-            f"<td>{r.worst_index}</td><td>{r.analytic:.6e}</td><td>{r.numeric:.6e}</td></tr>"
+            f"<td>{r.worst_index}</td><td>{r.analytic:.6e}</td><td>{r.numeric:.6e}</td>"
+            f"<td>{r.allowed_error:.1e}</td></tr>"
             for r in self.rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def network_numerical_gradients(network, x, t, h: float = 1e-6, method: str = "central") -> list[np.ndarray]:
+def network_numerical_gradients(network, x, t, h: float = DEFAULT_STEP, method: str = "central") -> list[np.ndarray]:
     """Finite differences of the cost for every parameter array, in the order of
     ``network.parameters()`` ([W^1, b^1, …]); each array is restored afterwards, also on an error."""
     if method not in METHODS:
@@ -111,14 +144,27 @@ def network_numerical_gradients(network, x, t, h: float = 1e-6, method: str = "c
     return gradients
 
 
-def check_network(network, x, t, h: float = 1e-6, method: str = "central") -> NetworkCheck:
-    """Compare backprop's ∇W^l, ∇b^l with finite differences of the cost, layer by layer."""
+def expected_relative_error(analytic, numeric, cost: float, h: float, method: str = "central") -> float:
+    """The relative error a correct gradient array is expected to show: truncation (h² central,
+    h forward) plus round-off ε|C|/(h g_rms), g_rms the root-mean-square size of its entries."""
+    analytic, numeric = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    g_rms = (np.linalg.norm(analytic) + np.linalg.norm(numeric)) / (2 * np.sqrt(analytic.size))
+    truncation = h ** 2 if method == "central" else h
+    # a zero gradient on both sides has relative error 0; any allowance passes it
+    return float(truncation + EPS * abs(cost) / (h * g_rms)) if g_rms > 0 else float("inf")
+
+
+def check_network(network, x, t, h: float = DEFAULT_STEP, method: str = "central") -> NetworkCheck:
+    """Compare backprop's ∇W^l, ∇b^l with finite differences of the cost, layer by layer;
+    each row also holds the error a correct array is expected to show at this ``h``."""
     analytic = network.backward(x, t).as_list()
     numeric = network_numerical_gradients(network, x, t, h=h, method=method)
+    cost = network.cost(x, t)
     rows = []
     for k, (a, n) in enumerate(zip(analytic, numeric)):
         gap = np.abs(a - n)
         worst = np.unravel_index(np.argmax(gap), gap.shape)
         rows.append(LayerCheck(k // 2 + 1, "Wb"[k % 2], relative_error(a, n),
-                               tuple(int(i) for i in worst), float(a[worst]), float(n[worst])))
+                               tuple(int(i) for i in worst), float(a[worst]), float(n[worst]),
+                               expected_relative_error(a, n, cost, h, method)))
     return NetworkCheck(rows)
