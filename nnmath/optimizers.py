@@ -393,9 +393,10 @@ class Momentum(_Optimizer):
 
     With μ = 0 it is ``SGD``. Derived in chapter *Momentum and Nesterov*.
 
-    Source 000 (Gramicelli) ends with an optimiser that adds a term s, built from its history, the
-    learning rate λ and the gradient g, to the weight: that is this method, with s = v and λ = α
-    (s ← μ s − λ g, w ← w + s).
+    Source 000 (Gramicelli) ends by adding "some 'history' to create gradient descent": a term s,
+    "the optimiser to be added to the weight", built from the learning rate (its "lambda", our α) and
+    the gradient g. Its formula is lost and it names no momentum coefficient, so reading it as this
+    method (s = v: s ← μ s − α g, w ← w + s) is a reconstruction, not the source's formula.
     """
 
     learning_rate: object = 0.01
