@@ -18,8 +18,14 @@ __all__ = ["NonFiniteError", "as_real_array", "as_float_matrix", "as_positive_nu
 class NonFiniteError(FloatingPointError, ValueError):
     """A computation produced inf or NaN (an overflow); the message names the quantity and layer.
 
-    It is a ``ValueError`` (the values given led there) and a ``FloatingPointError``.
+    It is a ``ValueError`` (the values given led there) and a ``FloatingPointError``. When an
+    optimizer refuses a step, ``parameter`` is the position of the first parameter that would
+    have become non-finite (so a caller can name it in its own terms), else ``None``.
     """
+
+    def __init__(self, message, parameter: int | None = None):
+        super().__init__(message)
+        self.parameter = parameter
 
 
 def as_real_array(value, name: str, dtype=None) -> np.ndarray:

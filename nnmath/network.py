@@ -429,10 +429,8 @@ class Network:
         try:
             with np.errstate(over="ignore", invalid="ignore"):  # a non-finite result is refused by SGD
                 SGD(alpha).step(self.parameters(), gradients)
-        except ValueError:  # nothing was written; name the parameter the way the book does
-            with np.errstate(over="ignore", invalid="ignore"):
-                name = next(name for name, p, g in zip(self.parameter_names(), self.parameters(), gradients)
-                            if not np.all(np.isfinite(p - self.dtype.type(alpha) * g)))
+        except NonFiniteError as refused:  # nothing was written; name the parameter the way the book does
+            name = self.parameter_names()[refused.parameter]
             raise NonFiniteError(f"{name} after a step with learning_rate={learning_rate!r} overflowed; "
                                  f"no parameter was changed (try a smaller learning rate)") from None
 

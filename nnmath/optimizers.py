@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validate import NonFiniteError
+
 __all__ = [
     "State", "SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam", "Newton",
     "apply", "trajectory", "newton_step", "minibatches", "nesterov_change_of_variable",
@@ -310,7 +312,8 @@ class _Optimizer:
         """``update`` then ``apply``: moves ``params`` in place and returns the new state.
 
         ``state=None`` starts from ``init(params)``. If any new value would be non-finite, raises
-        ``ValueError`` naming the step and the parameter and leaves every parameter unchanged.
+        ``NonFiniteError`` (a ``ValueError``) naming the step and the parameter, and leaves every
+        parameter unchanged.
         """
         params = _parameter_list(params)
         state = self.init(params) if state is None else state
@@ -350,8 +353,8 @@ def _apply(params, steps, at_step=None) -> None:
     for k, (w, p) in enumerate(zip(new, params)):
         if not np.all(np.isfinite(w)):
             where = f"at step t = {at_step}, " if at_step is not None else ""
-            raise ValueError(f"{where}parameter {k} (shape {p.shape}) would become non-finite; "
-                             "no parameter was changed (try a smaller learning rate)")
+            raise NonFiniteError(f"{where}parameter {k} (shape {p.shape}) would become non-finite; "
+                                 "no parameter was changed (try a smaller learning rate)", parameter=k)
     for p, w in zip(params, new):                       # then written, all or none
         p[...] = w
 
