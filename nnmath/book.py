@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from myst_nb import glue as _glue
 
-__all__ = ["glue"]
+__all__ = ["glue", "glue_figure"]
 
 
 def glue(name: str, value, display: bool = False):
@@ -19,3 +19,24 @@ def glue(name: str, value, display: bool = False):
     if isinstance(value, np.generic):
         value = value.item()
     return _glue(name, value, display=display)
+
+
+def glue_figure(name: str, fig, alt: str):
+    """Glue a matplotlib figure for ``{glue:figure}`` together with its alt text.
+
+    ``alt`` says what the figure shows and what to take from it (computed numbers included, as an
+    f-string); it must not repeat the caption. The book's ``_ext/figure_alt.py`` puts it on the
+    ``<img>``; the notebook edition uses it too.
+    """
+    import IPython.core.formatters
+    from IPython.display import display as ipy_display
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"glue_figure({name!r}): alt text must be a non-empty sentence, got {alt!r}")
+    bundle, metadata = IPython.core.formatters.format_display_data(fig)
+    for mime in bundle:
+        if mime.startswith("image/"):
+            metadata.setdefault(mime, {})["alt"] = alt
+    metadata["scrapbook"] = dict(name=name, mime_prefix=GLUE_PREFIX)
+    ipy_display({GLUE_PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)

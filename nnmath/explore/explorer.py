@@ -20,11 +20,19 @@ class Explorer:
     live form then draws everything else once and redraws only those artists (blitting), and the
     static form stores one background image and a transparent layer per state.
     :meth:`check_update` compares the result with a fresh ``draw`` for every state.
+
+    ``describe(**values)`` returns one sentence that says in words what a state shows (the numbers
+    the picture shows and what happens: converges, oscillates, diverges); it is the text a reader
+    who cannot see the picture gets for that state.
     """
 
-    def __init__(self, draw, controls, *, update=None, figsize=(7.0, 3.4), dpi=90, alt="", name=None):
+    def __init__(self, draw, controls, *, update=None, describe=None, figsize=(7.0, 3.4), dpi=90, alt="",
+                 name=None):
         self.draw = draw
         self.update = update
+        if describe is not None and not callable(describe):
+            raise TypeError(f"describe must be a function describe(**values) -> str, got {type(describe).__name__}")
+        self.describe = describe
         self.controls = list(controls)
         names = [c.name for c in self.controls]
         if len(set(names)) != len(names):
@@ -47,6 +55,15 @@ class Explorer:
     def states(self):
         """Every combination of the controls' value indices, in frame order (last control fastest)."""
         return _controls.states(self.controls)
+
+    def description(self, **values) -> str:
+        """The text description of one state: ``describe``'s sentence, or the alt text without one."""
+        if self.describe is None:
+            return self.alt
+        text = self.describe(**self.state(**values))
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"describe returned {text!r} for {self.state(**values)}: it must return a sentence")
+        return text
 
     def values_of(self, state):
         """The control values ``{name: value}`` of a state given as value indices."""
