@@ -549,7 +549,7 @@ def test_result_is_a_checkresult():
 def test_optimizer_reference_equals_nnmath_optimizers(method):
     """The check's own update equations (which it varies to name mistakes) give nnmath.optimizers' steps."""
     from nnmath import optimizers as opt
-    from nnmath.checks import _optimizer_steps
+    from nnmath.checks.optimizer import _optimizer_steps
 
     hp = {"learning_rate": 0.1, "momentum": 0.9, "rho": 0.9, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
     method_object = {"sgd": opt.SGD(0.1), "momentum": opt.Momentum(0.1, 0.9),
