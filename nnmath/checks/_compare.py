@@ -46,8 +46,100 @@ def _factor_words(c, factor_hints):
     return f"is off by a constant factor: it is {c:.6g} times the right answer."
 
 
+def tolerance_for(values, given=None):
+    """The tolerance: ``given`` if the caller set one, else one that follows the dtype returned.
+
+    Two float64 computations of the same quantity agree to about 1e-13; float32 ones to about
+    1e-6 (more after a long sum), so float32 work gets 1000 ε₃₂ ≈ 1.2e-4. Mistakes differ from
+    the right answer by far more than either.
+    """
+    if given is not None:
+        return _positive_float(given, "tolerance")
+    eps = np.finfo(np.float64).eps
+    for value in values:
+        dtype = getattr(value, "dtype", None)
+        if dtype is not None and np.issubdtype(dtype, np.floating):
+            eps = max(eps, float(np.finfo(dtype).eps))
+    return float(min(1e-2, max(TOLERANCE, 1000 * eps)))
+
+
+def flat_arrays(value):
+    """Every array inside ``value`` (nested lists, tuples, dicts, objects with .W and .b)."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in flat_arrays(v)]
+    if isinstance(value, (list, tuple)):
+        return [a for v in value for a in flat_arrays(v)]
+    if hasattr(value, "W") and hasattr(value, "b"):
+        return flat_arrays([value.W, value.b])
+    if hasattr(value, "items") and callable(value.items):
+        return [a for _, v in value.items() for a in flat_arrays(v)]
+    return []
+
+
+def raised_words(error):
+    """What a reader's function raised, in one line."""
+    text = str(error).strip().splitlines()
+    return f"raised {type(error).__name__}" + (f": {text[0]}" if text else "") + "."
+
+
+def _digits(y, r):
+    """Enough significant digits to show where y and r part (never "0.109115, right 0.109115")."""
+    gap = abs(y - r) / max(abs(y), abs(r), np.finfo(float).tiny)
+    return int(min(17, max(4, np.ceil(-np.log10(gap)) + 2))) if gap > 0 else 6
+
+
+def where_and_how(y, r, tolerance, axis_names=None):
+    """Where yours differs from the right answer (entries, rows, steps) and how (ratio, sign, …)."""
+    diff = y - r
+    scale = max(float(np.abs(r).max(initial=0)), float(np.abs(y).max(initial=0)), np.finfo(float).tiny)
+    bad = np.abs(diff) > tolerance * scale
+    if not bad.any():
+        bad = np.abs(diff) == np.abs(diff).max()
+    n_bad, n = int(bad.sum()), bad.size
+    names = axis_names or (("row", "column") if y.ndim == 2 else ("entry",) * y.ndim)
+    where = ""
+    if n_bad == n:
+        where = f"every entry differs ({n})"
+    elif y.ndim >= 1:
+        first = np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1))
+        if names[0] == "step" and first.size and first[0] > 0:
+            where = (f"step{'s' if first[0] > 1 else ''} 1{f'–{first[0]}' if first[0] > 1 else ''} "
+                     f"{'are' if first[0] > 1 else 'is'} right; from step {first[0] + 1} on they differ")
+        elif y.ndim == 2 and bad[first].all() and first.size < y.shape[0]:
+            where = f"{names[0]}{'s' if first.size > 1 else ''} {', '.join(map(str, first))} differ, the rest are right"
+        elif y.ndim == 2 and bad[:, bad.any(axis=0)].all() and bad.any(axis=0).sum() < y.shape[1]:
+            cols = np.flatnonzero(bad.any(axis=0))
+            where = f"{names[1]}{'s' if cols.size > 1 else ''} {', '.join(map(str, cols))} differ, the rest are right"
+        else:
+            where = f"{n_bad} of {n} entries differ"
+    nz = bad & (np.abs(r) > 1e-12 * scale)
+    how = ""
+    ratios = y[nz] / r[nz]
+    if ratios.size and np.allclose(ratios, ratios[0], rtol=1e-3, atol=0):
+        c = float(ratios[0])
+        how = ("there it has the opposite sign" if np.isclose(c, -1, rtol=1e-3)
+               else "there it is zero" if abs(c) < 1e-12 else f"there it is {c:.4g} times the right value")
+    elif n_bad > 1 and np.allclose(diff[bad], diff[bad].flat[0], rtol=1e-3, atol=0):
+        how = f"there it is off by the same amount, {float(diff[bad].flat[0]):+.4g}"
+    elif y.ndim == 2 and y.shape[0] == y.shape[1] and np.allclose(y, r.T, rtol=1e-3, atol=1e-12 * scale):
+        how = "it is the right answer transposed"
+    elif ratios.size and np.all(ratios < 0):
+        how = f"there it has the opposite sign and a different size (ratios {ratios.min():.3g} to {ratios.max():.3g})"
+    elif np.abs(y).max(initial=0) <= 1e-12 * scale:
+        how = "it is zero everywhere"
+    elif ratios.size:
+        how = f"there the ratio yours/right runs from {ratios.min():.3g} to {ratios.max():.3g}"
+    gap = np.where(bad, np.abs(diff), -1)
+    index = tuple(int(i) for i in np.unravel_index(np.argmax(gap), gap.shape))
+    d = _digits(float(y[index]), float(r[index]))
+    worst = f"largest difference at index {index}: yours {y[index]:.{d}g}, right {r[index]:.{d}g}"
+    return "; ".join(w for w in (where, how, worst) if w)
+
+
 def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hints=None,
-             factor_hints=None, first_match=False):
+             factor_hints=None, first_match=False, axis_names=None):
     """Diagnose one part over every random input. Returns (words or None, max relative error).
 
     ``yours`` and ``right`` are lists with one array per random input. When several variants
@@ -90,8 +182,12 @@ def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hi
 
     # A constant multiple of the right answer, the same multiple on every input.
     factors = [float(np.vdot(y, r) / np.vdot(r, r)) for y, r in zip(arrays, right) if np.vdot(r, r) > 0]
+    found = f"relative error {max(errors):.1e}, tolerance {tolerance:.0e}"
     if factors and all(relative_error(y, c * r) <= tolerance
                        for y, r, c in zip(arrays, [r for r in right if np.vdot(r, r) > 0], factors)):
+        if max(abs(c - 1) for c in factors) < 100 * tolerance:  # a rounding-level miss, not a factor
+            return (f"is close to the right answer but not within the tolerance ({found}): "
+                    f"compute in float64, or pass a larger tolerance."), max(errors)
         if np.allclose(factors, factors[0], rtol=1e-6, atol=0):
             return _factor_words(factors[0], factor_hints), max(errors)
         listed = ", ".join(f"{c:.3g}" for c in factors)
@@ -100,10 +196,8 @@ def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hi
 
     worst_input = int(np.argmax(errors))
     y, r = arrays[worst_input], right[worst_input]
-    gap = np.abs(y - r)
-    index = tuple(int(i) for i in np.unravel_index(np.argmax(gap), gap.shape))
-    return (f"does not match, and it is none of the common mistakes this check knows. "
-            f"Largest difference at index {index}: yours {y[index]:.6g}, right {r[index]:.6g}."), max(errors)
+    return (f"does not match, and it is none of the common mistakes this check knows ({found}). "
+            f"On input {worst_input + 1}: {where_and_how(y, r, tolerance, axis_names)}."), max(errors)
 
 
 def _positive_int(value, name, minimum=1):

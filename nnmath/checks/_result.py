@@ -5,13 +5,6 @@ import html
 from dataclasses import dataclass, field
 
 
-__all__ = [
-    "CheckResult", "Problem", "check_layer_backward", "check_network_gradients",
-    "check_optimizer_step", "check_chain_rule", "check_derivative", "OPTIMIZERS",
-]
-
-TOLERANCE = 1e-7  # two exact computations of the same float64 quantity agree far better than this
-
 
 # -- the result ------------------------------------------------------------------------------------
 @dataclass

@@ -5,9 +5,9 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ..activations import Softmax, get_activation
+from ..activations import ACTIVATIONS, Softmax, get_activation
 from ..gradcheck import numerical_gradient, relative_error
-from ._compare import TOLERANCE, _compare, _positive_float, _positive_int, _require_callable, _Variant
+from ._compare import _compare, raised_words, tolerance_for, _positive_float, _positive_int, _require_callable, _Variant
 from ._result import CheckResult, Problem
 
 # -- one layer's backward pass -------------------------------------------------------------------------
@@ -28,7 +28,7 @@ def _layer_outputs(returned):
 
 
 def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int = 3, n_out: int = 2,
-                         batch: int = 3, inputs: int = 3, seed=0, tolerance: float = TOLERANCE) -> CheckResult:
+                         batch: int = 3, inputs: int = 3, seed=0, tolerance: float | None = None) -> CheckResult:
     """Check one layer's backward pass ``backward(W, b, a_prev, grad_a)``.
 
     Your function gets the layer's weights ``W`` (n_out, n_in), biases ``b`` (n_out, 1), its input
@@ -39,21 +39,18 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
 
     ``activation`` is the layer's f (a name or ``nnmath.activations`` object).
 
-    Example::
+    ``tolerance`` defaults to one that follows the dtype you return (float32 passes).
 
-        def backward(W, b, a_prev, grad_a):
-            z = W @ a_prev + b
-            delta = grad_a * (1 - np.tanh(z) ** 2)
-            return delta, delta @ a_prev.T, delta.sum(axis=1, keepdims=True), W.T @ delta
+    Example (``my_backward`` is yours)::
 
-        check_layer_backward(backward, "tanh", n_in=4, n_out=3).assert_passed()
+        check_layer_backward(my_backward, "tanh", n_in=4, n_out=3).assert_passed()
     """
     _require_callable(backward, "backward", "(W, b, a_prev, grad_a) -> (delta, grad_W, grad_b, grad_a_prev)")
     f = get_activation(activation)
     n_in, n_out = _positive_int(n_in, "n_in"), _positive_int(n_out, "n_out")
     batch, inputs = _positive_int(batch, "batch"), _positive_int(inputs, "inputs")
-    tolerance = _positive_float(tolerance, "tolerance")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    given = None if tolerance is None else _positive_float(tolerance, "tolerance")
+    rng = np.random.default_rng(seed)
     title = f"Layer backward pass ({f.name}, {n_in} → {n_out} units, batch of {batch})"
 
     cases, yours = [], []
@@ -63,14 +60,19 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
         a_prev = rng.standard_normal((n_in, batch))
         grad_a = rng.standard_normal((n_out, batch))
         cases.append((W, b, a_prev, grad_a))
-        returned = backward(W.copy(), b.copy(), a_prev.copy(), grad_a.copy())
+        try:
+            returned = backward(W.copy(), b.copy(), a_prev.copy(), grad_a.copy())
+        except Exception as error:  # a reader's bug is reported, not raised
+            return CheckResult(title, [Problem("backward", raised_words(error))], np.inf,
+                               tolerance_for([], given), inputs)
         outputs = _layer_outputs(returned)
         if outputs is None:
             words = (f"returned {type(returned).__name__}"
                      + (f" of length {len(returned)}" if isinstance(returned, (tuple, list)) else "")
                      + "; return a tuple (delta, grad_W, grad_b, grad_a_prev), or the first three.")
-            return CheckResult(title, [Problem("backward", words)], np.inf, tolerance, inputs)
+            return CheckResult(title, [Problem("backward", words)], np.inf, tolerance_for([], given), inputs)
         yours.append(outputs)
+    tolerance = tolerance_for([o for y in yours for o in y if o is not None], given)
 
     # The right answer, with nnmath: each line one equation.
     right = {part: [] for part in LAYER_PARTS}
@@ -121,6 +123,9 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
         _Variant("uses a^l (this layer's own activation) where the layer's input a^{l-1} belongs: "
                  "∇W^l = δ^l (a^{l-1})ᵀ.",
                  [d @ f.value(c[0] @ c[2] + c[1]).T for d, c in zip(base, cases)]),
+        _Variant("uses ∂C/∂a^l where δ^l belongs: ∇W^l = δ^l (a^{l-1})ᵀ, and δ^l includes f'(z^l).",
+                 [c[3] @ c[2].T for c in cases]),
+        *_extra_derivative(f, base, cases, "∇W^l", lambda d, c: d @ c[2].T),
     ], explain=f"(W^l has shape (n_l, n_{{l-1}}) = {(n_out, n_in)}; ∇W^l = δ^l (a^{{l-1}})ᵀ)",
         shape_hints={(n_out, n_out): "uses a^l (this layer's own activation) where the layer's input a^{l-1} "
                      f"belongs: it has shape {(n_out, n_out)}, expected {(n_out, n_in)}; ∇W^l = δ^l (a^{{l-1}})ᵀ."}
@@ -146,6 +151,9 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
         _Variant(f"is averaged over the batch instead of summed: ∇b^l is δ^l summed over the m = {m} examples "
                  "(delta.sum(axis=1, keepdims=True)); any 1/m of a mean loss is already inside δ^l.",
                  [d.mean(axis=1, keepdims=True) for d in base]),
+        _Variant("uses ∂C/∂a^l where δ^l belongs: ∇b^l is δ^l summed over the batch, and δ^l includes f'(z^l).",
+                 [c[3].sum(axis=1, keepdims=True) for c in cases]),
+        *_extra_derivative(f, base, cases, "∇b^l", lambda d, c: d.sum(axis=1, keepdims=True)),
     ], explain=f"(b^l has shape (n_l, 1) = {(n_out, 1)})", shape_hints=bias_hints)
 
     from_delta("∂C/∂a^{l-1}", lambda d, c: c[0].T @ d, [
@@ -153,6 +161,11 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
                  [c[0].T @ c[3] for c in cases]),
         _Variant("uses W^l where its transpose belongs: ∂C/∂a^{l-1} = (W^l)ᵀ δ^l.",
                  [c[0] @ d if n_in == n_out else None for d, c in zip(base, cases)]),
+        *_extra_derivative(f, base, cases, "∂C/∂a^{l-1}", lambda d, c: c[0].T @ d),
+        *([_Variant("multiplies by f'(a^{l-1}): the previous layer's derivative belongs to that layer's own "
+                    "backward pass (its δ^{l-1}); this layer returns ∂C/∂a^{l-1} = (W^l)ᵀ δ^l.",
+                    [(c[0].T @ d) * f.derivative(c[2]) for d, c in zip(base, cases)])]
+          if _elementwise(f) else []),
     ], explain=f"(a^{{l-1}} has shape (n_{{l-1}}, batch) = {(n_in, batch)}; ∂C/∂a^{{l-1}} = (W^l)ᵀ δ^l)")
 
     if delta_words is not None:
@@ -171,14 +184,31 @@ def _elementwise(f) -> bool:
     return not isinstance(f, Softmax)
 
 
+def _extra_derivative(f, base, cases, name, formula):
+    """A part built from δ ⊙ f'(z): the activation derivative applied again, after δ had it."""
+    if not _elementwise(f):
+        return []
+    return [_Variant(f"multiplies by f'(z^l) again: δ^l already includes it, and {name} is built from δ^l "
+                     "as it is.", [formula(d * f.derivative(c[0] @ c[2] + c[1]), c) for d, c in zip(base, cases)])]
+
+
 def _delta_variants(f, cases):
     """δ computed with each activation-derivative mistake, for every input."""
     zs = [W @ a_prev + b for W, b, a_prev, _ in cases]
     grads = [c[3] for c in cases]
     variants = [_Variant("the activation derivative is missing: δ^l = ∂C/∂a^l ⊙ f'(z^l), and this is "
-                         "∂C/∂a^l without the factor f'(z^l).", grads)]
+                         "∂C/∂a^l without the factor f'(z^l).", grads),
+                _Variant("the bias is missing from z: f' is evaluated at W^l a^{l-1}; z^l = W^l a^{l-1} + b^l.",
+                         [f.backward(W @ a_prev, g) for (W, b, a_prev, g) in cases])]
     if _elementwise(f):
         d = f.derivative
+        variants.append(_Variant("the incoming gradient is missing: this is f'(z^l) alone; "
+                                 "δ^l = ∂C/∂a^l ⊙ f'(z^l).", [d(z) for z in zs]))
+        for other in dict.fromkeys(ACTIVATIONS.values()):
+            if other.name not in (f.name, "identity") and _elementwise(other):  # identity: "missing"
+                variants.append(_Variant(
+                    f"uses the derivative of {other.name} where this layer's activation is {f.name}: "
+                    f"δ^l = ∂C/∂a^l ⊙ f'(z^l) with f = {f.name}.", [g * other.derivative(z) for g, z in zip(grads, zs)]))
         variants += [
             _Variant("the activation derivative is applied twice: it is ∂C/∂a^l ⊙ f'(z^l) ⊙ f'(z^l); "
                      "δ^l = ∂C/∂a^l ⊙ f'(z^l) has it once.", [g * d(z) ** 2 for g, z in zip(grads, zs)]),
@@ -192,15 +222,44 @@ def _delta_variants(f, cases):
         if f.name == "sigmoid":
             variants.append(_Variant("writes σ'(z) as z(1 − z); the formula is σ(z)(1 − σ(z)) = a(1 − a), "
                                      "with a = σ(z).", [g * z * (1 - z) for g, z in zip(grads, zs)]))
+        if f.name == "sigmoid":
+            a = [f.value(z) for z in zs]
+            variants += [
+                _Variant("writes σ'(z) as 1 − a; the formula is σ(z)(1 − σ(z)) = a(1 − a).",
+                         [g * (1 - ai) for g, ai in zip(grads, a)]),
+                _Variant("writes σ'(z) as a(1 + a); the formula is σ(z)(1 − σ(z)) = a(1 − a).",
+                         [g * ai * (1 + ai) for g, ai in zip(grads, a)]),
+            ]
         if f.name == "tanh":
-            variants.append(_Variant("writes tanh'(z) as 1 − z²; the formula is 1 − tanh²(z) = 1 − a².",
-                                     [g * (1 - z ** 2) for g, z in zip(grads, zs)]))
+            a = [f.value(z) for z in zs]
+            variants += [
+                _Variant("writes tanh'(z) as 1 − z²; the formula is 1 − tanh²(z) = 1 − a².",
+                         [g * (1 - z ** 2) for g, z in zip(grads, zs)]),
+                _Variant("writes tanh'(z) as 1 − a (the square is missing); the formula is 1 − tanh²(z) = 1 − a².",
+                         [g * (1 - ai) for g, ai in zip(grads, a)]),
+                _Variant("writes tanh'(z) as a(1 − a), the sigmoid's formula; tanh'(z) = 1 − a².",
+                         [g * ai * (1 - ai) for g, ai in zip(grads, a)]),
+            ]
     else:  # softmax: its derivative is a Jacobian, not a number per unit
         s = [f.value(z) for z in zs]
         variants.append(_Variant(
             "treats softmax as elementwise, ∂C/∂a ⊙ s(1 − s), which keeps only the diagonal of its Jacobian; "
             "δ = s ⊙ (∂C/∂a − Σ_i s_i ∂C/∂a_i), the Jacobian-transpose product.",
             [g * si * (1 - si) for g, si in zip(grads, s)]))
+        jacobian = "δ = s ⊙ (∂C/∂a − Σ_i s_i ∂C/∂a_i), the sum over the units (axis 0) of each example."
+        variants += [
+            _Variant("sums over the batch (axis 1) where the sum runs over the units (axis 0): " + jacobian,
+                     [si * (g - (si * g).sum(axis=1, keepdims=True)) for g, si in zip(grads, s)]),
+            _Variant("leaves s out of the sum, s ⊙ (∂C/∂a − Σ_i ∂C/∂a_i): " + jacobian,
+                     [si * (g - g.sum(axis=0, keepdims=True)) for g, si in zip(grads, s)]),
+            _Variant("adds the sum instead of subtracting it, s ⊙ (∂C/∂a + Σ_i s_i ∂C/∂a_i): " + jacobian,
+                     [si * (g + (si * g).sum(axis=0, keepdims=True)) for g, si in zip(grads, s)]),
+            _Variant("keeps only the off-diagonal part −s sᵀ of the Jacobian diag(s) − s sᵀ: " + jacobian,
+                     [-si * (si * g).sum(axis=0, keepdims=True) for g, si in zip(grads, s)]),
+            _Variant("builds s sᵀ from the whole batch at once (s @ s.T sums the examples' outer products); "
+                     "each example has its own Jacobian: " + jacobian,
+                     [si * g - (si @ si.T) @ g for g, si in zip(grads, s)]),
+        ]
     return variants
 
 
