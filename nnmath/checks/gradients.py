@@ -8,7 +8,7 @@ import numpy as np
 from ..gradcheck import network_numerical_gradients, relative_error
 from ..losses import get_loss
 from ..network import ByLayer, Network
-from ._compare import TOLERANCE, _as_array, _compare, _positive_float, _positive_int, _require_callable, _Variant
+from ._compare import _as_array, _compare, flat_arrays, raised_words, tolerance_for, _positive_float, _positive_int, _require_callable, _Variant
 from ._result import CheckResult, Problem
 from .layer import _elementwise
 
@@ -37,8 +37,11 @@ def _gradient_lists(returned, L):
     return _layer_list(W, L), _layer_list(b, L)
 
 
-def _backprop_with(net, x, t, output="right", hidden="right", bias="sum"):
-    """Backprop with one of the classic mistakes in (BP1), (BP2) or (BP4); "right" is nnmath's."""
+def _backprop_mistake(net, x, t, output="right", hidden="right", bias="sum", weights="right", grad_w="right"):
+    """Backprop with classic mistakes in (BP1)–(BP4), or None where a mistake cannot be made.
+
+    Only the mistakes are this module's own: the right gradients are ``net.backward``'s.
+    """
     fwd = net.forward(x)
     W, f, z, a, L = net.W, net.f, fwd.z, fwd.a, net.L
     paired = getattr(net.loss, "paired_activation", None) == f[L].name
@@ -48,22 +51,30 @@ def _backprop_with(net, x, t, output="right", hidden="right", bias="sum"):
         delta[L] = right_output
     elif output == "missing":                                             # δ^L = ∇_a C
         delta[L] = None if paired else net.loss.gradient(a[L], t)
-    elif output == "twice":                                               # δ^L = ∇_a C ⊙ f'(z^L)²
-        delta[L] = right_output * f[L].derivative(z[L]) if _elementwise(f[L]) else None
+    elif output == "twice":                                               # δ^L = J_f(z^L)ᵀ δ^L (again)
+        delta[L] = f[L].backward(z[L], right_output)
     elif output == "at_a":                                                # δ^L = ∇_a C ⊙ f'(a^L)
         delta[L] = None if paired or not _elementwise(f[L]) else net.loss.gradient(a[L], t) * f[L].derivative(a[L])
     if delta[L] is None:
         return None
     for l in range(L - 1, 0, -1):
-        back = W[l + 1].T @ delta[l + 1]                                  # (W^{l+1})ᵀ δ^{l+1}
+        W_back = W[l] if weights == "own_layer" else W[l + 1]             # (mistake: W^l for W^{l+1})
+        if W_back.shape[0] != delta[l + 1].shape[0] or W_back.shape[1] != z[l].shape[0]:
+            return None
+        back = W_back.T @ delta[l + 1]                                    # (W^{l+1})ᵀ δ^{l+1}
         if hidden != "right" and not _elementwise(f[l]):
+            return None
+        if hidden == "output_derivative" and (not _elementwise(f[L]) or f[L].name == f[l].name):
             return None
         delta[l] = {"right": lambda: f[l].backward(z[l], back),           # ⊙ f'(z^l)
                     "missing": lambda: back,                              # no f'
                     "twice": lambda: back * f[l].derivative(z[l]) ** 2,   # ⊙ f'(z^l)²
                     "at_a": lambda: back * f[l].derivative(a[l]),         # ⊙ f'(a^l)
+                    "output_derivative": lambda: back * f[L].derivative(z[l]),  # ⊙ f_L'(z^l)
                     }[hidden]()
-    grad_W = [delta[l] @ a[l - 1].T for l in range(1, L + 1)]             # ∇W^l = δ^l (a^{l-1})ᵀ
+    if grad_w == "a_l" and any(a[l].shape[0] != a[l - 1].shape[0] for l in range(1, L + 1)):
+        return None
+    grad_W = [delta[l] @ a[l if grad_w == "a_l" else l - 1].T for l in range(1, L + 1)]  # δ^l (a^{l-1})ᵀ
     reduce = np.sum if bias == "sum" else np.mean
     grad_b = [reduce(delta[l], axis=1, keepdims=True) for l in range(1, L + 1)]  # ∇b^l = Σ δ^l
     return grad_W, grad_b
@@ -73,8 +84,9 @@ def _network_variants(net, L, reduction, m):
     """(words, output, hidden, bias) of every whole-network mistake the check knows."""
     out, last = net.f[L].name, f"f'(z^{L})"
     paired = getattr(net.loss, "paired_activation", None) == out
-    twice_output = (f"δ^L is multiplied by {last} although with {net.loss.name} and a {out} output "
-                    "δ^L = a^L − t (times the batch factor) already includes the activation's derivative."
+    twice_output = (f"an extra derivative after {out} + {net.loss.name}: δ^L is multiplied by {last} "
+                    f"(the {out}'s Jacobian) although δ^L = a^L − t (times the batch factor) already "
+                    "includes the activation's derivative."
                     if paired else
                     f"the activation derivative is applied twice at the output: (BP1) is "
                     f"δ^L = ∇_a C ⊙ {last}, once.")
@@ -96,6 +108,15 @@ def _network_variants(net, L, reduction, m):
          "right", "at_a", "sum"),
         (f"f' is evaluated at a^L instead of at z^L at the output: (BP1) is δ^L = ∇_a C ⊙ {last}.",
          "at_a", "right", "sum"),
+        (f"the output layer's derivative ({out}') is used in the hidden layers: (BP2) uses each layer's "
+         "own f'(z^l).", "right", "output_derivative", "sum"),
+    ]
+    structure = [
+        ("the wrong layer's weights in the recursion: δ^l = ((W^l)ᵀ δ^{l+1}) ⊙ f'(z^l) uses W^l; (BP2) "
+         "carries δ^{l+1} back through the weights it came through, (W^{l+1})ᵀ.",
+         dict(weights="own_layer")),
+        ("uses a^l where a^{l-1} belongs: (BP4) is ∇W^l = δ^l (a^{l-1})ᵀ, the layer's input.",
+         dict(grad_w="a_l")),
     ]
     bias_mean = (f"the bias gradient is averaged over the batch instead of summed: ∇b^l is δ^l summed over the "
                  f"m = {m} examples (delta.sum(axis=1, keepdims=True)); "
@@ -103,14 +124,17 @@ def _network_variants(net, L, reduction, m):
                     else "the 1/m of this mean loss is already inside δ^l."))
     # Each mistake alone, then each δ mistake together with the averaged bias gradient (a
     # variant's words are a list: one problem each).
-    return ([([words], output, hidden, bias) for words, output, hidden, bias in delta_mistakes]
-            + [([bias_mean], "right", "right", "mean")]
-            + [([words, bias_mean], output, hidden, "mean") for words, output, hidden, _ in delta_mistakes])
+    return ([([words], dict(output=output, hidden=hidden, bias=bias))
+             for words, output, hidden, bias in delta_mistakes]
+            + [([words], options) for words, options in structure]
+            + [([bias_mean], dict(bias="mean"))]
+            + [([words, bias_mean], dict(output=output, hidden=hidden, bias="mean"))
+               for words, output, hidden, _ in delta_mistakes])
 
 
 def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="sigmoid",
                             loss="half_squared_error", *, reduction=None, batch: int = 3, inputs: int = 3,
-                            seed=0, tolerance: float = TOLERANCE) -> CheckResult:
+                            seed=0, tolerance: float | None = None) -> CheckResult:
     """Check a whole network's gradients ``backprop(net, x, t) -> grads``.
 
     Your function gets an ``nnmath.Network`` ``net`` (use ``net.W[l]``, ``net.b[l]``, ``net.f[l]``,
@@ -123,22 +147,16 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
     weights and biases; the right gradients are nnmath's backprop, itself compared with central
     differences (the measured agreement is in the notes).
 
-    Example::
+    ``tolerance`` defaults to one that follows the dtype you return (float32 passes).
 
-        def backprop(net, x, t):
-            fwd, L = net.forward(x), net.L
-            delta = {L: net.loss.gradient(fwd.a[L], t) * net.f[L].derivative(fwd.z[L])}
-            for l in range(L - 1, 0, -1):
-                delta[l] = (net.W[l + 1].T @ delta[l + 1]) * net.f[l].derivative(fwd.z[l])
-            return ({l: delta[l] @ fwd.a[l - 1].T for l in delta},
-                    {l: delta[l].sum(axis=1, keepdims=True) for l in delta})
+    Example (``my_backprop`` is yours)::
 
-        check_network_gradients(backprop, sizes=[2, 3, 3, 2], activations="tanh")
+        check_network_gradients(my_backprop, sizes=[2, 3, 3, 2], activations="tanh")
     """
     _require_callable(backprop, "backprop", "(net, x, t) -> gradients with .W[l] and .b[l]")
     batch, inputs = _positive_int(batch, "batch"), _positive_int(inputs, "inputs")
-    tolerance = _positive_float(tolerance, "tolerance")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    given = None if tolerance is None else _positive_float(tolerance, "tolerance")
+    rng = np.random.default_rng(seed)
     loss_object = get_loss(loss, reduction)
     probe = Network(sizes, activations, loss_object, seed=0)
     L, sizes = probe.L, probe.sizes
@@ -156,7 +174,11 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
         nets.append(net)
         cases.append((x, t))
         saved = [p.copy() for p in net.parameters()]
-        returned = backprop(net, x.copy(), t.copy())
+        try:
+            returned = backprop(net, x.copy(), t.copy())
+        except Exception as error:  # a reader's bug is reported, not raised
+            return CheckResult(title, [Problem("backprop", raised_words(error))], np.inf,
+                               tolerance_for([], given), inputs)
         for p, s in zip(net.parameters(), saved):  # a student's in-place update must not spoil the check
             p[...] = s
         grad_W, grad_b = _gradient_lists(returned, L)
@@ -164,14 +186,18 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
             words = (f"returned {type(returned).__name__}; return the gradients for layers 1..{L} as an object "
                      "with .W[l] and .b[l], a dict {'W': …, 'b': …} or a pair (grad_W, grad_b), each a dict "
                      f"{{l: array}} or a list of {L} arrays with layer 1 first.")
-            return CheckResult(title, [Problem("backprop", words)], np.inf, tolerance, inputs)
+            return CheckResult(title, [Problem("backprop", words)], np.inf, tolerance_for([], given), inputs)
         yours_W.append(grad_W)
         yours_b.append(grad_b)
+    tolerance = tolerance_for(flat_arrays([yours_W, yours_b]), given)
 
-    right = [_backprop_with(net, x, t) for net, (x, t) in zip(nets, cases)]
+    right = []
+    for net, (x, t) in zip(nets, cases):
+        grads = net.backward(x, t, input_gradient=False)                  # nnmath's own backprop
+        right.append(([grads.W[l] for l in range(1, L + 1)], [grads.b[l] for l in range(1, L + 1)]))
     variants = []
-    for words, output, hidden, bias in _network_variants(probe, L, loss_object.reduction, batch):
-        values = [_backprop_with(net, x, t, output, hidden, bias) for net, (x, t) in zip(nets, cases)]
+    for words, options in _network_variants(probe, L, loss_object.reduction, batch):
+        values = [_backprop_mistake(net, x, t, **options) for net, (x, t) in zip(nets, cases)]
         variants.append(("\n".join(words), None if any(v is None for v in values) else values))
 
     if loss_object.reduction == "sum":
@@ -179,7 +205,10 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
                                    "batch, so the gradients sum the examples' gradients; you averaged them."}
     else:
         batch_factor = {batch: f"is m = {batch} times the right gradient: this loss averages over the batch "
-                               "(reduction='mean'), so its gradient carries a factor 1/m; you summed."}
+                               "(reduction='mean'), so its gradient carries a factor 1/m; you summed.",
+                        1 / batch: f"is 1/m of the right gradient (m = {batch}): the batch is averaged twice. "
+                                   "The mean loss's ∇_a C already carries 1/m (so δ^L does); dividing ∇W, ∇b "
+                                   "by m again averages a second time."}
     factor_hints = dict(batch_factor)
     if loss_object.name == "half_squared_error":
         factor_hints[2.0] = "is twice the right gradient: the derivative of ½(a − t)² is (a − t), not 2(a − t)."
@@ -194,6 +223,10 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
             explain = (f"(W^{l} has shape (n_{l}, n_{l - 1}) = {(sizes[l], sizes[l - 1])})" if kind == "W"
                        else f"(b^{l} has shape (n_{l}, 1) = {(sizes[l], 1)})")
             hints = {}
+            if kind == "W" and sizes[l] != sizes[l - 1]:
+                hints[(sizes[l], sizes[l])] = (f"uses a^{l} where a^{l - 1} belongs: it has shape {(sizes[l], sizes[l])}, "
+                                               f"expected {(sizes[l], sizes[l - 1])}; (BP4) is "
+                                               f"∇W^{l} = δ^{l} (a^{l - 1})ᵀ, the layer's input.")
             if kind == "b":
                 if batch > 1:
                     hints[(sizes[l], batch)] = (f"is not summed over the batch: it has one column per example, "
