@@ -6,7 +6,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..gradcheck import relative_error
-from ._compare import _compare, _positive_float, _require_callable, _Variant
+from ._compare import _compare, raised_words, _positive_float, _require_callable, _Variant
 from ._result import CheckResult, Problem
 
 # -- derivatives of functions and compositions -----------------------------------------------------------
@@ -88,7 +88,11 @@ def check_chain_rule(derivative: Callable, outer, inner, points=None, *, h: floa
     gx, dgx = np.array([g(x) for x in xs]), np.array([dg(x) for x in xs])
     df_at_g, df_at_x = np.array([df(u) for u in gx]), np.array([df(x) for x in xs])
     right = df_at_g * dgx                                               # (f∘g)'(x) = f'(g(x)) · g'(x)
-    yours = np.array([float(derivative(x)) for x in xs])
+    try:
+        yours = np.array([float(derivative(x)) for x in xs])
+    except Exception as error:  # a reader's bug is reported, not raised
+        return CheckResult(f"Chain rule at {xs.size} points", [Problem("(f∘g)'", raised_words(error))], np.inf,
+                           tolerance, xs.size, against="f'(g(x)) · g'(x)", input_words="points")
     variants = [
         _Variant("the inner derivative is missing: this is f'(g(x)); the chain rule multiplies it by g'(x).",
                  [df_at_g]),
@@ -103,7 +107,18 @@ def check_chain_rule(derivative: Callable, outer, inner, points=None, *, h: floa
                  [np.array([f(u) for u in gx]) * dgx]),
         _Variant("composes the derivatives, f'(g'(x)); the chain rule is f'(g(x)) · g'(x).",
                  [np.array([df(u) for u in dgx])]),
+        _Variant("the inner derivative is wrong: this is f'(g(x)) · g(x), with the inner function where its "
+                 "derivative g'(x) belongs.", [df_at_g * gx]),
+        _Variant("the inner derivative is evaluated at the wrong point, g'(g(x)); the chain rule uses g'(x).",
+                 [df_at_g * np.array([dg(u) for u in gx])]),
+        _Variant("the outer derivative is evaluated at the wrong point, f'(g'(x)) · g'(x); it belongs at the "
+                 "inner value: f'(g(x)) · g'(x).", [np.array([df(u) for u in dgx]) * dgx]),
+        _Variant("the outer derivative is evaluated at the wrong point, f'(f(x)) · g'(x); it belongs at the "
+                 "inner value g(x): f'(g(x)) · g'(x).", [np.array([df(f(x)) for x in xs]) * dgx]),
+        _Variant("divides by the inner derivative, f'(g(x)) / g'(x); the chain rule multiplies: "
+                 "f'(g(x)) · g'(x).", [df_at_g / np.where(dgx == 0, np.nan, dgx)]),
     ]
+    variants = [v for v in variants if np.all(np.isfinite(v.values[0]))]
     words, error = _compare("derivative", [yours], [right], variants, tolerance=tolerance)
     problems = [] if words is None else [Problem("(f∘g)'", words)]
     numeric = np.array([(f(g(x + h)) - f(g(x - h))) / (2 * h) for x in xs])
