@@ -7,7 +7,10 @@ import numpy as np
 
 from ..gradcheck import relative_error
 
-TOLERANCE = 1e-7  # two exact computations of the same float64 quantity agree far better than this
+# The default tolerance: 1000 float32 epsilons. Correct work agrees far better (float64 to ~1e-13,
+# float32, or float64 fed a float32 intermediate, to ~1e-6), and every mistake a check names
+# differs from the right answer by far more.
+TOLERANCE = float(1000 * np.finfo(np.float32).eps)
 
 
 @dataclass
@@ -47,15 +50,12 @@ def _factor_words(c, factor_hints):
 
 
 def tolerance_for(values, given=None):
-    """The tolerance: ``given`` if the caller set one, else one that follows the dtype returned.
-
-    Two float64 computations of the same quantity agree to about 1e-13; float32 ones to about
-    1e-6 (more after a long sum), so float32 work gets 1000 ε₃₂ ≈ 1.2e-4. Mistakes differ from
-    the right answer by far more than either.
+    """The tolerance: ``given`` if the caller set one, else 1000 ε of the dtype returned, and at
+    least ``TOLERANCE`` = 1000 ε₃₂ ≈ 1.2e-4 (float64 results often carry a float32 intermediate).
     """
     if given is not None:
         return _positive_float(given, "tolerance")
-    eps = np.finfo(np.float64).eps
+    eps = float(np.finfo(np.float32).eps)
     for value in values:
         dtype = getattr(value, "dtype", None)
         if dtype is not None and np.issubdtype(dtype, np.floating):
@@ -119,7 +119,9 @@ def where_and_how(y, r, tolerance, axis_names=None):
     ratios = y[nz] / r[nz]
     if ratios.size and np.allclose(ratios, ratios[0], rtol=1e-3, atol=0):
         c = float(ratios[0])
-        how = ("there it has the opposite sign" if np.isclose(c, -1, rtol=1e-3)
+        how = (f"there it differs by a relative {float(np.abs(ratios - 1).max()):.1e} only, rounding-sized"
+               if abs(c - 1) < 1e-3 else
+               "there it has the opposite sign" if np.isclose(c, -1, rtol=1e-3)
                else "there it is zero" if abs(c) < 1e-12 else f"there it is {c:.4g} times the right value")
     elif n_bad > 1 and np.allclose(diff[bad], diff[bad].flat[0], rtol=1e-3, atol=0):
         how = f"there it is off by the same amount, {float(diff[bad].flat[0]):+.4g}"
@@ -180,14 +182,14 @@ def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hi
         return (named[0] + " Or: " + " Or: ".join(named[1:])
                 + " (With these settings they give the same numbers.)"), max(errors)
 
+    found = f"relative error {max(errors):.1e}, tolerance {tolerance:.0e}"
+    if max(errors) < 1e-3:  # no mistake is this small: a precision question, not a wrong formula
+        return (f"is close to the right answer but not within the tolerance ({found}): "
+                f"compute in float64, or pass a larger tolerance."), max(errors)
     # A constant multiple of the right answer, the same multiple on every input.
     factors = [float(np.vdot(y, r) / np.vdot(r, r)) for y, r in zip(arrays, right) if np.vdot(r, r) > 0]
-    found = f"relative error {max(errors):.1e}, tolerance {tolerance:.0e}"
     if factors and all(relative_error(y, c * r) <= tolerance
                        for y, r, c in zip(arrays, [r for r in right if np.vdot(r, r) > 0], factors)):
-        if max(abs(c - 1) for c in factors) < 100 * tolerance:  # a rounding-level miss, not a factor
-            return (f"is close to the right answer but not within the tolerance ({found}): "
-                    f"compute in float64, or pass a larger tolerance."), max(errors)
         if np.allclose(factors, factors[0], rtol=1e-6, atol=0):
             return _factor_words(factors[0], factor_hints), max(errors)
         listed = ", ".join(f"{c:.3g}" for c in factors)

@@ -33,6 +33,10 @@ def _value_and_derivative(f, name, h):
     return value, (lambda u: (value(u + h) - value(u - h)) / (2 * h))   # central difference
 
 
+def _listed(values):
+    return "[" + ", ".join(f"{v:.4g}" for v in values) + ", …]"
+
+
 def _points(points, seed):
     if points is None:
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -120,6 +124,11 @@ def check_chain_rule(derivative: Callable, outer, inner, points=None, *, h: floa
     ]
     variants = [v for v in variants if np.all(np.isfinite(v.values[0]))]
     words, error = _compare("derivative", [yours], [right], variants, tolerance=tolerance)
+    if words is not None and "none of the common mistakes" in words and np.all(df_at_g != 0):
+        shown = slice(0, 4)  # the outer factor may be right and the inner derivative wrong: show both
+        words += (f" If your outer factor f'(g(x)) is right, your inner derivative is yours / f'(g(x)) = "
+                  f"{_listed(yours[shown] / df_at_g[shown])} at x = {_listed(xs[shown])}, where g'(x) = "
+                  f"{_listed(dgx[shown])}.")
     problems = [] if words is None else [Problem("(f∘g)'", words)]
     numeric = np.array([(f(g(x + h)) - f(g(x - h))) / (2 * h) for x in xs])
     notes = [f"The chain rule agrees with a central difference of f(g(x)) (h = {h:g}) to "
