@@ -7,6 +7,7 @@ import numpy as np
 
 from ..activations import ACTIVATIONS, Softmax, get_activation
 from ..gradcheck import numerical_gradient, relative_error
+from ..network import Network
 from ._compare import _compare, raised_words, tolerance_for, _positive_float, _positive_int, _require_callable, _Variant
 from ._result import CheckResult, Problem
 
@@ -74,15 +75,14 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
         yours.append(outputs)
     tolerance = tolerance_for([o for y in yours for o in y if o is not None], given)
 
-    # The right answer, with nnmath: each line one equation.
+    # The right answer is nnmath's own backprop, on a one-layer network whose cost has
+    # ∂C/∂a = grad_a: half the squared error, summed, against the target a − grad_a.
     right = {part: [] for part in LAYER_PARTS}
     for W, b, a_prev, grad_a in cases:
-        z = W @ a_prev + b                                        # z^l = W^l a^{l-1} + b^l
-        delta = f.backward(z, grad_a)                             # δ^l = ∂C/∂a^l ⊙ f'(z^l)
-        right["δ"].append(delta)
-        right["∇W"].append(delta @ a_prev.T)                      # ∇W^l = δ^l (a^{l-1})ᵀ
-        right["∇b"].append(delta.sum(axis=1, keepdims=True))      # ∇b^l = δ^l, summed over the batch
-        right["∂C/∂a^{l-1}"].append(W.T @ delta)                  # ∂C/∂a^{l-1} = (W^l)ᵀ δ^l
+        net = Network([n_in, n_out], [f], "half_squared_error", reduction="sum", weights=[W], biases=[b])
+        grads = net.backward(a_prev, net.forward(a_prev).output - grad_a)
+        for part, value in zip(LAYER_PARTS, (grads.delta[1], grads.W[1], grads.b[1], grads.x)):
+            right[part].append(value)
 
     problems, worst = [], 0.0
     # δ: the activation-derivative mistakes, each computed from the same inputs.
