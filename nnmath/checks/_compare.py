@@ -51,7 +51,7 @@ def _factor_words(c, factor_hints):
 
 def tolerance_for(values, given=None):
     """The tolerance: ``given`` if the caller set one, else 1000 ε of the dtype returned, and at
-    least ``TOLERANCE`` = 1000 ε₃₂ ≈ 1.2e-4 (float64 results often carry a float32 intermediate).
+    least ``TOLERANCE`` = 1000 ε₃₂ ≈ 1.2e-4 (float64 results often carry a float32 step).
     """
     if given is not None:
         return _positive_float(given, "tolerance")
@@ -90,10 +90,15 @@ def _digits(y, r):
     return int(min(17, max(4, np.ceil(-np.log10(gap)) + 2))) if gap > 0 else 6
 
 
+def _listed(indices):
+    return ", ".join(map(str, indices))
+
+
 def where_and_how(y, r, tolerance, axis_names=None):
-    """Where yours differs from the right answer (entries, rows, steps) and how (ratio, sign, …)."""
+    """Where yours differs from the right answer (entries, rows, steps), how (ratio, sign, …)."""
     diff = y - r
-    scale = max(float(np.abs(r).max(initial=0)), float(np.abs(y).max(initial=0)), np.finfo(float).tiny)
+    scale = max(float(np.abs(r).max(initial=0)), float(np.abs(y).max(initial=0)),
+                np.finfo(float).tiny)
     bad = np.abs(diff) > tolerance * scale
     if not bad.any():
         bad = np.abs(diff) == np.abs(diff).max()
@@ -104,14 +109,17 @@ def where_and_how(y, r, tolerance, axis_names=None):
         where = f"every entry differs ({n})"
     elif y.ndim >= 1:
         first = np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1))
+        cols = np.flatnonzero(bad.any(axis=0)) if y.ndim == 2 else None
         if names[0] == "step" and first.size and first[0] > 0:
-            where = (f"step{'s' if first[0] > 1 else ''} 1{f'–{first[0]}' if first[0] > 1 else ''} "
-                     f"{'are' if first[0] > 1 else 'is'} right; from step {first[0] + 1} on they differ")
+            k = first[0]
+            where = (f"step 1 is right; from step 2 on they differ" if k == 1 else
+                     f"steps 1–{k} are right; from step {k + 1} on they differ")
         elif y.ndim == 2 and bad[first].all() and first.size < y.shape[0]:
-            where = f"{names[0]}{'s' if first.size > 1 else ''} {', '.join(map(str, first))} differ, the rest are right"
-        elif y.ndim == 2 and bad[:, bad.any(axis=0)].all() and bad.any(axis=0).sum() < y.shape[1]:
-            cols = np.flatnonzero(bad.any(axis=0))
-            where = f"{names[1]}{'s' if cols.size > 1 else ''} {', '.join(map(str, cols))} differ, the rest are right"
+            where = (f"{names[0]}{'s' if first.size > 1 else ''} {_listed(first)} differ, "
+                     "the rest are right")
+        elif y.ndim == 2 and bad[:, cols].all() and cols.size < y.shape[1]:
+            where = (f"{names[1]}{'s' if cols.size > 1 else ''} {_listed(cols)} differ, "
+                     "the rest are right")
         else:
             where = f"{n_bad} of {n} entries differ"
     nz = bad & (np.abs(r) > 1e-12 * scale)
@@ -119,16 +127,22 @@ def where_and_how(y, r, tolerance, axis_names=None):
     ratios = y[nz] / r[nz]
     if ratios.size and np.allclose(ratios, ratios[0], rtol=1e-3, atol=0):
         c = float(ratios[0])
-        how = (f"there it differs by a relative {float(np.abs(ratios - 1).max()):.1e} only, rounding-sized"
-               if abs(c - 1) < 1e-3 else
-               "there it has the opposite sign" if np.isclose(c, -1, rtol=1e-3)
-               else "there it is zero" if abs(c) < 1e-12 else f"there it is {c:.4g} times the right value")
+        if abs(c - 1) < 1e-3:
+            gap = float(np.abs(ratios - 1).max())
+            how = f"there it differs by a relative {gap:.1e}, rounding-sized"
+        elif np.isclose(c, -1, rtol=1e-3):
+            how = "there it has the opposite sign"
+        else:
+            how = ("there it is zero" if abs(c) < 1e-12
+                   else f"there it is {c:.4g} times the right value")
     elif n_bad > 1 and np.allclose(diff[bad], diff[bad].flat[0], rtol=1e-3, atol=0):
         how = f"there it is off by the same amount, {float(diff[bad].flat[0]):+.4g}"
-    elif y.ndim == 2 and y.shape[0] == y.shape[1] and np.allclose(y, r.T, rtol=1e-3, atol=1e-12 * scale):
+    elif y.ndim == 2 and y.shape[0] == y.shape[1] \
+            and np.allclose(y, r.T, rtol=1e-3, atol=1e-12 * scale):
         how = "it is the right answer transposed"
     elif ratios.size and np.all(ratios < 0):
-        how = f"there it has the opposite sign and a different size (ratios {ratios.min():.3g} to {ratios.max():.3g})"
+        how = (f"there it has the opposite sign and a different size "
+               f"(ratios {ratios.min():.3g} to {ratios.max():.3g})")
     elif np.abs(y).max(initial=0) <= 1e-12 * scale:
         how = "it is zero everywhere"
     elif ratios.size:
@@ -198,8 +212,9 @@ def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hi
 
     worst_input = int(np.argmax(errors))
     y, r = arrays[worst_input], right[worst_input]
-    return (f"does not match, and it is none of the common mistakes this check knows ({found}). "
-            f"On input {worst_input + 1}: {where_and_how(y, r, tolerance, axis_names)}."), max(errors)
+    words = (f"does not match, and it is none of the common mistakes this check knows ({found}). "
+             f"On input {worst_input + 1}: {where_and_how(y, r, tolerance, axis_names)}.")
+    return words, max(errors)
 
 
 def _positive_int(value, name, minimum=1):

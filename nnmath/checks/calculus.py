@@ -111,13 +111,17 @@ def check_chain_rule(derivative: Callable, outer, inner, points=None, *, h: floa
                  [np.array([f(u) for u in gx]) * dgx]),
         _Variant("composes the derivatives, f'(g'(x)); the chain rule is f'(g(x)) · g'(x).",
                  [np.array([df(u) for u in dgx])]),
-        _Variant("the inner derivative is wrong: this is f'(g(x)) · g(x), with the inner function where its "
+        _Variant("the inner derivative is wrong: this is f'(g(x)) · g(x), with the inner function "
+                 "where its "
                  "derivative g'(x) belongs.", [df_at_g * gx]),
-        _Variant("the inner derivative is evaluated at the wrong point, g'(g(x)); the chain rule uses g'(x).",
+        _Variant("the inner derivative is evaluated at the wrong point, g'(g(x)); the chain rule "
+                 "uses g'(x).",
                  [df_at_g * np.array([dg(u) for u in gx])]),
-        _Variant("the outer derivative is evaluated at the wrong point, f'(g'(x)) · g'(x); it belongs at the "
+        _Variant("the outer derivative is evaluated at the wrong point, f'(g'(x)) · g'(x); it "
+                 "belongs at the "
                  "inner value: f'(g(x)) · g'(x).", [np.array([df(u) for u in dgx]) * dgx]),
-        _Variant("the outer derivative is evaluated at the wrong point, f'(f(x)) · g'(x); it belongs at the "
+        _Variant("the outer derivative is evaluated at the wrong point, f'(f(x)) · g'(x); it "
+                 "belongs at the "
                  "inner value g(x): f'(g(x)) · g'(x).", [np.array([df(f(x)) for x in xs]) * dgx]),
         _Variant("divides by the inner derivative, f'(g(x)) / g'(x); the chain rule multiplies: "
                  "f'(g(x)) · g'(x).", [df_at_g / np.where(dgx == 0, np.nan, dgx)]),
@@ -126,8 +130,10 @@ def check_chain_rule(derivative: Callable, outer, inner, points=None, *, h: floa
     words, error = _compare("derivative", [yours], [right], variants, tolerance=tolerance)
     if words is not None and "none of the common mistakes" in words and np.all(df_at_g != 0):
         shown = slice(0, 4)  # the outer factor may be right and the inner derivative wrong: show both
-        words += (f" If your outer factor f'(g(x)) is right, your inner derivative is yours / f'(g(x)) = "
-                  f"{_listed(yours[shown] / df_at_g[shown])} at x = {_listed(xs[shown])}, where g'(x) = "
+        words += (" If your outer factor f'(g(x)) is right, your inner derivative is yours / "
+                  "f'(g(x)) = "
+                  f"{_listed(yours[shown] / df_at_g[shown])} at x = {_listed(xs[shown])}, where "
+                  "g'(x) = "
                   f"{_listed(dgx[shown])}.")
     problems = [] if words is None else [Problem("(f∘g)'", words)]
     numeric = np.array([(f(g(x + h)) - f(g(x - h))) / (2 * h) for x in xs])

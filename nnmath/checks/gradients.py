@@ -84,8 +84,10 @@ def _network_variants(net, L, reduction, m):
     """(words, output, hidden, bias) of every whole-network mistake the check knows."""
     out, last = net.f[L].name, f"f'(z^{L})"
     paired = getattr(net.loss, "paired_activation", None) == out
-    twice_output = (f"an extra derivative after {out} + {net.loss.name}: δ^L is multiplied by {last} "
-                    f"(the {out}'s Jacobian) although δ^L = a^L − t (times the batch factor) already "
+    twice_output = (f"an extra derivative after {out} + {net.loss.name}: δ^L is multiplied by "
+                    f"{last} "
+                    f"(the {out}'s Jacobian) although δ^L = a^L − t (times the batch factor) "
+                    "already "
                     "includes the activation's derivative."
                     if paired else
                     f"the activation derivative is applied twice at the output: (BP1) is "
@@ -108,11 +110,13 @@ def _network_variants(net, L, reduction, m):
          "right", "at_a", "sum"),
         (f"f' is evaluated at a^L instead of at z^L at the output: (BP1) is δ^L = ∇_a C ⊙ {last}.",
          "at_a", "right", "sum"),
-        (f"the output layer's derivative ({out}') is used in the hidden layers: (BP2) uses each layer's "
+        (f"the output layer's derivative ({out}') is used in the hidden layers: (BP2) uses each "
+         "layer's "
          "own f'(z^l).", "right", "output_derivative", "sum"),
     ]
     structure = [
-        ("the wrong layer's weights in the recursion: δ^l = ((W^l)ᵀ δ^{l+1}) ⊙ f'(z^l) uses W^l; (BP2) "
+        ("the wrong layer's weights in the recursion: δ^l = ((W^l)ᵀ δ^{l+1}) ⊙ f'(z^l) uses W^l; "
+         "(BP2) "
          "carries δ^{l+1} back through the weights it came through, (W^{l+1})ᵀ.",
          dict(weights="own_layer")),
         ("uses a^l where a^{l-1} belongs: (BP4) is ∇W^l = δ^l (a^{l-1})ᵀ, the layer's input.",
@@ -205,9 +209,12 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
                                    "batch, so the gradients sum the examples' gradients; you averaged them."}
     else:
         batch_factor = {batch: f"is m = {batch} times the right gradient: this loss averages over the batch "
-                               "(reduction='mean'), so its gradient carries a factor 1/m; you summed.",
-                        1 / batch: f"is 1/m of the right gradient (m = {batch}): the batch is averaged twice. "
-                                   "The mean loss's ∇_a C already carries 1/m (so δ^L does); dividing ∇W, ∇b "
+                               "(reduction='mean'), so its gradient carries a factor 1/m; you "
+                               "summed.",
+                        1 / batch: f"is 1/m of the right gradient (m = {batch}): the batch is "
+                                   "averaged twice. "
+                                   "The mean loss's ∇_a C already carries 1/m (so δ^L does); "
+                                   "dividing ∇W, ∇b "
                                    "by m again averages a second time."}
     factor_hints = dict(batch_factor)
     if loss_object.name == "half_squared_error":
@@ -224,7 +231,8 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
                        else f"(b^{l} has shape (n_{l}, 1) = {(sizes[l], 1)})")
             hints = {}
             if kind == "W" and sizes[l] != sizes[l - 1]:
-                hints[(sizes[l], sizes[l])] = (f"uses a^{l} where a^{l - 1} belongs: it has shape {(sizes[l], sizes[l])}, "
+                hints[(sizes[l], sizes[l])] = (f"uses a^{l} where a^{l - 1} belongs: it has shape "
+                                               f"{(sizes[l], sizes[l])}, "
                                                f"expected {(sizes[l], sizes[l - 1])}; (BP4) is "
                                                f"∇W^{l} = δ^{l} (a^{l - 1})ᵀ, the layer's input.")
             if kind == "b":

@@ -151,7 +151,8 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
         _Variant(f"is averaged over the batch instead of summed: ∇b^l is δ^l summed over the m = {m} examples "
                  "(delta.sum(axis=1, keepdims=True)); any 1/m of a mean loss is already inside δ^l.",
                  [d.mean(axis=1, keepdims=True) for d in base]),
-        _Variant("uses ∂C/∂a^l where δ^l belongs: ∇b^l is δ^l summed over the batch, and δ^l includes f'(z^l).",
+        _Variant("uses ∂C/∂a^l where δ^l belongs: ∇b^l is δ^l summed over the batch, and δ^l "
+                 "includes f'(z^l).",
                  [c[3].sum(axis=1, keepdims=True) for c in cases]),
         *_extra_derivative(f, base, cases, "∇b^l", lambda d, c: d.sum(axis=1, keepdims=True)),
     ], explain=f"(b^l has shape (n_l, 1) = {(n_out, 1)})", shape_hints=bias_hints)
@@ -162,7 +163,8 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
         _Variant("uses W^l where its transpose belongs: ∂C/∂a^{l-1} = (W^l)ᵀ δ^l.",
                  [c[0] @ d if n_in == n_out else None for d, c in zip(base, cases)]),
         *_extra_derivative(f, base, cases, "∂C/∂a^{l-1}", lambda d, c: c[0].T @ d),
-        *([_Variant("multiplies by f'(a^{l-1}): the previous layer's derivative belongs to that layer's own "
+        *([_Variant("multiplies by f'(a^{l-1}): the previous layer's derivative belongs to that "
+                    "layer's own "
                     "backward pass (its δ^{l-1}); this layer returns ∂C/∂a^{l-1} = (W^l)ᵀ δ^l.",
                     [(c[0].T @ d) * f.derivative(c[2]) for d, c in zip(base, cases)])]
           if _elementwise(f) else []),
@@ -188,7 +190,8 @@ def _extra_derivative(f, base, cases, name, formula):
     """A part built from δ ⊙ f'(z): the activation derivative applied again, after δ had it."""
     if not _elementwise(f):
         return []
-    return [_Variant(f"multiplies by f'(z^l) again: δ^l already includes it, and {name} is built from δ^l "
+    return [_Variant(f"multiplies by f'(z^l) again: δ^l already includes it, and {name} is built "
+                     "from δ^l "
                      "as it is.", [formula(d * f.derivative(c[0] @ c[2] + c[1]), c) for d, c in zip(base, cases)])]
 
 
@@ -198,7 +201,8 @@ def _delta_variants(f, cases):
     grads = [c[3] for c in cases]
     variants = [_Variant("the activation derivative is missing: δ^l = ∂C/∂a^l ⊙ f'(z^l), and this is "
                          "∂C/∂a^l without the factor f'(z^l).", grads),
-                _Variant("the bias is missing from z: f' is evaluated at W^l a^{l-1}; z^l = W^l a^{l-1} + b^l.",
+                _Variant("the bias is missing from z: f' is evaluated at W^l a^{l-1}; z^l = W^l "
+                         "a^{l-1} + b^l.",
                          [f.backward(W @ a_prev, g) for (W, b, a_prev, g) in cases])]
     if _elementwise(f):
         d = f.derivative
@@ -207,7 +211,8 @@ def _delta_variants(f, cases):
         for other in dict.fromkeys(ACTIVATIONS.values()):
             if other.name not in (f.name, "identity") and _elementwise(other):  # identity: "missing"
                 variants.append(_Variant(
-                    f"uses the derivative of {other.name} where this layer's activation is {f.name}: "
+                    f"uses the derivative of {other.name} where this layer's activation is "
+                    f"{f.name}: "
                     f"δ^l = ∂C/∂a^l ⊙ f'(z^l) with f = {f.name}.", [g * other.derivative(z) for g, z in zip(grads, zs)]))
         variants += [
             _Variant("the activation derivative is applied twice: it is ∂C/∂a^l ⊙ f'(z^l) ⊙ f'(z^l); "
@@ -235,7 +240,8 @@ def _delta_variants(f, cases):
             variants += [
                 _Variant("writes tanh'(z) as 1 − z²; the formula is 1 − tanh²(z) = 1 − a².",
                          [g * (1 - z ** 2) for g, z in zip(grads, zs)]),
-                _Variant("writes tanh'(z) as 1 − a (the square is missing); the formula is 1 − tanh²(z) = 1 − a².",
+                _Variant("writes tanh'(z) as 1 − a (the square is missing); the formula is 1 − "
+                         "tanh²(z) = 1 − a².",
                          [g * (1 - ai) for g, ai in zip(grads, a)]),
                 _Variant("writes tanh'(z) as a(1 − a), the sigmoid's formula; tanh'(z) = 1 − a².",
                          [g * ai * (1 - ai) for g, ai in zip(grads, a)]),
@@ -246,17 +252,22 @@ def _delta_variants(f, cases):
             "treats softmax as elementwise, ∂C/∂a ⊙ s(1 − s), which keeps only the diagonal of its Jacobian; "
             "δ = s ⊙ (∂C/∂a − Σ_i s_i ∂C/∂a_i), the Jacobian-transpose product.",
             [g * si * (1 - si) for g, si in zip(grads, s)]))
-        jacobian = "δ = s ⊙ (∂C/∂a − Σ_i s_i ∂C/∂a_i), the sum over the units (axis 0) of each example."
+        jacobian = ("δ = s ⊙ (∂C/∂a − Σ_i s_i ∂C/∂a_i), the sum over the units (axis 0) of each "
+                    "example.")
         variants += [
-            _Variant("sums over the batch (axis 1) where the sum runs over the units (axis 0): " + jacobian,
+            _Variant("sums over the batch (axis 1) where the sum runs over the units (axis 0): "
+                     "" + jacobian,
                      [si * (g - (si * g).sum(axis=1, keepdims=True)) for g, si in zip(grads, s)]),
             _Variant("leaves s out of the sum, s ⊙ (∂C/∂a − Σ_i ∂C/∂a_i): " + jacobian,
                      [si * (g - g.sum(axis=0, keepdims=True)) for g, si in zip(grads, s)]),
-            _Variant("adds the sum instead of subtracting it, s ⊙ (∂C/∂a + Σ_i s_i ∂C/∂a_i): " + jacobian,
+            _Variant("adds the sum instead of subtracting it, s ⊙ (∂C/∂a + Σ_i s_i ∂C/∂a_i): "
+                     "" + jacobian,
                      [si * (g + (si * g).sum(axis=0, keepdims=True)) for g, si in zip(grads, s)]),
-            _Variant("keeps only the off-diagonal part −s sᵀ of the Jacobian diag(s) − s sᵀ: " + jacobian,
+            _Variant("keeps only the off-diagonal part −s sᵀ of the Jacobian diag(s) − s sᵀ: "
+                     "" + jacobian,
                      [-si * (si * g).sum(axis=0, keepdims=True) for g, si in zip(grads, s)]),
-            _Variant("builds s sᵀ from the whole batch at once (s @ s.T sums the examples' outer products); "
+            _Variant("builds s sᵀ from the whole batch at once (s @ s.T sums the examples' outer "
+                     "products); "
                      "each example has its own Jacobian: " + jacobian,
                      [si * g - (si @ si.T) @ g for g, si in zip(grads, s)]),
         ]

@@ -125,11 +125,14 @@ _OPTIMIZER_MISTAKES = {
         "velocity_after": "w moves with the old velocity: update v ← μv − α∇C first, then w ← w + v.",
         "ema": "uses v ← μv − α(1 − μ)∇C; the book's momentum is v ← μv − α∇C (no 1 − μ).",
         "no_mu": "the momentum coefficient μ is missing: v ← μv − α∇C, not v ← v − α∇C.",
-        "velocity_from_gradient": "the velocity starts at the gradient (v₀ = ∇C at the first call); it starts at "
+        "velocity_from_gradient": "the velocity starts at the gradient (v₀ = ∇C at the first "
+                                  "call); it starts at "
                                   "zero, v₀ = 0, and the first step is v₁ = −α∇C.",
-        "velocity_from_step": "the velocity starts at the first step (v₀ = −α∇C) and is then updated again; it "
+        "velocity_from_step": "the velocity starts at the first step (v₀ = −α∇C) and is then "
+                              "updated again; it "
                               "starts at zero, so v₁ = −α∇C.",
-        "decay_on_gradient": "the decay μ is applied to the gradient term too, v ← μ(v − α∇C); it multiplies "
+        "decay_on_gradient": "the decay μ is applied to the gradient term too, v ← μ(v − α∇C); it "
+                             "multiplies "
                              "only the old velocity: v ← μv − α∇C.",
     },
     "rmsprop": {
@@ -137,10 +140,12 @@ _OPTIMIZER_MISTAKES = {
                        "as the state and use the state you are given.",
         "no_sqrt": "divides by s + ε; RMSprop divides by the root mean square, √s + ε.",
         "no_one_minus_beta": "uses s ← βs + ∇C²; the running average is s ← βs + (1 − β)∇C².",
-        "decay_swapped": "the decay is applied to the wrong term, s ← (1 − β)s + β∇C²; the running average "
+        "decay_swapped": "the decay is applied to the wrong term, s ← (1 − β)s + β∇C²; the "
+                         "running average "
                          "keeps β of the old s: s ← βs + (1 − β)∇C².",
         "eps_inside": "ε is inside the root, √(s + ε); RMSprop divides by √s + ε.",
-        "old_accumulator": "the step uses the old s, before this step's update; update s ← βs + (1 − β)∇C² first, "
+        "old_accumulator": "the step uses the old s, before this step's update; update s ← βs + "
+                           "(1 − β)∇C² first, "
                            "then w ← w − α∇C / (√s + ε) with the new s.",
         "s_from_gradient": "s starts at the first ∇C² instead of at zero.",
     },
@@ -149,18 +154,23 @@ _OPTIMIZER_MISTAKES = {
                        "new state and use the state you are given.",
         "t_not_carried": "the step count t is not carried: the bias correction uses t = 1 at every step "
                          "(t ← t + 1 before v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ)).",
-        "t_off_by_one": "the step count is off by one: the bias correction uses t + 1 (t = 2 at the first step); "
+        "t_off_by_one": "the step count is off by one: the bias correction uses t + 1 (t = 2 at "
+                        "the first step); "
                         "t ← t + 1 comes first, so the first step has t = 1.",
         "no_bias_correction": "the bias correction is missing: use v̂ = v / (1 − β₁ᵗ) and ŝ = s / (1 − β₂ᵗ).",
-        "stored_corrected": "the moments are stored bias-corrected: the state must keep v and s; v̂ and ŝ are "
-                            "used for this step only (stored, they are corrected again at every step).",
+        "stored_corrected": "the moments are stored bias-corrected: the state must keep v and s; "
+                            "v̂ and ŝ are "
+                            "used for this step only (stored, they are corrected again at every "
+                            "step).",
         "betas_swapped": "β₁ and β₂ are swapped: v ← β₁v + (1 − β₁)∇C averages the gradient, "
                          "s ← β₂s + (1 − β₂)∇C² its square.",
-        "decay_swapped": "the decays are applied to the wrong terms, v ← (1 − β₁)v + β₁∇C; each average keeps β "
+        "decay_swapped": "the decays are applied to the wrong terms, v ← (1 − β₁)v + β₁∇C; each "
+                         "average keeps β "
                          "of the old value: v ← β₁v + (1 − β₁)∇C, s ← β₂s + (1 − β₂)∇C².",
         "no_sqrt": "divides by ŝ + ε; Adam divides by √ŝ + ε.",
         "eps_inside": "ε is inside the root, √(ŝ + ε); Adam divides by √ŝ + ε.",
-        "old_accumulator": "the step uses the moments from before this step's update; update v and s first, then "
+        "old_accumulator": "the step uses the moments from before this step's update; update v "
+                           "and s first, then "
                            "step with v̂, ŝ from the new ones.",
     },
 }
@@ -198,7 +208,8 @@ def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float =
     if method not in OPTIMIZERS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(OPTIMIZERS)}")
     if rho is not None:
-        warnings.warn("check_optimizer_step(rho=…) is deprecated: RMSprop's decay is called beta, as in "
+        warnings.warn("check_optimizer_step(rho=…) is deprecated: RMSprop's decay is called beta, "
+                      "as in "
                       "nnmath.optimizers.RMSprop", DeprecationWarning, stacklevel=2)
         beta = rho
     hp = {"learning_rate": _positive_float(learning_rate, "learning_rate"),
@@ -232,7 +243,8 @@ def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float =
             if not (isinstance(returned, tuple) and len(returned) == 2):
                 words = (f"returned {type(returned).__name__}"
                          + (f" of length {len(returned)}" if isinstance(returned, tuple) else "")
-                         + f" at step {k}; return (w_new, state) — the state is what the next call gets"
+                         + f" at step {k}; return (w_new, state) — the state is what the next "
+                           "call gets"
                          + (" (for SGD, return the state you were given)." if method == "sgd" else "."))
                 return CheckResult(title, [Problem("step", words)], np.inf, tolerance, inputs)
             w_new, state = returned
@@ -258,7 +270,8 @@ def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float =
         if all(relative_error(y, e) <= tolerance for y, e in zip(yours, efficient)) and \
                 not all(relative_error(y, r) <= tolerance for y, r in zip(yours, right)):
             right = efficient
-            notes.append("Your steps follow Kingma & Ba's efficient form of Adam (ε added before the bias "
+            notes.append("Your steps follow Kingma & Ba's efficient form of Adam (ε added before "
+                         "the bias "
                          "correction), accepted as right.")
     variants = [_Variant(f"the learning rate is applied twice: the steps are α = {alpha:g} times too small "
                          "(α appears once in the update).",
