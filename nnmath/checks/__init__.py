@@ -24,7 +24,7 @@ error δ^l = ∂C/∂z^l has shape (n_l, batch); a network's gradients are ``gra
 How to call each check (your functions are yours to write; the signatures are what a check calls)::
 
     check_layer_backward(my_backward, "sigmoid")          # my_backward(W, b, a_prev, grad_a)
-    check_network_gradients(my_backprop, sizes=[3, 4, 2], activations="sigmoid")  # my_backprop(net, x, t)
+    check_network_gradients(my_backprop, sizes=[3, 4, 2])   # my_backprop(net, x, t)
     check_optimizer_step(my_momentum, "momentum", learning_rate=0.1, momentum=0.9)  # (w, g, state)
     check_chain_rule(my_derivative, outer=np.sin, inner=np.tanh)   # my_derivative(x)
     check_derivative(my_derivative, np.tanh)
@@ -40,5 +40,6 @@ from .optimizer import OPTIMIZERS, check_optimizer_step
 
 __all__ = [
     "CheckResult", "Problem", "check_layer_backward", "check_network_gradients",
-    "check_optimizer_step", "check_chain_rule", "check_derivative", "OPTIMIZERS",
+    "check_optimizer_step", "check_chain_rule", "check_derivative", "OPTIMIZERS", "TOLERANCE",
+    "LAYER_PARTS",
 ]

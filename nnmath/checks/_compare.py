@@ -112,7 +112,7 @@ def where_and_how(y, r, tolerance, axis_names=None):
         cols = np.flatnonzero(bad.any(axis=0)) if y.ndim == 2 else None
         if names[0] == "step" and first.size and first[0] > 0:
             k = first[0]
-            where = (f"step 1 is right; from step 2 on they differ" if k == 1 else
+            where = ("step 1 is right; from step 2 on they differ" if k == 1 else
                      f"steps 1–{k} are right; from step {k + 1} on they differ")
         elif y.ndim == 2 and bad[first].all() and first.size < y.shape[0]:
             where = (f"{names[0]}{'s' if first.size > 1 else ''} {_listed(first)} differ, "

@@ -95,8 +95,9 @@ def check_chain_rule(derivative: Callable, outer, inner, points=None, *, h: floa
     try:
         yours = np.array([float(derivative(x)) for x in xs])
     except Exception as error:  # a reader's bug is reported, not raised
-        return CheckResult(f"Chain rule at {xs.size} points", [Problem("(f∘g)'", raised_words(error))], np.inf,
-                           tolerance, xs.size, against="f'(g(x)) · g'(x)", input_words="points")
+        problem = Problem("(f∘g)'", raised_words(error))
+        return CheckResult(f"Chain rule at {xs.size} points", [problem], np.inf, tolerance, xs.size,
+                           against="f'(g(x)) · g'(x)", input_words="points")
     variants = [
         _Variant("the inner derivative is missing: this is f'(g(x)); the chain rule multiplies it by g'(x).",
                  [df_at_g]),
@@ -129,7 +130,7 @@ def check_chain_rule(derivative: Callable, outer, inner, points=None, *, h: floa
     variants = [v for v in variants if np.all(np.isfinite(v.values[0]))]
     words, error = _compare("derivative", [yours], [right], variants, tolerance=tolerance)
     if words is not None and "none of the common mistakes" in words and np.all(df_at_g != 0):
-        shown = slice(0, 4)  # the outer factor may be right and the inner derivative wrong: show both
+        shown = slice(0, 4)  # the outer factor may be right and the inner one wrong: show both
         words += (" If your outer factor f'(g(x)) is right, your inner derivative is yours / "
                   "f'(g(x)) = "
                   f"{_listed(yours[shown] / df_at_g[shown])} at x = {_listed(xs[shown])}, where "

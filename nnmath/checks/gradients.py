@@ -8,7 +8,10 @@ import numpy as np
 from ..gradcheck import network_numerical_gradients, relative_error
 from ..losses import get_loss
 from ..network import ByLayer, Network
-from ._compare import _as_array, _compare, flat_arrays, raised_words, tolerance_for, _positive_float, _positive_int, _require_callable, _Variant
+from ._compare import (
+    _as_array, _compare, _positive_float, _positive_int, _require_callable, _Variant, flat_arrays,
+    raised_words, tolerance_for,
+)
 from ._result import CheckResult, Problem
 from .layer import _elementwise
 
@@ -37,7 +40,8 @@ def _gradient_lists(returned, L):
     return _layer_list(W, L), _layer_list(b, L)
 
 
-def _backprop_mistake(net, x, t, output="right", hidden="right", bias="sum", weights="right", grad_w="right"):
+def _backprop_mistake(net, x, t, output="right", hidden="right", bias="sum", weights="right",
+                      grad_w="right"):
     """Backprop with classic mistakes in (BP1)–(BP4), or None where a mistake cannot be made.
 
     Only the mistakes are this module's own: the right gradients are ``net.backward``'s.
@@ -51,14 +55,14 @@ def _backprop_mistake(net, x, t, output="right", hidden="right", bias="sum", wei
         delta[L] = right_output
     elif output == "missing":                                             # δ^L = ∇_a C
         delta[L] = None if paired else net.loss.gradient(a[L], t)
-    elif output == "twice":                                               # δ^L = J_f(z^L)ᵀ δ^L (again)
+    elif output == "twice":                                               # J_f(z^L)ᵀ δ^L again
         delta[L] = f[L].backward(z[L], right_output)
     elif output == "at_a":                                                # δ^L = ∇_a C ⊙ f'(a^L)
         delta[L] = None if paired or not _elementwise(f[L]) else net.loss.gradient(a[L], t) * f[L].derivative(a[L])
     if delta[L] is None:
         return None
     for l in range(L - 1, 0, -1):
-        W_back = W[l] if weights == "own_layer" else W[l + 1]             # (mistake: W^l for W^{l+1})
+        W_back = W[l] if weights == "own_layer" else W[l + 1]             # (mistake: W^l)
         if W_back.shape[0] != delta[l + 1].shape[0] or W_back.shape[1] != z[l].shape[0]:
             return None
         back = W_back.T @ delta[l + 1]                                    # (W^{l+1})ᵀ δ^{l+1}
@@ -74,7 +78,8 @@ def _backprop_mistake(net, x, t, output="right", hidden="right", bias="sum", wei
                     }[hidden]()
     if grad_w == "a_l" and any(a[l].shape[0] != a[l - 1].shape[0] for l in range(1, L + 1)):
         return None
-    grad_W = [delta[l] @ a[l if grad_w == "a_l" else l - 1].T for l in range(1, L + 1)]  # δ^l (a^{l-1})ᵀ
+    inputs = [a[l if grad_w == "a_l" else l - 1] for l in range(1, L + 1)]  # (mistake: a^l)
+    grad_W = [delta[l] @ inputs[l - 1].T for l in range(1, L + 1)]      # ∇W^l = δ^l (a^{l-1})ᵀ
     reduce = np.sum if bias == "sum" else np.mean
     grad_b = [reduce(delta[l], axis=1, keepdims=True) for l in range(1, L + 1)]  # ∇b^l = Σ δ^l
     return grad_W, grad_b
@@ -190,7 +195,8 @@ def check_network_gradients(backprop: Callable, sizes=(3, 4, 2), activations="si
             words = (f"returned {type(returned).__name__}; return the gradients for layers 1..{L} as an object "
                      "with .W[l] and .b[l], a dict {'W': …, 'b': …} or a pair (grad_W, grad_b), each a dict "
                      f"{{l: array}} or a list of {L} arrays with layer 1 first.")
-            return CheckResult(title, [Problem("backprop", words)], np.inf, tolerance_for([], given), inputs)
+            return CheckResult(title, [Problem("backprop", words)], np.inf,
+                               tolerance_for([], given), inputs)
         yours_W.append(grad_W)
         yours_b.append(grad_b)
     tolerance = tolerance_for(flat_arrays([yours_W, yours_b]), given)

@@ -8,7 +8,10 @@ import numpy as np
 from ..activations import ACTIVATIONS, Softmax, get_activation
 from ..gradcheck import numerical_gradient, relative_error
 from ..network import Network
-from ._compare import _compare, raised_words, tolerance_for, _positive_float, _positive_int, _require_callable, _Variant
+from ._compare import (
+    _compare, _positive_float, _positive_int, _require_callable, _Variant, raised_words,
+    tolerance_for,
+)
 from ._result import CheckResult, Problem
 
 # -- one layer's backward pass -------------------------------------------------------------------------
@@ -29,7 +32,8 @@ def _layer_outputs(returned):
 
 
 def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int = 3, n_out: int = 2,
-                         batch: int = 3, inputs: int = 3, seed=0, tolerance: float | None = None) -> CheckResult:
+                         batch: int = 3, inputs: int = 3, seed=0,
+                         tolerance: float | None = None) -> CheckResult:
     """Check one layer's backward pass ``backward(W, b, a_prev, grad_a)``.
 
     Your function gets the layer's weights ``W`` (n_out, n_in), biases ``b`` (n_out, 1), its input
@@ -71,7 +75,8 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
             words = (f"returned {type(returned).__name__}"
                      + (f" of length {len(returned)}" if isinstance(returned, (tuple, list)) else "")
                      + "; return a tuple (delta, grad_W, grad_b, grad_a_prev), or the first three.")
-            return CheckResult(title, [Problem("backward", words)], np.inf, tolerance_for([], given), inputs)
+            return CheckResult(title, [Problem("backward", words)], np.inf,
+                               tolerance_for([], given), inputs)
         yours.append(outputs)
     tolerance = tolerance_for([o for y in yours for o in y if o is not None], given)
 
@@ -79,7 +84,8 @@ def check_layer_backward(backward: Callable, activation="sigmoid", *, n_in: int 
     # ∂C/∂a = grad_a: half the squared error, summed, against the target a − grad_a.
     right = {part: [] for part in LAYER_PARTS}
     for W, b, a_prev, grad_a in cases:
-        net = Network([n_in, n_out], [f], "half_squared_error", reduction="sum", weights=[W], biases=[b])
+        net = Network([n_in, n_out], [f], "half_squared_error", reduction="sum",
+                      weights=[W], biases=[b])
         grads = net.backward(a_prev, net.forward(a_prev).output - grad_a)
         for part, value in zip(LAYER_PARTS, (grads.delta[1], grads.W[1], grads.b[1], grads.x)):
             right[part].append(value)
@@ -192,7 +198,9 @@ def _extra_derivative(f, base, cases, name, formula):
         return []
     return [_Variant(f"multiplies by f'(z^l) again: δ^l already includes it, and {name} is built "
                      "from δ^l "
-                     "as it is.", [formula(d * f.derivative(c[0] @ c[2] + c[1]), c) for d, c in zip(base, cases)])]
+                     "as it is.",
+                     [formula(d * f.derivative(c[0] @ c[2] + c[1]), c)
+                      for d, c in zip(base, cases)])]
 
 
 def _delta_variants(f, cases):
@@ -209,11 +217,12 @@ def _delta_variants(f, cases):
         variants.append(_Variant("the incoming gradient is missing: this is f'(z^l) alone; "
                                  "δ^l = ∂C/∂a^l ⊙ f'(z^l).", [d(z) for z in zs]))
         for other in dict.fromkeys(ACTIVATIONS.values()):
-            if other.name not in (f.name, "identity") and _elementwise(other):  # identity: "missing"
+            if other.name not in (f.name, "identity") and _elementwise(other):  # identity: missing
                 variants.append(_Variant(
                     f"uses the derivative of {other.name} where this layer's activation is "
                     f"{f.name}: "
-                    f"δ^l = ∂C/∂a^l ⊙ f'(z^l) with f = {f.name}.", [g * other.derivative(z) for g, z in zip(grads, zs)]))
+                    f"δ^l = ∂C/∂a^l ⊙ f'(z^l) with f = {f.name}.",
+                    [g * other.derivative(z) for g, z in zip(grads, zs)]))
         variants += [
             _Variant("the activation derivative is applied twice: it is ∂C/∂a^l ⊙ f'(z^l) ⊙ f'(z^l); "
                      "δ^l = ∂C/∂a^l ⊙ f'(z^l) has it once.", [g * d(z) ** 2 for g, z in zip(grads, zs)]),

@@ -18,7 +18,7 @@ OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 
 
 def _right_steps(method, w0, grads, hp):
-    """The steps Δw_k that ``nnmath.optimizers`` takes for the gradients g_1, g_2, … (the right answer)."""
+    """The steps Δw_k that ``nnmath.optimizers`` takes for g_1, g_2, …: the right answer."""
     a = hp["learning_rate"]
     optimizer = {"sgd": lambda: optimizers.SGD(a),
                  "momentum": lambda: optimizers.Momentum(a, hp["momentum"]),
@@ -46,20 +46,22 @@ def _efficient_adam_steps(w0, grads, hp):
 
 
 def _optimizer_steps(method, w0, grads, hp, mistake=None):
-    """The steps Δw_k of ``method`` with one known ``mistake`` (None: none, to test this against nnmath).
+    """The steps Δw_k of ``method`` with one known ``mistake`` (None: none, to test against nnmath).
 
     The update equations, one line each (state names as in nnmath.optimizers: v, s, t); the right
     answer a check compares with is ``nnmath.optimizers``' own (``_right_steps``).
     """
-    a, mu, beta, b1, b2, eps = hp["learning_rate"], hp["momentum"], hp["beta"], hp["beta1"], hp["beta2"], hp["eps"]
+    a, mu, beta = hp["learning_rate"], hp["momentum"], hp["beta"]
+    b1, b2, eps = hp["beta1"], hp["beta2"], hp["eps"]
     if mistake == "lr_twice":
         a = a * a
     w, v, s, t = w0.copy(), np.zeros_like(w0), np.zeros_like(w0), 0
     if mistake in ("velocity_from_gradient", "s_from_gradient"):
-        v, s = grads[0].copy(), grads[0] ** 2                # (mistake: the state starts at the gradient)
+        v, s = grads[0].copy(), grads[0] ** 2                # (mistake: starts at the gradient)
     if mistake == "velocity_from_step":
         v = -a * grads[0]                                    # (mistake: v starts at the first step)
-    root = (lambda x: np.sqrt(x + eps) - eps) if mistake == "eps_inside" else np.sqrt  # √(s + ε) vs √s + ε
+    def root(x):                                             # √s, or (mistake) √(s + ε) − ε
+        return np.sqrt(x + eps) - eps if mistake == "eps_inside" else np.sqrt(x)
     steps = []
     for g in grads:
         if mistake == "not_carried":
@@ -109,7 +111,7 @@ def _optimizer_steps(method, w0, grads, hp, mistake=None):
                 s_hat = s / (1 - m2 ** t_c)                  # ŝ = s / (1 − β₂ᵗ)
             if mistake == "stored_corrected":
                 v, s = v_hat, s_hat                          # (mistake: the state keeps v̂, ŝ)
-            if mistake == "old_accumulator":                 # (mistake: the moments before this update)
+            if mistake == "old_accumulator":                 # (mistake: the moments before it)
                 v_hat, s_hat = v_old / (1 - m1 ** t_c), s_old / (1 - m2 ** t_c)
             denominator = s_hat if mistake == "no_sqrt" else root(s_hat)
             w = w - a * v_hat / (denominator + eps)          # w ← w − α v̂ / (√ŝ + ε)
@@ -177,7 +179,8 @@ _OPTIMIZER_MISTAKES = {
 
 
 def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float = 0.1, momentum: float = 0.9,
-                         beta: float = 0.9, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                         beta: float = 0.9, beta1: float = 0.9, beta2: float = 0.999,
+                         eps: float = 1e-8,
                          init: Callable | None = None, shape=(3, 2), steps: int = 5, inputs: int = 3, seed=0,
                          tolerance: float | None = None, rho: float | None = None) -> CheckResult:
     """Check an optimizer step ``step(w, g, state) -> (w_new, state)`` over several steps in a row.
@@ -213,7 +216,8 @@ def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float =
                       "nnmath.optimizers.RMSprop", DeprecationWarning, stacklevel=2)
         beta = rho
     hp = {"learning_rate": _positive_float(learning_rate, "learning_rate"),
-          "momentum": float(momentum), "beta": float(beta), "beta1": float(beta1), "beta2": float(beta2),
+          "momentum": float(momentum), "beta": float(beta), "beta1": float(beta1),
+          "beta2": float(beta2),
           "eps": _positive_float(eps, "eps")}
     for name in ("momentum", "beta", "beta1", "beta2"):
         if not 0 <= hp[name] < 1:
@@ -238,7 +242,8 @@ def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float =
             try:
                 returned = step(w.copy(), g.copy(), state)
             except Exception as error:  # a reader's bug is reported, not raised
-                return CheckResult(title, [Problem("step", f"at step {k} " + raised_words(error))], np.inf,
+                problem = Problem("step", f"at step {k} " + raised_words(error))
+                return CheckResult(title, [problem], np.inf,
                                    tolerance, inputs)
             if not (isinstance(returned, tuple) and len(returned) == 2):
                 words = (f"returned {type(returned).__name__}"
@@ -258,11 +263,12 @@ def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float =
             w = w_new
         yours.append(np.stack(taken))
 
-    right = [_right_steps(method, w0, g, hp) for w0, g in zip(starts, gradients)]  # nnmath.optimizers
+    right = [_right_steps(method, w0, g, hp) for w0, g in zip(starts, gradients)]  # nnmath's
     tolerance = tolerance_for(returned_w, given)
     if given is None:
         # Rounded to float32, w_new − w loses about ε₃₂‖w‖/‖Δw‖ of a small step: allow for it.
-        ratio = max(np.linalg.norm(w0) / max(np.linalg.norm(r[-1]), 1e-300) for w0, r in zip(starts, right))
+        ratio = max(np.linalg.norm(w0) / max(np.linalg.norm(r[-1]), 1e-300)
+                    for w0, r in zip(starts, right))
         tolerance = float(min(1e-2, max(tolerance, 50 * np.finfo(np.float32).eps * ratio)))
     notes = []
     if method == "adam":
@@ -282,7 +288,9 @@ def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float =
                           + (" (v ← μv − α∇C)." if method == "momentum" else " (w ← w − α …)."),
                     1 / alpha: "the learning rate is missing: the steps are 1/α times the right ones."}
     words, worst = _compare("steps", yours, right, variants, tolerance=tolerance,
-                            explain="", factor_hints=factor_hints, axis_names=("step",) + ("entry",) * len(shape))
+                            explain="", factor_hints=factor_hints,
+                            axis_names=("step",) + ("entry",) * len(shape))
     problems = [] if words is None else [Problem("the steps Δw = w_new − w", words)]
-    return CheckResult(title, problems, worst, tolerance, inputs, notes, against="nnmath.optimizers")
+    return CheckResult(title, problems, worst, tolerance, inputs, notes,
+                       against="nnmath.optimizers")
 
