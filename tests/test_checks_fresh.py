@@ -581,7 +581,7 @@ def test_an_unnamed_layer_mistake_says_where_and_how():
     words = result.diagnosis
     assert "relative error" in words and "tolerance 1e-04" in words
     assert (
-        "row 0 differ, the rest are right" in words
+        "row 0 differs, the rest are right" in words
         and "there it is 1.5 times the right value" in words
     )
 

@@ -115,11 +115,11 @@ def where_and_how(y, r, tolerance, axis_names=None):
             where = ("step 1 is right; from step 2 on they differ" if k == 1 else
                      f"steps 1–{k} are right; from step {k + 1} on they differ")
         elif y.ndim == 2 and bad[first].all() and first.size < y.shape[0]:
-            where = (f"{names[0]}{'s' if first.size > 1 else ''} {_listed(first)} differ, "
-                     "the rest are right")
+            where = (f"{names[0]}{'s' if first.size > 1 else ''} {_listed(first)} "
+                     f"differ{'' if first.size > 1 else 's'}, the rest are right")
         elif y.ndim == 2 and bad[:, cols].all() and cols.size < y.shape[1]:
-            where = (f"{names[1]}{'s' if cols.size > 1 else ''} {_listed(cols)} differ, "
-                     "the rest are right")
+            where = (f"{names[1]}{'s' if cols.size > 1 else ''} {_listed(cols)} "
+                     f"differ{'' if cols.size > 1 else 's'}, the rest are right")
         else:
             where = f"{n_bad} of {n} entries differ"
     nz = bad & (np.abs(r) > 1e-12 * scale)
