@@ -653,3 +653,19 @@ def test_right_answers_come_from_nnmath_not_a_copy():
     assert not hasattr(gradients, "_backprop_with")
     assert "net.backward(" in open(gradients.__file__).read()
     assert "optimizers.Adam(" in open(optimizer.__file__).read()
+
+
+@pytest.mark.parametrize("method", ["momentum", "rmsprop", "adam"])
+def test_every_optimizer_mistake_in_the_catalogue_can_be_told_from_the_right_steps(method):
+    """With ε = 0.01 every catalogued mistake changes the steps by far more than the tolerance,
+    so none is dead weight; the right steps are nnmath.optimizers' own."""
+    from nnmath.checks.optimizer import _OPTIMIZER_MISTAKES, _optimizer_steps, _right_steps
+    from nnmath.gradcheck import relative_error
+
+    hp = dict(learning_rate=0.1, momentum=0.9, beta=0.9, beta1=0.9, beta2=0.999, eps=0.01)
+    rng = np.random.default_rng(3)
+    w0, grads = rng.standard_normal((3, 2)), rng.standard_normal((5, 3, 2))
+    right = _right_steps(method, w0, grads, hp)
+    assert relative_error(_optimizer_steps(method, w0, grads, hp), right) < 1e-12
+    for mistake in _OPTIMIZER_MISTAKES[method]:
+        assert relative_error(_optimizer_steps(method, w0, grads, hp, mistake), right) > 1e-3, mistake
