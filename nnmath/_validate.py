@@ -124,7 +124,8 @@ def require_callable(value, name: str, what: str) -> None:
 
 def all_finite(array) -> bool:
     """True if every entry is finite: one reduction, and the entry-wise test only if it overflows."""
-    total = np.add.reduce(array, axis=None)
+    with np.errstate(over="ignore", invalid="ignore"):  # a sum of large finite entries may overflow
+        total = np.add.reduce(array, axis=None)
     return bool(np.isfinite(total)) or bool(np.all(np.isfinite(array)))
 
 
