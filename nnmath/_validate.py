@@ -123,7 +123,7 @@ def require_callable(value, name: str, what: str) -> None:
 
 
 def all_finite(array) -> bool:
-    """True if every entry is finite: one reduction, and the entry-wise test only if it overflows."""
+    """True if every entry is finite: one reduction, and the entry-wise test only if that is not."""
     with np.errstate(over="ignore", invalid="ignore"):  # a sum of large finite entries may overflow
         total = np.add.reduce(array, axis=None)
     return bool(np.isfinite(total)) or bool(np.all(np.isfinite(array)))
@@ -181,9 +181,11 @@ def match_like(arrays, like, what: str) -> list[np.ndarray]:
         if not isinstance(a, np.ndarray):
             raise TypeError(f"{what}[{k}] must be a numpy array, got {type(a).__name__}")
         if a.shape != shape:
-            raise ValueError(f"{what}[{k}] has shape {a.shape}, but parameter {k} has shape {shape}")
+            raise ValueError(f"{what}[{k}] has shape {a.shape}, "
+                             f"but parameter {k} has shape {shape}")
         if a.dtype != dtype:
-            raise ValueError(f"{what}[{k}] has dtype {a.dtype}, but parameter {k} has dtype {dtype}")
+            raise ValueError(f"{what}[{k}] has dtype {a.dtype}, "
+                             f"but parameter {k} has dtype {dtype}")
     return arrays
 
 

@@ -39,7 +39,8 @@ def two_moons(n: int = 200, noise: float = 0.1, seed=None):
 
 def spirals(n_per_class: int = 100, classes: int = 2, noise: float = 0.2, seed=None):
     """``classes`` interleaved spiral arms around the origin, radius growing to 1."""
-    n, k, noise = as_count(n_per_class, "n_per_class"), as_count(classes, "classes"), as_nonnegative_number(noise, "noise")
+    n, k = as_count(n_per_class, "n_per_class"), as_count(classes, "classes")
+    noise = as_nonnegative_number(noise, "noise")
     rng = np.random.default_rng(seed)
     radius = np.tile(np.linspace(0.0, 1.0, n), k)
     label = np.repeat(np.arange(k), n)

@@ -127,7 +127,8 @@ def bowl(hessian=((2.0, 1.0), (1.0, 6.0)), center=None) -> Quadratic:
 def ill_conditioned_bowl(condition: float = 20.0, smallest: float = 1.0, angle: float = 0.0) -> Quadratic:
     """A bowl with eigenvalues ``smallest`` and ``smallest · condition`` (κ = condition), its axes
     turned by ``angle`` radians: a long narrow valley, where gradient descent zig-zags."""
-    condition, smallest = as_real_number(condition, "condition"), as_real_number(smallest, "smallest")
+    condition = as_real_number(condition, "condition")
+    smallest = as_real_number(smallest, "smallest")
     angle = as_real_number(angle, "angle")
     if not (np.isfinite(condition) and condition >= 1):
         raise ValueError(f"condition must be a finite number ≥ 1, got {condition!r}")

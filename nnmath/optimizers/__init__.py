@@ -32,7 +32,8 @@ Chapters deriving the rules: *Stochastic and minibatch gradient descent* (book/s
 from __future__ import annotations
 
 from .base import State, apply
-from .first_order import SGD, Adagrad, Adam, Momentum, Nesterov, RMSprop, nesterov_change_of_variable
+from .first_order import (SGD, Adagrad, Adam, Momentum, Nesterov, RMSprop,
+                          nesterov_change_of_variable)
 from .running import minibatches, trajectory
 from .schedules import (SCHEDULES, Constant, Cosine, Exponential, InverseTime, LinearWarmup,
                         StepDecay, constant, cosine, exponential, inverse_time, linear_warmup,

@@ -110,9 +110,9 @@ class Optimizer:
         t = state.t + 1
         for k, g in enumerate(grads):
             if not all_finite(g):
-                raise NonFiniteError(f"at step t = {t}, the gradient grads[{k}] of parameter {k} is "
-                                     f"non-finite ({first_non_finite(g)}); the state was not "
-                                     "advanced", parameter=k)
+                raise NonFiniteError(f"at step t = {t}, the gradient grads[{k}] of parameter {k} "
+                                     f"is non-finite ({first_non_finite(g)}); the state was "
+                                     "not advanced", parameter=k)
         return grads, t, self._alpha(t)
 
     def _alpha(self, t: int) -> float:

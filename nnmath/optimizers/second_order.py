@@ -39,7 +39,8 @@ def newton_step(grad, hessian) -> np.ndarray:
     try:
         return -np.linalg.solve(H, g)                     # Δw = −H⁻¹ ∇C
     except np.linalg.LinAlgError:
-        raise ValueError(f"the hessian is singular, Newton's step is undefined: {H.tolist()}") from None
+        raise ValueError(f"the hessian is singular, Newton's step is undefined: "
+                         f"{H.tolist()}") from None
 
 
 @dataclass(frozen=True)
