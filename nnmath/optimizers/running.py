@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .._validate import NonFiniteError, as_count, as_real_array, require_callable, require_finite
+from .._validate import NonFiniteError, as_count, require_callable, require_finite
 from .base import Optimizer
 
 __all__ = ["trajectory", "minibatches"]
@@ -108,7 +108,10 @@ def minibatches(x, t, batch_size: int, seed=None, epochs: int | None = None) -> 
     ``next`` or ``itertools.islice``). ``batch_size`` equal to the number of examples is
     full-batch gradient descent, 1 is stochastic gradient descent.
     """
-    x, t = as_real_array(x, "x"), as_real_array(t, "t")
+    x, t = np.asarray(x), np.asarray(t)  # kept as they are (integer labels stay integers)
+    for name, array in (("x", x), ("t", t)):
+        if array.dtype.kind not in "fiub":
+            raise TypeError(f"{name} must be numeric, got dtype {array.dtype}")
     if x.ndim != 2 or t.ndim != 2:
         raise ValueError(f"x and t must be 2-D (one column per example), got shapes {x.shape} and {t.shape}")
     n = x.shape[1]
