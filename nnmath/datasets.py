@@ -67,7 +67,7 @@ def digits():
     Returns ``X`` of shape ``(64, 1797)``, one image per column with its pixel rows laid end to
     end and grey levels 0..16 scaled to [0, 1], and the digits ``y`` (0..9) of shape ``(1797,)``.
     ``X[:, i].reshape(8, 8)`` is image i again. The data ship inside scikit-learn (a copy of the
-    UCI optical-digits test set, Alpaydin & Kaynak 1998); nothing is downloaded.
+    UCI optical-digits test set, ``alpaydin1998``); nothing is downloaded.
     """
     try:
         from sklearn.datasets import load_digits

@@ -45,10 +45,11 @@ class Momentum(Optimizer):
 
     With μ = 0 it is ``SGD``. Derived in chapter *Momentum and Nesterov*.
 
-    Gramicelli's article (``gramicelli2021``) ends by adding "some 'history' to create gradient descent": a term s,
-    "the optimiser to be added to the weight", built from the learning rate (its "lambda", our α) and
-    the gradient g. Its formula is lost and it names no momentum coefficient, so reading it as this
-    method (s = v: s ← μ s − α g, w ← w + s) is a reconstruction, not the source's formula.
+    Gramicelli's article (``gramicelli2021``) ends by adding "some 'history' to create gradient
+    descent": a term s, "the optimiser to be added to the weight", built from the learning rate
+    (its "lambda", our α) and the gradient g. Its formula is lost and it names no momentum
+    coefficient, so reading it as this method (s = v: s ← μ s − α g, w ← w + s) is a
+    reconstruction, not the source's formula.
     """
 
     learning_rate: object = 0.01
@@ -71,8 +72,9 @@ class Momentum(Optimizer):
 class Nesterov(Optimizer):
     """Nesterov momentum (``nesterov1983``). Derived in chapter *Momentum and Nesterov*.
 
-    ``form="lookahead"`` is the form of the lecture notes ``backpropnotes``: the gradient is taken at the point the momentum is
-    about to carry us to, w + μ v (ask ``lookahead(params, state)`` for it)::
+    ``form="lookahead"`` is the form of the lecture notes ``backpropnotes``: the gradient is taken
+    at the point the momentum is about to carry us to, w + μ v (ask ``lookahead(params, state)``
+    for it)::
 
         v ← μ v − α ∇C(w + μ v)
         w ← w + v
@@ -137,7 +139,8 @@ class Adagrad(Optimizer):
         s ← s + (∇C)²
         w ← w − α ∇C / (√s + ε)
 
-    (the notes ``backpropnotes`` call the sum c). Derived in chapter *Adaptive methods: Adagrad, RMSprop, Adam*.
+    (the notes ``backpropnotes`` call the sum c). Derived in chapter *Adaptive methods: Adagrad,
+    RMSprop, Adam*.
     """
 
     learning_rate: object = 0.01
@@ -164,7 +167,8 @@ class RMSprop(Optimizer):
         s ← β s + (1 − β)(∇C)²
         w ← w − α ∇C / (√s + ε)
 
-    (``backpropnotes`` writes γ for β and c for s). Derived in chapter *Adaptive methods: Adagrad, RMSprop, Adam*.
+    (``backpropnotes`` writes γ for β and c for s). Derived in chapter *Adaptive methods:
+    Adagrad, RMSprop, Adam*.
     """
 
     learning_rate: object = 0.001
@@ -194,11 +198,12 @@ class Adam(Optimizer):
         s ← β₂ s + (1 − β₂)(∇C)²
         w ← w − α v / (√s + ε)
 
-    as the notes ``backpropnotes`` write it (they call v, s m, v), with ``bias_correction=False``. Kingma & Ba (``kingma2015``)
-    publish it with bias correction (the default, as in every library): v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ) and
-    w ← w − α v̂ / (√ŝ + ε), which undoes the averages' pull towards their zero start; its first step
-    is α ∇C/(|∇C| + ε) ≈ α sign(∇C). Without it the first step is (1 − β₁)/√(1 − β₂) times that
-    (about 3.2 with the defaults). Derived in chapter *Adaptive methods: Adagrad, RMSprop, Adam*.
+    as the notes ``backpropnotes`` write it (they call v, s m, v), with ``bias_correction=False``.
+    Kingma & Ba (``kingma2015``) publish it with bias correction (the default, as in every
+    library): v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ) and w ← w − α v̂ / (√ŝ + ε), which undoes the
+    averages' pull towards their zero start; its first step is α ∇C/(|∇C| + ε) ≈ α sign(∇C).
+    Without it the first step is (1 − β₁)/√(1 − β₂) times that (about 3.2 with the defaults).
+    Derived in chapter *Adaptive methods: Adagrad, RMSprop, Adam*.
     """
 
     learning_rate: object = 0.001
