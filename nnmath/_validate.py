@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["NonFiniteError", "as_real_array", "as_float_matrix", "as_positive_number",
-           "require_finite", "require_shape", "choose"]
+__all__ = ["NonFiniteError", "as_real_array", "as_float_matrix", "as_real_number",
+           "as_positive_number", "as_nonnegative_number", "as_rate", "as_count", "as_flag",
+           "require_callable", "require_finite", "all_finite", "first_non_finite", "require_shape",
+           "as_array_list", "match_like", "choose"]
 
 
 class NonFiniteError(FloatingPointError, ValueError):
@@ -61,19 +64,77 @@ def as_float_matrix(value, name: str, dtype=None) -> np.ndarray:
     return array
 
 
-def as_positive_number(value, name: str) -> float:
-    """A positive finite real number (a Python or numpy scalar), or an error naming ``name``."""
+def as_real_number(value, name: str) -> float:
+    """A real number (a Python or numpy scalar, not a bool), or ``TypeError`` naming ``name``."""
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     try:
-        finite = math.isfinite(value)
+        return float(value)
     except OverflowError:  # an int too large for a float
-        finite = False
-    if not (finite and value > 0):
+        return math.inf if value > 0 else -math.inf
+
+
+def as_positive_number(value, name: str) -> float:
+    """A positive finite real number (a Python or numpy scalar), or an error naming ``name``."""
+    number = as_real_number(value, name)
+    if not (math.isfinite(number) and number > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
+    return number
+
+
+def as_nonnegative_number(value, name: str) -> float:
+    """A finite real number ≥ 0, or an error naming ``name``."""
+    number = as_real_number(value, name)
+    if not (math.isfinite(number) and number >= 0):
+        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
+    return number
+
+
+def as_rate(value, name: str) -> float:
+    """An averaging coefficient (μ, β, β₁, β₂): a real number with 0 ≤ value < 1."""
+    number = as_real_number(value, name)
+    if not 0 <= number < 1:
+        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+    return number
+
+
+def as_count(value, name: str) -> int:
+    """A positive integer (Python or numpy, not a bool), or an error naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def as_flag(value, name: str) -> bool:
+    """True or False (a numpy bool too), or ``TypeError`` naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def require_callable(value, name: str, what: str) -> None:
+    """``TypeError`` unless ``value`` can be called; ``what`` says what it should compute."""
+    if not callable(value):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__} {value!r}")
+
+
+def all_finite(array) -> bool:
+    """True if every entry is finite: one reduction, and the entry-wise test only if that is not."""
+    with np.errstate(over="ignore", invalid="ignore"):  # a sum of large finite entries may overflow
+        total = np.add.reduce(array, axis=None)
+    return bool(np.isfinite(total)) or bool(np.all(np.isfinite(array)))
+
+
+def first_non_finite(array: np.ndarray) -> str:
+    """How many entries of ``array`` are non-finite, and the first one: index and value."""
+    finite = np.isfinite(array)
+    bad = tuple(int(i) for i in np.argwhere(~finite)[0])
+    count = int(finite.size - np.count_nonzero(finite))
+    return f"{count} of {finite.size} entries, first at index {bad}: {array[bad]}"
 
 
 def require_finite(array: np.ndarray, name: str, error=ValueError) -> None:
@@ -87,6 +148,45 @@ def require_finite(array: np.ndarray, name: str, error=ValueError) -> None:
 def require_shape(array: np.ndarray, shape: tuple, name: str) -> None:
     if array.shape != tuple(shape):
         raise ValueError(f"{name} has shape {array.shape}, expected {tuple(shape)}")
+
+
+def as_array_list(arrays, what: str) -> list[np.ndarray]:
+    """A list (or tuple) of floating numpy arrays, e.g. a model's parameters; ``TypeError`` else."""
+    if isinstance(arrays, (np.ndarray, str)) or not isinstance(arrays, Sequence):
+        raise TypeError(f"{what} must be a list of arrays (wrap a single array as [w]), "
+                        f"got {type(arrays).__name__}")
+    arrays = list(arrays)
+    for k, a in enumerate(arrays):
+        if not isinstance(a, np.ndarray) or a.dtype.kind != "f":
+            kind = a.dtype if isinstance(a, np.ndarray) else type(a).__name__
+            raise TypeError(f"{what}[{k}] must be a floating numpy array, got {kind}")
+    return arrays
+
+
+def match_like(arrays, like, what: str) -> list[np.ndarray]:
+    """``arrays``, one per parameter, matching ``like`` ((shape, dtype) per parameter).
+
+    Not a list, or an entry not an array: ``TypeError``; a wrong count, shape or dtype:
+    ``ValueError`` naming the parameter. A numpy scalar counts as a 0-d array.
+    """
+    if isinstance(arrays, (np.ndarray, str)) or not isinstance(arrays, Sequence):
+        raise TypeError(f"{what} must be a list of arrays, one per parameter, "
+                        f"got {type(arrays).__name__}")
+    arrays = list(arrays)
+    if len(arrays) != len(like):
+        raise ValueError(f"{what} has {len(arrays)} arrays but there are {len(like)} parameters")
+    for k, (a, (shape, dtype)) in enumerate(zip(arrays, like)):
+        if isinstance(a, np.generic):  # arithmetic on a 0-d array gives a numpy scalar
+            a = arrays[k] = np.asarray(a)
+        if not isinstance(a, np.ndarray):
+            raise TypeError(f"{what}[{k}] must be a numpy array, got {type(a).__name__}")
+        if a.shape != shape:
+            raise ValueError(f"{what}[{k}] has shape {a.shape}, "
+                             f"but parameter {k} has shape {shape}")
+        if a.dtype != dtype:
+            raise ValueError(f"{what}[{k}] has dtype {a.dtype}, "
+                             f"but parameter {k} has dtype {dtype}")
+    return arrays
 
 
 def choose(name: str, known: dict, what: str):

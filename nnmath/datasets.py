@@ -8,24 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import as_count, as_nonnegative_number, as_real_array
+
 __all__ = ["xor", "two_moons", "spirals", "blobs", "digits", "one_hot"]
-
-
-def _count(n, name="n") -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")
-    return int(n)
-
-
-def _noise(noise) -> float:
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number ≥ 0, got {noise!r}")
-    return float(noise)
 
 
 def xor(n_per_corner: int = 1, noise: float = 0.0, seed=None):
     """The four XOR corners (0/1 inputs, label = x₁ XOR x₂), each repeated with Gaussian noise."""
-    n, noise = _count(n_per_corner, "n_per_corner"), _noise(noise)
+    n, noise = as_count(n_per_corner, "n_per_corner"), as_nonnegative_number(noise, "noise")
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     X = np.repeat(corners, n, axis=0).T
     y = np.repeat([0, 1, 1, 0], n)
@@ -36,7 +26,7 @@ def xor(n_per_corner: int = 1, noise: float = 0.0, seed=None):
 
 def two_moons(n: int = 200, noise: float = 0.1, seed=None):
     """Two interleaving half circles, ⌈n/2⌉ and ⌊n/2⌋ points."""
-    n, noise = _count(n), _noise(noise)
+    n, noise = as_count(n, "n"), as_nonnegative_number(noise, "noise")
     rng = np.random.default_rng(seed)
     n_upper = (n + 1) // 2
     angle = np.concatenate([np.linspace(0, np.pi, n_upper), np.linspace(0, np.pi, n - n_upper)])
@@ -49,7 +39,8 @@ def two_moons(n: int = 200, noise: float = 0.1, seed=None):
 
 def spirals(n_per_class: int = 100, classes: int = 2, noise: float = 0.2, seed=None):
     """``classes`` interleaved spiral arms around the origin, radius growing to 1."""
-    n, k, noise = _count(n_per_class, "n_per_class"), _count(classes, "classes"), _noise(noise)
+    n, k = as_count(n_per_class, "n_per_class"), as_count(classes, "classes")
+    noise = as_nonnegative_number(noise, "noise")
     rng = np.random.default_rng(seed)
     radius = np.tile(np.linspace(0.0, 1.0, n), k)
     label = np.repeat(np.arange(k), n)
@@ -60,8 +51,8 @@ def spirals(n_per_class: int = 100, classes: int = 2, noise: float = 0.2, seed=N
 
 def blobs(n: int = 200, centers=((-1.0, -1.0), (1.0, 1.0)), spread: float = 0.5, seed=None):
     """Gaussian clouds around ``centers`` (shape ``(k, 2)``), examples dealt out in turn."""
-    n, spread = _count(n), _noise(spread)
-    centers = np.asarray(centers, dtype=float)
+    n, spread = as_count(n, "n"), as_nonnegative_number(spread, "spread")
+    centers = as_real_array(centers, "centers", float)
     if centers.ndim != 2 or centers.shape[1] != 2 or len(centers) < 1:
         raise ValueError(f"centers must have shape (k, 2), got {centers.shape}")
     rng = np.random.default_rng(seed)
@@ -76,7 +67,7 @@ def digits():
     Returns ``X`` of shape ``(64, 1797)``, one image per column with its pixel rows laid end to
     end and grey levels 0..16 scaled to [0, 1], and the digits ``y`` (0..9) of shape ``(1797,)``.
     ``X[:, i].reshape(8, 8)`` is image i again. The data ship inside scikit-learn (a copy of the
-    UCI optical-digits test set, Alpaydin & Kaynak 1998); nothing is downloaded.
+    UCI optical-digits test set, ``alpaydin1998``); nothing is downloaded.
     """
     try:
         from sklearn.datasets import load_digits
@@ -90,9 +81,11 @@ def digits():
 def one_hot(y, classes: int | None = None) -> np.ndarray:
     """Integer labels ``(n,)`` → one-hot targets ``(classes, n)``."""
     y = np.asarray(y)
-    if y.ndim != 1 or y.dtype.kind not in "iu" or (y.size and y.min() < 0):
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integers, got {type(y).__name__} of dtype {y.dtype}")
+    if y.ndim != 1 or (y.size and y.min() < 0):
         raise ValueError(f"labels must be a 1-D array of non-negative integers, got {y.dtype} {y.shape}")
-    k = int(y.max()) + 1 if classes is None else _count(classes, "classes")
+    k = int(y.max()) + 1 if classes is None else as_count(classes, "classes")
     if y.size and y.max() >= k:
         raise ValueError(f"label {int(y.max())} does not fit in {k} classes")
     return np.eye(k)[:, y]

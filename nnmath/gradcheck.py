@@ -21,6 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validate import as_positive_number, as_real_array, require_callable
+from .network import Network
+
 __all__ = ["numerical_gradient", "network_numerical_gradients", "relative_error", "check_network",
            "expected_relative_error", "LayerCheck", "NetworkCheck",
            "DEFAULT_STEP", "SAFETY"]
@@ -31,16 +34,28 @@ SAFETY = 10           # room for the dropped constants (|C‴|/|C′|, the cost'
 EPS = float(np.finfo(np.float64).eps)
 
 
+def _settings(h, method) -> float:
+    """The finite-difference step h and method, checked: TypeError for a wrong type."""
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a string, one of {', '.join(METHODS)}; got {method!r}")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+    return as_positive_number(h, "step h")
+
+
+def _require_network(network) -> None:
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be an nnmath.Network, got {type(network).__name__}")
+
+
 def numerical_gradient(f, x, h: float = 1e-6, method: str = "central") -> np.ndarray:
     """∂f/∂x by finite differences, for a scalar function ``f`` of the array ``x``.
 
     ``x`` is perturbed one entry at a time in a float64 copy, and restored.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
-    if not (np.isfinite(h) and h > 0):
-        raise ValueError(f"step h must be a positive finite number, got {h!r}")
-    x = np.array(x, dtype=np.float64)
+    require_callable(f, "f", "a scalar function of the array x")
+    h = _settings(h, method)
+    x = as_real_array(x, "x", np.float64).copy()
     grad = np.zeros_like(x)
     f0 = float(f(x)) if method == "forward" else None
     for i in np.ndindex(x.shape):
@@ -58,7 +73,8 @@ def numerical_gradient(f, x, h: float = 1e-6, method: str = "central") -> np.nda
 
 def relative_error(analytic, numeric) -> float:
     """‖a − n‖ / (‖a‖ + ‖n‖), 0 when both are zero; scale-free, so it reads the same for any loss."""
-    analytic, numeric = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    analytic = as_real_array(analytic, "analytic", np.float64)
+    numeric = as_real_array(numeric, "numeric", np.float64)
     if analytic.shape != numeric.shape:
         raise ValueError(f"shapes differ: analytic {analytic.shape}, numeric {numeric.shape}")
     scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
@@ -124,10 +140,8 @@ class NetworkCheck:
 def network_numerical_gradients(network, x, t, h: float = DEFAULT_STEP, method: str = "central") -> list[np.ndarray]:
     """Finite differences of the cost for every parameter array, in the order of
     ``network.parameters()`` ([W^1, b^1, …]); each array is restored afterwards, also on an error."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
-    if not (np.isfinite(h) and h > 0):
-        raise ValueError(f"step h must be a positive finite number, got {h!r}")
+    _require_network(network)
+    h = _settings(h, method)
     network.cost(x, t)  # bad x or t raise their named error here, before any parameter is touched
     gradients = []
     for param in network.parameters():
@@ -157,6 +171,8 @@ def expected_relative_error(analytic, numeric, cost: float, h: float, method: st
 def check_network(network, x, t, h: float = DEFAULT_STEP, method: str = "central") -> NetworkCheck:
     """Compare backprop's ∇W^l, ∇b^l with finite differences of the cost, layer by layer;
     each row also holds the error a correct array is expected to show at this ``h``."""
+    _require_network(network)
+    _settings(h, method)
     analytic = network.backward(x, t).as_list()
     numeric = network_numerical_gradients(network, x, t, h=h, method=method)
     cost = network.cost(x, t)

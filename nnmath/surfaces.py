@@ -24,7 +24,9 @@ from functools import cached_property
 import numpy as np
 
 from . import datasets
+from ._validate import as_count, as_positive_number, as_real_array, as_real_number, require_finite
 from .network import Network
+from .optimizers.second_order import newton_minimize
 
 __all__ = ["Surface", "Quadratic", "Rosenbrock", "Beale", "NetworkLoss",
            "bowl", "ill_conditioned_bowl", "saddle", "neuron_loss"]
@@ -40,7 +42,7 @@ class Surface:
     start = None
 
     def _point(self, w, vectorised=False) -> np.ndarray:
-        w = np.asarray(w, dtype=float)
+        w = as_real_array(w, f"{self.name}: the point w", float)
         if w.ndim == 0 or w.shape[0] != self.n or (not vectorised and w.ndim != 1):
             expected = f"({self.n},)" + (f" or ({self.n}, ...)" if vectorised else "")
             raise ValueError(f"{self.name}: a point must have shape {expected}, got {w.shape}")
@@ -62,6 +64,7 @@ class Surface:
         """``(W1, W2, C)`` on a ``points × points`` grid over ``window`` (default ``self.window``)."""
         if self.n != 2:
             raise ValueError(f"{self.name} has {self.n} coordinates; grid() draws 2-D surfaces only")
+        points = as_count(points, "points")
         (lo1, hi1), (lo2, hi2) = self.window if window is None else window
         W1, W2 = np.meshgrid(np.linspace(lo1, hi1, points), np.linspace(lo2, hi2, points))
         return W1, W2, self.value(np.stack([W1, W2]))
@@ -80,16 +83,15 @@ class Quadratic(Surface):
 
     def __init__(self, hessian, center=None, offset: float = 0.0, *, name="quadratic",
                  window=None, start=None):
-        H = np.array(hessian, dtype=float)
+        H = as_real_array(hessian, "hessian", float).copy()
         if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] < 1:
             raise ValueError(f"hessian must be a square matrix, got shape {H.shape}")
-        if not np.all(np.isfinite(H)):
-            raise ValueError("hessian must be finite")
+        require_finite(H, "hessian")
         if not np.allclose(H, H.T):
             raise ValueError(f"hessian must be symmetric, got {H.tolist()}")
         self.H, self.n, self.name = H, H.shape[0], name
         self.center = np.zeros(self.n) if center is None else self._point(center)
-        if not np.isfinite(offset):
+        if not np.isfinite(as_real_number(offset, "offset")):
             raise ValueError(f"offset must be finite, got {offset!r}")
         self.offset = float(offset)
         self.eigenvalues = np.linalg.eigvalsh(H)
@@ -125,6 +127,9 @@ def bowl(hessian=((2.0, 1.0), (1.0, 6.0)), center=None) -> Quadratic:
 def ill_conditioned_bowl(condition: float = 20.0, smallest: float = 1.0, angle: float = 0.0) -> Quadratic:
     """A bowl with eigenvalues ``smallest`` and ``smallest · condition`` (κ = condition), its axes
     turned by ``angle`` radians: a long narrow valley, where gradient descent zig-zags."""
+    condition = as_real_number(condition, "condition")
+    smallest = as_real_number(smallest, "smallest")
+    angle = as_real_number(angle, "angle")
     if not (np.isfinite(condition) and condition >= 1):
         raise ValueError(f"condition must be a finite number ≥ 1, got {condition!r}")
     if not (np.isfinite(smallest) and smallest > 0):
@@ -147,6 +152,7 @@ class Rosenbrock(Surface):
     """C = (a − w₁)² + b (w₂ − w₁²)²: a curved, flat-bottomed valley; minimum (a, a²) where C = 0."""
 
     def __init__(self, a: float = 1.0, b: float = 100.0):
+        a, b = as_real_number(a, "a"), as_real_number(b, "b")
         if not (np.isfinite(a) and np.isfinite(b) and b > 0):
             raise ValueError(f"Rosenbrock needs finite a and b > 0, got a={a!r}, b={b!r}")
         self.a, self.b = float(a), float(b)
@@ -218,7 +224,7 @@ class NetworkLoss(Surface):
 
     def __init__(self, network: Network, x, t, *, name="network loss", window=None):
         if not isinstance(network, Network):
-            raise ValueError(f"network must be an nnmath.Network, got {type(network).__name__}")
+            raise TypeError(f"network must be an nnmath.Network, got {type(network).__name__}")
         self.net = copy.deepcopy(network)
         self.x = self.net._input(x)
         self.t = self.net._target(t, self.x.shape[1])
@@ -263,7 +269,7 @@ class NetworkLoss(Surface):
 
     def hessian(self, w, h: float = 1e-5):
         """H(w) by central differences of the backprop gradient, symmetrised."""
-        w = self._point(w)
+        w, h = self._point(w), as_positive_number(h, "h")
         H = np.empty((self.n, self.n))
         for j in range(self.n):
             e = np.zeros(self.n)
@@ -275,17 +281,8 @@ class NetworkLoss(Surface):
     def minimum(self):
         if self.n > 20:
             return None
-        w = self.start.copy()
-        for _ in range(100):
-            g = self.gradient(w)
-            if np.linalg.norm(g) < 1e-10:
-                break
-            step = -np.linalg.solve(self.hessian(w), g)
-            cost, shrink = self.value(w), 1.0
-            while self.value(w + shrink * step) > cost and shrink > 1e-8:   # backtrack if C rises
-                shrink /= 2
-            w = w + shrink * step
-        else:
+        w = newton_minimize(self.gradient, self.hessian, self.start, cost=self.value)
+        if w is None:
             return None
         return w if np.all(np.linalg.eigvalsh(self.hessian(w)) > 0) else None
 

@@ -365,7 +365,6 @@ def test_minibatches_are_seeded_and_cover_every_example_once_per_epoch():
     (lambda: opt.SGD(-1), "learning_rate"),
     (lambda: opt.SGD(float("nan")), "learning_rate"),
     (lambda: opt.SGD(float("inf")), "learning_rate"),
-    (lambda: opt.SGD("cosine"), "learning_rate"),
     (lambda: opt.Momentum(0.1, 1.0), "momentum"),
     (lambda: opt.Momentum(0.1, -0.1), "momentum"),
     (lambda: opt.Nesterov(0.1, 0.9, form="sutskever"), "form"),
@@ -374,15 +373,14 @@ def test_minibatches_are_seeded_and_cover_every_example_once_per_epoch():
     (lambda: opt.Adam(0.1, beta2=-0.5), "beta2"),
     (lambda: opt.Adam(0.1, eps=0.0), "eps"),
     (lambda: opt.Adagrad(0.1, eps=-1e-8), "eps"),
-    (lambda: opt.Adam(0.1, bias_correction="yes"), "bias_correction"),
     (lambda: opt.schedule("triangle", 0.1), "schedule"),
     (lambda: opt.schedule("cosine", 0.1, step=3), "schedule"),
     (lambda: opt.cosine(0.1, steps=0), "steps"),
     (lambda: opt.step_decay(0.1, factor=2), "factor"),
     (lambda: opt.exponential(-0.1), "alpha0"),
-    (lambda: opt.Newton(None), "hessian"),
 ])
 def test_bad_settings_raise_naming_the_option(make, option):
+    # wrong types (TypeError) are in tests/test_error_policy.py
     with pytest.raises(ValueError, match=option):
         make()
 
@@ -395,7 +393,6 @@ def _params():
     ([np.ones((1, 2))], "1 arrays but there are 2 parameters"),
     ([np.ones((2, 1)), np.ones(1)], r"shape \(2, 1\), but parameter 0 has shape \(1, 2\)"),
     ([np.ones((1, 2)), np.ones(1, np.float32)], "dtype float32, but parameter 1 has dtype float64"),
-    (np.ones((1, 2)), "list of arrays"),
 ])
 @pytest.mark.parametrize("optimizer", [opt.SGD(0.1), opt.Momentum(0.1), opt.Adam(0.1)], ids=lambda o: type(o).__name__)
 def test_mismatched_grads_raise_and_leave_params_unchanged(optimizer, grads, message):

@@ -115,7 +115,6 @@ def _at(net, params):
     (lambda: surfaces.Rosenbrock(b=-1), "b > 0"),
     (lambda: surfaces.bowl().gradient([1.0, 2.0, 3.0]), r"shape \(2,\)"),
     (lambda: surfaces.Beale().hessian(np.zeros((2, 2))), r"shape \(2,\)"),
-    (lambda: surfaces.NetworkLoss("net", [[1.0]], [[1.0]]), "nnmath.Network"),
     (lambda: surfaces.NetworkLoss(Network([2, 1]), [[1.0]], [[1.0]]), "rows"),
 ])
 def test_bad_input_names_what_was_wrong(make, message):

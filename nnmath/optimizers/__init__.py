@@ -1,0 +1,53 @@
+"""Gradient-descent optimizers whose code reads like the book's update rules.
+
+Every method is a small immutable object holding its hyperparameters, and works on any list of
+parameter arrays (a scalar, a 2-D point, a network's ``[W^1, b^1, …, W^L, b^L]`` alike)::
+
+    sgd   = SGD(learning_rate=0.1)
+    state = sgd.init(params)                      # t = 0, and v, s = 0 where the method keeps them
+    steps, state = sgd.update(grads, state)       # Δw for step t, and the new state
+    apply(params, steps)                          # w ← w + Δw, in place
+
+or, the same three lines in one, ``state = sgd.step(params, grads, state)``. The state is named
+after the book's symbols: the step count ``t`` (the first step is t = 1), the velocity or
+first-moment average ``v`` and the squared-gradient sum or average ``s``, one array per parameter
+with the parameter's shape and dtype. States are immutable: an update returns a new one.
+
+A learning rate is a number α or a schedule α_t, a function of the step count t (``constant``,
+``step_decay``, ``exponential``, ``inverse_time``, ``cosine``, ``linear_warmup``, or by name
+with ``schedule``).
+
+``trajectory(optimizer, gradient, w0, steps)`` runs a method from ``w0`` and returns the iterates
+w_0, …, w_steps. ``newton_step`` and ``Newton`` take the second-order step −H⁻¹∇C, which needs the
+Hessian: fine for the 2-D surfaces of ``nnmath.surfaces``, out of reach for a network.
+
+The package: ``base`` (the state, ``init``/``step``, the checks of ``update``, ``apply``),
+``first_order`` (the methods), ``schedules``, ``second_order`` (Newton, also used by
+``nnmath.surfaces``) and ``running`` (``trajectory``, ``minibatches``).
+
+Chapters deriving the rules: *Stochastic and minibatch gradient descent* (book/sgd.md),
+*Momentum and Nesterov* (book/momentum.md), *Adaptive methods: Adagrad, RMSprop, Adam*
+(book/adaptive.md), *Second-order methods* (book/newton.md).
+"""
+from __future__ import annotations
+
+from .base import State, apply
+from .first_order import (SGD, Adagrad, Adam, Momentum, Nesterov, RMSprop,
+                          nesterov_change_of_variable)
+from .running import minibatches, trajectory
+from .schedules import (SCHEDULES, Constant, Cosine, Exponential, InverseTime, LinearWarmup,
+                        StepDecay, constant, cosine, exponential, inverse_time, linear_warmup,
+                        schedule, step_decay)
+from .second_order import Newton, newton_minimize, newton_step
+
+__all__ = [
+    "State", "SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam", "Newton",
+    "apply", "trajectory", "newton_step", "newton_minimize", "minibatches",
+    "nesterov_change_of_variable",
+    "Constant", "StepDecay", "Exponential", "InverseTime", "Cosine", "LinearWarmup",
+    "constant", "step_decay", "exponential", "inverse_time", "cosine", "linear_warmup",
+    "schedule", "SCHEDULES", "METHODS",
+]
+
+METHODS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov, "adagrad": Adagrad,
+           "rmsprop": RMSprop, "adam": Adam, "newton": Newton}
