@@ -386,7 +386,7 @@ class Network:
             require_finite(np.asarray(value), f"{stage}: {symbol} overflowed; it", NonFiniteError)
 
     # -- the two passes ----------------------------------------------------------------------
-    @np.errstate(over="ignore", invalid="ignore")  # overflow is named below
+    @np.errstate(over="ignore", invalid="ignore")  # named below
     def forward(self, x) -> ForwardPass:
         """z^l = W^l a^{l-1} + b^l and a^l = f^l(z^l), l = 1..L.
 
