@@ -131,10 +131,12 @@ def torch_step(name, dtype):
 
 
 def seconds_per_step(step, block):
-    start = time.perf_counter()
+    """Wall-clock and CPU seconds per step over ``block`` steps (CPU time leaves out the time
+    other jobs held the core: on a shared machine it is the steadier of the two)."""
+    start, start_cpu = time.perf_counter(), time.process_time()
     for _ in range(block):
         step()
-    return (time.perf_counter() - start) / block
+    return (time.perf_counter() - start) / block, (time.process_time() - start_cpu) / block
 
 
 def measure(name, dtype, repeats, target_block_s):
@@ -150,14 +152,16 @@ def measure(name, dtype, repeats, target_block_s):
         for key, step in contenders.items():  # warm up; a block of steps lasts ~target_block_s
             for _ in range(3):
                 step()
-            blocks[key] = max(1, int(target_block_s / seconds_per_step(step, 5)))
+            blocks[key] = max(1, int(target_block_s / seconds_per_step(step, 5)[0]))
         times = {key: [] for key in contenders}
         order = list(contenders)
         for _ in range(repeats):
             random.shuffle(order)
             for key in order:
                 times[key].append(seconds_per_step(contenders[key], blocks[key]))
-    return {key: statistics.median(values) for key, values in times.items()}
+    wall = {key: statistics.median(w for w, _ in values) for key, values in times.items()}
+    cpu = {key: statistics.median(c for _, c in values) for key, values in times.items()}
+    return wall, cpu
 
 
 def table(results) -> str:
@@ -206,16 +210,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     repeats = args.repeats or (7 if args.quick else 31)
     block_s = 0.01 if args.quick else 0.03
-    results = {}
+    results, cpu_results = {}, {}
     for name in args.networks:
         for dtype in (np.float32, np.float64):
-            results[name, dtype] = measure(name, dtype, repeats, block_s)
+            results[name, dtype], cpu_results[name, dtype] = measure(name, dtype, repeats, block_s)
             print(name, np.dtype(dtype).name, {k: f"{v * 1e6:.1f} µs" for k, v in results[name, dtype].items()},
                   file=sys.stderr, flush=True)
     print(f"One BLAS thread, median of {repeats} interleaved repeats; {machine()}.\n")
-    print(table(results))
-    print()
-    print(targets(results))
+    print(f"Wall-clock time:\n\n{table(results)}\n\n{targets(results)}\n")
+    print(f"CPU time of the process:\n\n{table(cpu_results)}\n\n{targets(cpu_results)}")
 
 
 if __name__ == "__main__":
