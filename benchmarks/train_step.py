@@ -1,45 +1,52 @@
-"""The cost of one training step of ``nnmath``, side by side with its bound and with PyTorch.
+"""The cost of one training step through nnmath's public path, beside its bound and PyTorch.
 
-    python benchmarks/train_step.py                 # writes its table into benchmarks/README.md
-    python benchmarks/train_step.py --quick         # fewer repeats, prints only
+    python benchmarks/train_step.py             # prints the table (writes nothing tracked)
+    python benchmarks/train_step.py --quick     # fewer repeats
 
 One step is forward, backward and a plain SGD update on one batch. Measured in one run,
-interleaved (every repeat times each contender once, in a shuffled order), median over repeats:
+interleaved (every repeat times each contender once, in a shuffled order), median over repeats,
+with ONE BLAS thread (threadpoolctl when installed, else the thread variables set below before
+numpy is imported):
 
-- ``train_step``: ``net.train_step(x, t, α)``, the step on reused buffers;
-- ``backward + gradient_step``: ``net.gradient_step(net.backward(x, t), α)``, the step as the
-  chapters first write it (fresh arrays, ∇x, every check);
-- ``products``: the matrix products the step needs and nothing else, into preallocated arrays:
-  W^l a^{l-1} for every layer, (W^{l+1})ᵀ δ^{l+1} for l = L−1..1 and δ^l (a^{l-1})ᵀ for every
-  layer (∇x = (W^1)ᵀ δ^1 is not needed to train): the lower bound for this algorithm;
-- ``torch``: PyTorch CPU (if installed; otherwise skipped) doing the same step with the same
-  thread count: ``nn.Sequential`` of ``nn.Linear`` and the same activations, the same loss,
+- ``nnmath``: ``net.gradient_step(net.backward(x, t, input_gradient=False), α)``, the path a
+  reader's own loop takes (every check included);
+- ``products``: only the matrix products the step needs, into preallocated arrays: W^l a^{l-1}
+  for every layer, (W^{l+1})ᵀ δ^{l+1} for l = L−1..1 and δ^l (a^{l-1})ᵀ for every layer (∇x is
+  not needed to train): the lower bound of this algorithm;
+- ``torch``: PyTorch on the CPU (when installed; otherwise skipped) doing the same step with one
+  thread: ``nn.Sequential`` of ``nn.Linear`` and the same activations and loss,
   ``loss.backward()`` and ``torch.optim.SGD.step()``.
 
-For three networks (tiny 2-2-2-1 sigmoid with half squared error, batch 1; medium 64-32-10 and
-large 784-256-256-10, ReLU with a softmax and cross-entropy output, batches 64 and 128), in float32
-and float64, with 1 and 2 BLAS threads (``threadpoolctl``; ``torch.set_num_threads``).
+Networks: tiny 2-2-2-1 (sigmoid, half squared error, batch 1), medium 64-32-10 and large
+784-256-256-10 (ReLU, softmax with cross-entropy, batches 64 and 128); float32 and float64.
+Targets (issue 17, large network): nnmath ≤ 1.15× products and ≤ 0.85× torch.
 """
 from __future__ import annotations
 
-import argparse
-import datetime
 import os
-import platform
-import random
-import re
-import statistics
-import sys
-import time
-from pathlib import Path
 
-import numpy as np
-from threadpoolctl import threadpool_info, threadpool_limits
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")  # before numpy loads its BLAS; threadpoolctl also pins it
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import platform  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from nnmath import Network  # noqa: E402
 
+try:
+    from threadpoolctl import threadpool_limits
+except ImportError:  # the environment variables above already ask for one thread
+    threadpool_limits = None
 try:
     import torch
 except ImportError:  # the comparison is optional: nnmath never depends on PyTorch
@@ -51,8 +58,7 @@ NETWORKS = {  # name: sizes, hidden activation, output activation, loss, batch
     "large": ([784, 256, 256, 10], "relu", "softmax", "cross_entropy", 128),
 }
 LEARNING_RATE = 1e-3  # small, so that thousands of steps on one batch stay finite
-README = ROOT / "benchmarks" / "README.md"
-BEGIN, END = "<!-- train_step: begin -->", "<!-- train_step: end -->"
+TARGETS = {"products": 1.15, "torch": 0.85}  # nnmath / contender on the large network
 
 
 def problem(name, dtype, seed=0):
@@ -69,12 +75,14 @@ def problem(name, dtype, seed=0):
     return sizes, activations, loss, x, t, labels
 
 
-def nnmath_steps(name, dtype):
+def nnmath_step(name, dtype):
+    """The public path: backward without ∇x, then gradient_step."""
     sizes, activations, loss, x, t, _ = problem(name, dtype)
-    fast = Network(sizes, activations, loss, dtype=dtype, seed=1, init="he")
-    plain = Network(sizes, activations, loss, dtype=dtype, seed=1, init="he")
-    return (lambda: fast.train_step(x, t, LEARNING_RATE),
-            lambda: plain.gradient_step(plain.backward(x, t), LEARNING_RATE))
+    net = Network(sizes, activations, loss, dtype=dtype, seed=1, init="he")
+
+    def step():
+        net.gradient_step(net.backward(x, t, input_gradient=False), LEARNING_RATE)
+    return step
 
 
 def products_step(name, dtype):
@@ -123,27 +131,28 @@ def torch_step(name, dtype):
 
 
 def seconds_per_step(step, block):
-    """Wall-clock and CPU seconds per step over ``block`` steps."""
+    """Wall-clock and CPU seconds per step over ``block`` steps (CPU time leaves out the time
+    other jobs held the core: on a shared machine it is the steadier of the two)."""
     start, start_cpu = time.perf_counter(), time.process_time()
     for _ in range(block):
         step()
     return (time.perf_counter() - start) / block, (time.process_time() - start_cpu) / block
 
 
-def measure(name, dtype, threads, repeats, target_block_s):
-    contenders = dict(zip(("train_step", "backward + gradient_step"), nnmath_steps(name, dtype)))
-    contenders["products"] = products_step(name, dtype)
+def measure(name, dtype, repeats, target_block_s):
+    """Median seconds per step of every contender, one BLAS thread."""
+    contenders = {"nnmath": nnmath_step(name, dtype), "products": products_step(name, dtype)}
     if torch is not None:
         contenders["torch"] = torch_step(name, dtype)
-    with threadpool_limits(limits=threads):
+    limits = threadpool_limits(limits=1) if threadpool_limits else contextlib.nullcontext()
+    with limits:
         if torch is not None:
-            torch.set_num_threads(threads)
+            torch.set_num_threads(1)
         blocks = {}
-        for key, step in contenders.items():  # warm up; choose a block of steps lasting ~target_block_s
+        for key, step in contenders.items():  # warm up; a block of steps lasts ~target_block_s
             for _ in range(3):
                 step()
-            once = seconds_per_step(step, 5)[0]
-            blocks[key] = max(1, int(target_block_s / once))
+            blocks[key] = max(1, int(target_block_s / seconds_per_step(step, 5)[0]))
         times = {key: [] for key in contenders}
         order = list(contenders)
         for _ in range(repeats):
@@ -155,102 +164,61 @@ def measure(name, dtype, threads, repeats, target_block_s):
     return wall, cpu
 
 
-def machine() -> str:
-    blas = ", ".join(sorted({f"{i['internal_api']} {i.get('version') or ''}".strip()
-                             for i in threadpool_info() if i["user_api"] == "blas"}))
-    cpu = platform.processor() or platform.machine()
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    parts = [f"{cpu}, {os.cpu_count()} cores (shared with other jobs)", f"Python {platform.python_version()}",
-             f"numpy {np.__version__} ({blas})"]
-    parts.append(f"PyTorch {torch.__version__}" if torch is not None else "PyTorch not installed")
-    return "; ".join(parts)
-
-
 def table(results) -> str:
-    """Ratios of medians (``results``: (network, dtype, threads) -> {contender: seconds per step})."""
-    has_torch = torch is not None
-    head = ["network", "dtype", "threads", "train_step (µs)", "train_step / products"]
-    if has_torch:
-        head += ["train_step / torch", "backward + gradient_step / torch", "products / torch", "torch (µs)"]
-    else:
-        head += ["backward + gradient_step / products"]
+    head = ["network", "dtype", "nnmath (µs)", "products (µs)", "nnmath / products"]
+    if torch is not None:
+        head += ["torch (µs)", "nnmath / torch"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for (name, dtype, threads), r in results.items():
-        row = [name, np.dtype(dtype).name, str(threads), f"{r['train_step'] * 1e6:.0f}",
-               f"{r['train_step'] / r['products']:.2f}"]
-        if has_torch:
-            row += [f"{r['train_step'] / r['torch']:.2f}", f"{r['backward + gradient_step'] / r['torch']:.2f}",
-                    f"{r['products'] / r['torch']:.2f}", f"{r['torch'] * 1e6:.0f}"]
-        else:
-            row += [f"{r['backward + gradient_step'] / r['products']:.2f}"]
+    for (name, dtype), r in results.items():
+        row = [name, np.dtype(dtype).name, f"{r['nnmath'] * 1e6:.0f}", f"{r['products'] * 1e6:.0f}",
+               f"{r['nnmath'] / r['products']:.2f}"]
+        if torch is not None:
+            row += [f"{r['torch'] * 1e6:.0f}", f"{r['nnmath'] / r['torch']:.2f}"]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
 
-TARGETS = [  # (network, threads, contender compared, bound): train_step / contender ≤ bound (issue 12)
-    ("large", 1, "products", 1.15), ("large", 1, "torch", 0.85), ("large", 2, "torch", 0.9),
-    ("medium", 1, "torch", 0.35), ("medium", 2, "torch", 0.35), ("tiny", 1, "torch", 0.3), ("tiny", 2, "torch", 0.3),
-]
-
-
-def targets_table(results, cpu_results) -> str:
-    """Each target of issue 12 against this run: met, or missed by how much."""
-    lines = ["| target | dtype | wall clock | CPU time (1 thread) |", "|---|---|---|---|"]
-    verdict = lambda ratio, bound: (f"{ratio:.2f}: met" if ratio <= bound
-                                    else f"{ratio:.2f}: missed by {ratio / bound - 1:.0%}")
-    for name, threads, other, bound in TARGETS:
-        if other == "torch" and torch is None:
-            continue
-        for dtype in (np.float32, np.float64):
-            key = (name, dtype, threads)
-            if key not in results:
+def targets(results) -> str:
+    lines = []
+    for dtype in (np.float32, np.float64):
+        r = results.get(("large", dtype))
+        for other, bound in TARGETS.items():
+            if r is None or other not in r:
                 continue
-            cells = [verdict(r[key]["train_step"] / r[key][other], bound) if key in r else "–"
-                     for r in (results, cpu_results)]
-            lines.append(f"| {name}, {threads} thread{'s' * (threads > 1)}: train_step ≤ {bound}× {other} "
-                         f"| {np.dtype(dtype).name} | {cells[0]} | {cells[1]} |")
+            ratio = r["nnmath"] / r[other]
+            verdict = "met" if ratio <= bound else f"missed by {ratio / bound - 1:.0%}"
+            lines.append(f"- large, {np.dtype(dtype).name}: nnmath / {other} = {ratio:.2f} "
+                         f"(target ≤ {bound}): {verdict}")
     return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                   if line.startswith("model name"))
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    versions = f"numpy {np.__version__}" + (f", PyTorch {torch.__version__}" if torch else ", no PyTorch")
+    return f"{cpu}, {os.cpu_count()} cores, load average {load}; Python {platform.python_version()}, {versions}"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats; print, do not write the README")
-    parser.add_argument("--repeats", type=int, default=None, help="timed blocks per contender (default 41)")
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
+    parser.add_argument("--repeats", type=int, default=None, help="timed blocks per contender (default 31)")
     parser.add_argument("--networks", nargs="*", default=list(NETWORKS), choices=list(NETWORKS))
     args = parser.parse_args(argv)
-    repeats = args.repeats or (7 if args.quick else 41)
+    repeats = args.repeats or (7 if args.quick else 31)
     block_s = 0.01 if args.quick else 0.03
     results, cpu_results = {}, {}
-    for threads in (1, 2):
-        for name in args.networks:
-            for dtype in (np.float32, np.float64):
-                wall, cpu = measure(name, dtype, threads, repeats, block_s)
-                results[name, dtype, threads] = wall
-                if threads == 1:  # with one thread, CPU time leaves out the time other jobs had the core
-                    cpu_results[name, dtype, threads] = cpu
-                print(name, np.dtype(dtype).name, threads, {k: f"{v * 1e6:.1f} µs" for k, v in wall.items()},
-                      flush=True)
-    when = datetime.date.today().isoformat()
-    command = "python benchmarks/train_step.py" + (f" --repeats {args.repeats}" if args.repeats else "")
-    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    text = (f"Measured {when} with `{command}`, median of {repeats} interleaved repeats; "
-            f"machine: {machine()}; load average at the end {load}.\n\n"
-            f"Wall-clock time:\n\n{table(results)}\n\n"
-            f"CPU time of the process, 1 thread (not counting the time other jobs held the core):\n\n"
-            f"{table(cpu_results)}\n\n"
-            f"The targets of issue 12 in this run:\n\n{targets_table(results, cpu_results)}\n")
-    print(text)
-    if not args.quick:
-        readme = README.read_text()
-        section = f"{BEGIN}\n{text}{END}"
-        if BEGIN in readme:
-            readme = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: section, readme, flags=re.S)
-        else:
-            readme += f"\n## The training step (benchmarks/train_step.py)\n\n{section}\n"
-        README.write_text(readme)
+    for name in args.networks:
+        for dtype in (np.float32, np.float64):
+            results[name, dtype], cpu_results[name, dtype] = measure(name, dtype, repeats, block_s)
+            print(name, np.dtype(dtype).name, {k: f"{v * 1e6:.1f} µs" for k, v in results[name, dtype].items()},
+                  file=sys.stderr, flush=True)
+    print(f"One BLAS thread, median of {repeats} interleaved repeats; {machine()}.\n")
+    print(f"Wall-clock time:\n\n{table(results)}\n\n{targets(results)}\n")
+    print(f"CPU time of the process:\n\n{table(cpu_results)}\n\n{targets(cpu_results)}")
 
 
 if __name__ == "__main__":

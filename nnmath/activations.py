@@ -5,10 +5,7 @@ its dtype (float32 stays float32). ``backward(z, grad_a)`` returns ∂C/∂z giv
 for an elementwise activation that is ``grad_a ⊙ f'(z)``; for softmax, whose
 derivative is a Jacobian, it is the Jacobian-transpose product.
 
-``value_into`` and ``backward_into`` are the same two computations written into a given array
-``out`` (``Network.train_step`` reuses its buffers from step to step); they give the same values
-to the last bit (tests/test_network_fast_path.py). A new activation needs only ``value`` and
-``derivative``: the ``*_into`` forms then fall back to copying the plain results.
+A new activation needs only ``value`` and ``derivative``.
 """
 from __future__ import annotations
 
@@ -37,14 +34,6 @@ class Activation:
         """∂C/∂z = ∂C/∂a ⊙ f'(z)."""
         return grad_a * self.derivative(z)
 
-    def value_into(self, z: np.ndarray, out: np.ndarray) -> None:
-        """``out[...] = value(z)``."""
-        np.copyto(out, self.value(z))
-
-    def backward_into(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray, out: np.ndarray) -> None:
-        """``out[...] = backward(z, grad_a)``, given ``a = value(z)``; ``out`` is not ``grad_a``."""
-        np.copyto(out, self.backward(z, grad_a))
-
     def __call__(self, z):
         return self.value(np.asarray(z))
 
@@ -67,16 +56,6 @@ class Sigmoid(Activation):
         s = self.value(z)
         return s * (1 - s)
 
-    def value_into(self, z, out):
-        e = np.exp(np.negative(np.abs(z, out=out), out=out), out=out)  # e^{-|z|}
-        one_plus_e = 1 + e
-        np.divide(e, one_plus_e, out=out)                            # z < 0
-        np.divide(1, one_plus_e, out=out, where=z >= 0)
-
-    def backward_into(self, z, a, grad_a, out):
-        np.multiply(np.subtract(1, a, out=out), a, out=out)          # σ(z)(1 − σ(z))
-        out *= grad_a
-
 
 class Tanh(Activation):
     """tanh(z); tanh'(z) = 1 − tanh²(z)."""
@@ -88,13 +67,6 @@ class Tanh(Activation):
 
     def derivative(self, z):
         return 1 - np.tanh(z) ** 2
-
-    def value_into(self, z, out):
-        np.tanh(z, out=out)
-
-    def backward_into(self, z, a, grad_a, out):
-        np.subtract(1, np.multiply(a, a, out=out), out=out)          # 1 − tanh²(z)
-        out *= grad_a
 
 
 class ReLU(Activation):
@@ -110,13 +82,6 @@ class ReLU(Activation):
         z = np.asarray(z)
         return (z > 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)
 
-    def value_into(self, z, out):
-        np.maximum(z, 0, out=out)
-
-    def backward_into(self, z, a, grad_a, out):
-        np.greater(z, 0, out=out)                                    # 1 where z > 0, else 0
-        out *= grad_a
-
 
 class Identity(Activation):
     """f(z) = z; f'(z) = 1 (a linear output layer)."""
@@ -129,12 +94,6 @@ class Identity(Activation):
     def derivative(self, z):
         z = np.asarray(z)
         return np.ones_like(z, dtype=z.dtype if z.dtype.kind == "f" else np.float64)
-
-    def value_into(self, z, out):
-        np.copyto(out, z)
-
-    def backward_into(self, z, a, grad_a, out):
-        np.copyto(out, grad_a)                                       # grad_a ⊙ 1
 
 
 class Softmax(Activation):
@@ -160,15 +119,6 @@ class Softmax(Activation):
         s = self.value(z)
         # J^T g with J = diag(s) − s sᵀ, column by column, without forming J.
         return s * (grad_a - (grad_a * s).sum(axis=0, keepdims=True))
-
-    def value_into(self, z, out):  # the ufuncs' reductions themselves: the same sums, fewer calls
-        np.exp(np.subtract(z, np.maximum.reduce(z, axis=0, keepdims=True), out=out), out=out)
-        out /= np.add.reduce(out, axis=0, keepdims=True)
-
-    def backward_into(self, z, a, grad_a, out):
-        column_sums = np.add.reduce(np.multiply(grad_a, a, out=out), axis=0, keepdims=True)
-        np.subtract(grad_a, column_sums, out=out)
-        out *= a
 
 
 sigmoid, tanh, relu, identity, softmax = Sigmoid(), Tanh(), ReLU(), Identity(), Softmax()

@@ -97,14 +97,6 @@ class Loss:
         """δ^L = ∂C/∂z^L = ∇_a C ⊙ f'(z^L)."""
         return activation.backward(z, self.gradient(a, t))
 
-    # Network.train_step calls these two on a target it has already checked (``check_target``),
-    # once per step; they equal value_at_output and output_error to the last bit.
-    def _checked_value_at_output(self, activation: Activation, z, a, t) -> float:
-        return self._terms(a, t).sum() * self._batch_factor(a)
-
-    def _checked_output_error_into(self, activation: Activation, z, a, t, out) -> None:
-        activation.backward_into(z, a, self._term_gradient(a, t) * self._batch_factor(a), out)
-
 
 class HalfSquaredError(Loss):
     """C = ½ Σ (a − t)², summed over outputs and (by default) over the batch."""
@@ -165,17 +157,6 @@ class _CrossEntropyBase(Loss):
             return super().output_error(activation, z, a, t)
         a, t = self._check(a, t)
         return (a - t) * self._batch_factor(a)
-
-    def _checked_value_at_output(self, activation, z, a, t):
-        if activation.name != self.paired_activation:
-            return super()._checked_value_at_output(activation, z, a, t)
-        return self._terms_from_logits(z, t).sum() * self._batch_factor(a)
-
-    def _checked_output_error_into(self, activation, z, a, t, out):
-        if activation.name != self.paired_activation:
-            return super()._checked_output_error_into(activation, z, a, t, out)
-        np.subtract(a, t, out=out)
-        out *= self._batch_factor(a)
 
 
 class CrossEntropy(_CrossEntropyBase):

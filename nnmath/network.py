@@ -15,6 +15,7 @@ Indices in code are the book's: ``net.W[1]`` is W^1, ``fwd.a[0]`` is the input.
 """
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 from collections.abc import Iterable, Sequence
@@ -25,7 +26,6 @@ import numpy as np
 from ._validate import NonFiniteError, as_float_matrix, as_positive_number, as_real_array, require_finite
 from .activations import Activation, Identity, ReLU, Sigmoid, Softmax, Tanh, get_activation
 from .losses import Loss, get_loss
-from .optimizers import SGD
 
 __all__ = ["ByLayer", "ForwardPass", "Gradients", "Network", "NonFiniteError"]
 
@@ -116,6 +116,18 @@ class Gradients:
         return [g for l in range(1, self.W.last + 1) for g in (self.W[l], self.b[l])]
 
 
+def _handed_out(forward):
+    """``forward``, stamping its result with a checksum of the parameters (see Network.forward)."""
+
+    @functools.wraps(forward)
+    def stamped(self, x) -> ForwardPass:
+        fwd = forward(self, x)
+        fwd.parameters_fingerprint = self._fingerprint()
+        return fwd
+
+    return stamped
+
+
 class Network:
     """A fully connected feed-forward network.
 
@@ -187,7 +199,8 @@ class Network:
         self._b = ByLayer(1, initial_b, check=lambda l, value: self._checked_parameter("b", l, value))
         if weights is not None or biases is not None:
             self.set_parameters(weights=weights, biases=biases)
-        self._workspaces = {}  # train_step's buffers, by batch size
+        self._steps = None  # gradient_step's α ∇W^l, α ∇b^l, reused from step to step
+        self._largest = float(np.finfo(self._dtype).max)
 
     # -- structure (read-only: a network's shape does not change after construction) --------
     @property
@@ -279,6 +292,14 @@ class Network:
         gradients of another network are refused), be real and finite; they come back in this
         network's dtype. Any optimizer updating the network starts here.
         """
+        checked = self._gradient_arrays(gradients)
+        if not _all_finite(checked):  # one pass each; the search for what to name only if it fails
+            for name, g in zip(self.parameter_names(), checked):
+                require_finite(g, f"gradient ∇{name}")
+        return checked
+
+    def _gradient_arrays(self, gradients) -> list[np.ndarray]:
+        """The arrays of ``gradients``, their number, type and shapes checked (not their values)."""
         if isinstance(gradients, Gradients):
             if gradients.W.first != 1 or len(gradients.W) != self.L:
                 raise ValueError(f"gradients have {len(gradients.W)} layers, this network has "
@@ -298,25 +319,28 @@ class Network:
             if g.shape != parameter.shape:
                 raise ValueError(f"gradient ∇{name} has shape {g.shape}, expected {parameter.shape} "
                                  f"(the shape of {name} in a network of sizes {self.sizes})")
-            require_finite(g, f"gradient ∇{name}")
             checked.append(g)
         return checked
 
     # -- checks ------------------------------------------------------------------------------
     def _input(self, x) -> np.ndarray:
-        x = as_float_matrix(x, "input x", dtype=self.dtype)
-        if x.shape[0] != self.sizes[0]:
-            raise ValueError(f"input x has {x.shape[0]} rows, expected n_0 = {self.sizes[0]} "
-                             f"(one row per input unit, one column per example; got shape {x.shape})")
-        if x.shape[1] == 0:
-            raise ValueError(f"input x has no columns (shape {x.shape}): a batch needs at least one example")
+        if not (type(x) is np.ndarray and x.dtype == self._dtype and x.ndim == 2
+                and x.shape[0] == self._sizes[0] and x.shape[1] > 0 and _all_finite([x])):
+            x = as_float_matrix(x, "input x", dtype=self.dtype)  # converts, or names what is wrong
+            if x.shape[0] != self.sizes[0]:
+                raise ValueError(f"input x has {x.shape[0]} rows, expected n_0 = {self.sizes[0]} "
+                                 f"(one row per input unit, one column per example; got shape {x.shape})")
+            if x.shape[1] == 0:
+                raise ValueError(f"input x has no columns (shape {x.shape}): a batch needs at least one example")
         return x
 
     def _target(self, t, batch: int) -> np.ndarray:
-        t = as_float_matrix(t, "target t", dtype=self.dtype)
-        expected = (self.sizes[-1], batch)
-        if t.shape != expected:
-            raise ValueError(f"target t has shape {t.shape}, expected output shape {expected}")
+        expected = (self._sizes[-1], batch)
+        if not (type(t) is np.ndarray and t.dtype == self._dtype and t.shape == expected
+                and _all_finite([t])):
+            t = as_float_matrix(t, "target t", dtype=self.dtype)  # converts, or names what is wrong
+            if t.shape != expected:
+                raise ValueError(f"target t has shape {t.shape}, expected output shape {expected}")
         return t
 
     def _fingerprint(self) -> int:
@@ -340,7 +364,15 @@ class Network:
 
     @staticmethod
     def _require_finite(stage: str, by_layer: dict[str, ByLayer], backwards=False, **others) -> None:
-        """Name the first layer, in the order computed, where a quantity became inf or NaN."""
+        """Name the first layer, in the order computed, where a quantity became inf or NaN.
+
+        The test itself is one sum of squares per array (``_all_finite``); only when that is not
+        finite are the arrays searched entry by entry for the name and place to report.
+        """
+        arrays = [v for values in by_layer.values() for v in values]
+        arrays += [np.asarray(v) for v in others.values() if v is not None]
+        if _all_finite(arrays):
+            return
         layers = sorted({l for values in by_layer.values() for l, _ in values.items()}, reverse=backwards)
         for l in layers:
             for symbol, values in by_layer.items():
@@ -354,20 +386,14 @@ class Network:
             require_finite(np.asarray(value), f"{stage}: {symbol} overflowed; it", NonFiniteError)
 
     # -- the two passes ----------------------------------------------------------------------
+    @np.errstate(over="ignore", invalid="ignore")  # named below
     def forward(self, x) -> ForwardPass:
-        """z^l = W^l a^{l-1} + b^l and a^l = f^l(z^l) for l = 1..L, keeping every one.
+        """z^l = W^l a^{l-1} + b^l and a^l = f^l(z^l), l = 1..L.
 
-        The result remembers a checksum of the parameters, so that ``backward(x, t, forward=...)``
-        can refuse it once they have changed.
+        Keeps every z^l and a^l. The result also remembers a
+        checksum of the parameters, so that backward(x, t,
+        forward=...) can refuse it once they have changed.
         """
-        fwd = self._forward_pass(x)
-        fwd.parameters_fingerprint = self._fingerprint()
-        return fwd
-
-    @np.errstate(over="ignore", invalid="ignore")  # overflow is reported by layer, below
-    def _forward_pass(self, x) -> ForwardPass:
-        """The forward pass itself (``cost`` and ``backward`` need no checksum: nothing can change
-        the parameters between their own forward and backward passes)."""
         W, b, f, L = self.W, self.b, self.f, self.L
         z, a = ByLayer.empty(1, L), ByLayer.empty(0, L)
         a[0] = self._input(x)
@@ -376,6 +402,12 @@ class Network:
             a[l] = f[l].value(z[l])
         self._require_finite("forward pass", {"z": z, "a": a})
         return ForwardPass(z=z, a=a)
+
+    # The network's own passes (backward, cost, predict) use the forward pass as written above: no
+    # checksum, since nothing can change the parameters between their forward and backward passes.
+    # The public ``forward`` hands its pass to a caller, so it stamps it (``_handed_out``).
+    _forward_pass = forward
+    forward = _handed_out(forward)
 
     def predict(self, x) -> np.ndarray:
         return self._forward_pass(x).output
@@ -388,158 +420,94 @@ class Network:
         self._require_finite("cost", {}, C=cost)
         return cost
 
-    @np.errstate(over="ignore", invalid="ignore")  # overflow is reported by layer, below
-    def backward(self, x, t, forward: ForwardPass | None = None, *, input_gradient: bool = True) -> Gradients:
-        """Every δ^l, ∇W^l, ∇b^l and ∇x for inputs ``x`` and targets ``t``.
+    @np.errstate(over="ignore", invalid="ignore")  # named below
+    def backward(self, x, t, forward=None, *, input_gradient=True):
+        """Every δ^l, ∇W^l, ∇b^l and ∇x for inputs x and targets t.
 
-        ``forward``, if given, must be ``net.forward(x)`` for this ``x`` and the
-        current parameters (it saves recomputing it); anything else is refused.
-        ``input_gradient=False`` skips ∇x (``Gradients.x`` is then ``None``):
-        training never needs it.
+        ``forward``, if given, must be ``net.forward(x)`` for this x
+        and the current parameters (it saves recomputing it).
+        ``input_gradient=False`` skips ∇x (``Gradients.x`` is then
+        None): training never needs it.
         """
         if forward is None:
             fwd = self._forward_pass(x)
-        else:  # refused unless it is the pass of this x with these parameters
+        else:  # refused unless it is the pass of this x, these W, b
             fwd = self._given_forward(forward, self._input(x))
         W, f, z, a, L = self.W, self.f, fwd.z, fwd.a, self.L
         t = self._target(t, a[L].shape[1])
+        layers = range(1, L + 1)
 
         delta = ByLayer.empty(1, L)
-        delta[L] = self.loss.output_error(f[L], z[L], a[L], t)        # δ^L = ∇_a C ⊙ f'(z^L)
+        # δ^L = ∇_a C ⊙ f'(z^L)
+        delta[L] = self.loss.output_error(f[L], z[L], a[L], t)
         for l in range(L - 1, 0, -1):
-            delta[l] = f[l].backward(z[l], W[l + 1].T @ delta[l + 1])  # δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ f'(z^l)
-        grad_W = ByLayer(1, [delta[l] @ a[l - 1].T for l in range(1, L + 1)])                 # ∇W^l = δ^l (a^{l-1})ᵀ
-        grad_b = ByLayer(1, [delta[l].sum(axis=1, keepdims=True) for l in range(1, L + 1)])  # ∇b^l = δ^l
-        grad_x = W[1].T @ delta[1] if input_gradient else None        # ∂C/∂a^0 = (W^1)ᵀ δ^1
+            # δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ f'(z^l)
+            delta[l] = f[l].backward(z[l], W[l + 1].T @ delta[l + 1])
+        # ∇W^l = δ^l (a^{l-1})ᵀ
+        grad_W = ByLayer(1, [delta[l] @ a[l - 1].T for l in layers])
+        # ∇b^l = δ^l, summed over the examples of the batch
+        grad_b = ByLayer(1, [_row_sums(delta[l]) for l in layers])
+        # ∂C/∂a^0 = (W^1)ᵀ δ^1
+        grad_x = W[1].T @ delta[1] if input_gradient else None
+        cost = self.loss.value_at_output(f[L], z[L], a[L], t)
 
-        cost = float(self.loss.value_at_output(f[L], z[L], a[L], t))
-        self._require_finite("backward pass", {"δ": delta, "∇W": grad_W, "∇b": grad_b},
-                             backwards=True, **{"∇x": grad_x, "C": cost})
-        return Gradients(delta=delta, W=grad_W, b=grad_b, x=grad_x, cost=cost)
+        self._require_finite(
+            "backward pass", {"δ": delta, "∇W": grad_W, "∇b": grad_b},
+            backwards=True, **{"∇x": grad_x, "C": float(cost)})
+        return Gradients(delta, grad_W, grad_b, grad_x, float(cost))
 
+    @np.errstate(over="ignore", invalid="ignore")  # a step that overflows is refused by name
     def gradient_step(self, gradients: Gradients, learning_rate: float) -> None:
         """Plain gradient descent, in place: W^l ← W^l − α ∇W^l, b^l ← b^l − α ∇b^l.
 
-        This is ``nnmath.optimizers.SGD``: the gradients (see ``check_gradients``) and the learning
-        rate are checked, and every new value computed, before any parameter is written: a step
-        that fails changes nothing.
+        The step of ``nnmath.optimizers.SGD``. The gradients (see ``check_gradients``) and the
+        learning rate are checked, and every new value known to be finite, before any parameter
+        is written: a step that fails changes nothing.
         """
-        gradients = self.check_gradients(gradients)
+        gradients = self._gradient_arrays(gradients)
         alpha = as_positive_number(learning_rate, "learning_rate")
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):  # a non-finite result is refused by SGD
-                SGD(alpha).step(self.parameters(), gradients)
-        except NonFiniteError as refused:  # nothing was written; name the parameter the way the book does
-            name = self.parameter_names()[refused.parameter]
-            raise NonFiniteError(f"{name} after a step with learning_rate={learning_rate!r} overflowed; "
-                                 f"no parameter was changed (try a smaller learning rate)") from None
+        parameters = self.parameters()
+        if self._steps is None:
+            self._steps = [np.empty_like(w) for w in parameters]
+        steps = [np.multiply(g, alpha, out=s) for g, s in zip(gradients, self._steps)]  # α ∇w
+        # |w_i| ≤ ‖w‖ and |α g_i| ≤ ‖α g‖: while ‖w‖ + ‖α g‖ is far below the largest float, no
+        # w − α g can overflow, so the parameters are written in place with no copy to undo it.
+        # Otherwise (an inf or NaN anywhere included) the new values are computed and searched.
+        if not _norm(parameters) + _norm(steps) < self._largest / 2:
+            self._refuse_non_finite_step(parameters, gradients, alpha, learning_rate)
+        for w, step in zip(parameters, steps):
+            w -= step
 
-    @np.errstate(over="ignore", invalid="ignore")  # a non-finite value sends the step to the plain passes
-    def train_step(self, x, t, learning_rate: float) -> float:
-        """One step of gradient descent on the batch ``(x, t)``; returns the cost C before the step.
+    def _refuse_non_finite_step(self, parameters, gradients, alpha, learning_rate) -> None:
+        """Name a non-finite gradient, or the first W^l, b^l that the step would make non-finite."""
+        for name, g in zip(self.parameter_names(), gradients):
+            require_finite(g, f"gradient ∇{name}")
+        names = self.parameter_names()
+        for k, (w, g) in enumerate(zip(parameters, gradients)):
+            if not np.isfinite(w - alpha * g).all():
+                raise NonFiniteError(
+                    f"{names[k]} after a step with learning_rate={learning_rate!r} "
+                    f"overflowed; no parameter was changed (try a smaller learning rate)",
+                    parameter=k)
 
-        The same step, to the last bit, as ``net.gradient_step(net.backward(x, t,
-        input_gradient=False), learning_rate)`` (tests/test_network_fast_path.py), computed without
-        a fresh array for any layer: the passes write into buffers kept for this batch size, the
-        inputs are checked once, and W^l ← W^l − α ∇W^l is done in place. Nothing is written before
-        the new values are known to be finite; if any quantity overflows, the step is redone by
-        ``backward`` and ``gradient_step``, which name it and leave the network unchanged.
-        """
-        x, t = self._batch(x, t)
-        alpha = (learning_rate if type(learning_rate) is float and 0 < learning_rate < math.inf
-                 else as_positive_number(learning_rate, "learning_rate"))
-        work = self._workspaces.get(x.shape[1]) or self._new_workspace(x.shape[1])
-        try:
-            cost = work.step(self, x, t, alpha)  # writes nothing unless it returns a cost
-        except ValueError:  # e.g. a cross-entropy of outputs that are not probabilities
-            cost = None
-        if cost is None:  # something overflowed, or might, or was refused: the plain passes say what, or do the step
-            gradients = self.backward(x, t, input_gradient=False)
-            self.gradient_step(gradients, learning_rate)
-            cost = gradients.cost
-        return cost
+def _all_finite(arrays) -> bool:
+    """Whether every entry of every array is finite, at the cost of one pass over each.
 
-    def _batch(self, x, t) -> tuple[np.ndarray, np.ndarray]:
-        """``x`` and ``t`` checked as ``backward`` checks them, at once when they are already right."""
-        n_0, n_L, dtype = self._sizes[0], self._sizes[-1], self._dtype
-        if not (type(x) is np.ndarray and x.dtype == dtype and x.ndim == 2 and x.shape[0] == n_0
-                and x.shape[1] > 0 and math.isfinite(np.add.reduce(x, axis=None))):
-            x = self._input(x)
-        if not (type(t) is np.ndarray and t.dtype == dtype and t.shape == (n_L, x.shape[1])
-                and math.isfinite(np.add.reduce(t, axis=None))):
-            t = self._target(t, x.shape[1])
-        self.loss.check_target(t)
-        return x, t
-
-    def _new_workspace(self, batch: int) -> "_Workspace":
-        if len(self._workspaces) >= 4:  # e.g. a full batch and a last, smaller one: keep a few sizes
-            self._workspaces.pop(next(iter(self._workspaces)))
-        self._workspaces[batch] = _Workspace(self.sizes, batch, self.dtype)
-        return self._workspaces[batch]
-
-
-# Activations whose value is finite wherever z is: for them, checking z checks a too.
-_FINITE_WHERE_Z_IS = {Sigmoid, Tanh, ReLU, Identity, Softmax}
-
-
-class _Workspace:
-    """The buffers of ``Network.train_step`` for one batch size, reused from step to step.
-
-    ``step`` is forward, backward and update written into them, the same operations as
-    ``Network.forward``, ``Network.backward`` and ``SGD`` in the same order (so the same bits).
+    The test is the sum of squares (a BLAS dot product): inf or NaN anywhere makes it
+    non-finite. So does a sum too large to represent: a false alarm, which callers clear by
+    searching the arrays entry by entry, as they do to name what is not finite.
     """
+    total = 0.0
+    for array in arrays:
+        total += float(np.vdot(array, array))
+    return math.isfinite(total)
 
-    def __init__(self, sizes, batch: int, dtype):
-        L = len(sizes) - 1
-        empty = lambda *shape: np.empty(shape, dtype=dtype)
-        self.z = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
-        self.a = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
-        self.delta = [None] + [empty(sizes[l], batch) for l in range(1, L + 1)]
-        self.back = [None] + [empty(sizes[l], batch) for l in range(1, L)]      # (W^{l+1})ᵀ δ^{l+1}
-        # every ∇W^l and ∇b^l is a view into one array, so that α ∇ and ‖∇‖ are one call each
-        shapes = [shape for l in range(1, L + 1) for shape in ((sizes[l], sizes[l - 1]), (sizes[l], 1))]
-        self.gradients = empty(sum(m * n for m, n in shapes))
-        ends = np.cumsum([0] + [m * n for m, n in shapes])
-        views = [self.gradients[start:end].reshape(shape) for start, end, shape in zip(ends, ends[1:], shapes)]
-        self.grad_W, self.grad_b = [None] + views[0::2], [None] + views[1::2]
-        self.largest = float(np.finfo(dtype).max)
 
-    def step(self, net: Network, x, t, alpha: float) -> float | None:
-        """The step in place, returning C; or None, having changed nothing, if anything is not finite.
+def _norm(arrays) -> float:
+    """‖(a_1, a_2, …)‖, the Euclidean norm of all the entries (inf or NaN if any is, or overflows)."""
+    return math.sqrt(sum(float(np.vdot(array, array)) for array in arrays))
 
-        Runs under ``np.errstate(over="ignore", invalid="ignore")`` (``train_step`` sets it). Each
-        array is measured or scaled right after it was computed, while it is still in the cache.
-        """
-        W, b, f, L = net.W._items, net.b._items, net.f._items, net.L  # W[l - 1] is W^l
-        z, delta, grad_W, grad_b, total = self.z, self.delta, self.grad_W, self.grad_b, np.add.reduce
-        a = [x] + self.a[1:]  # a^0 = x, not copied
-        sums = 0.0     # inf or NaN anywhere makes it non-finite (a sum too large to represent: a false alarm)
-        squares = 0.0  # Σ ‖W^l‖² + ‖b^l‖², to bound the update below
-        for l in range(1, L + 1):
-            np.add(np.matmul(W[l - 1], a[l - 1], out=z[l]), b[l - 1], out=z[l])    # z^l = W^l a^{l-1} + b^l
-            f[l - 1].value_into(z[l], out=a[l])                                       # a^l = f^l(z^l)
-            sums += total(z[l], axis=None)
-            if type(f[l - 1]) not in _FINITE_WHERE_Z_IS:
-                sums += total(a[l], axis=None)
-            squares += float(np.vdot(W[l - 1], W[l - 1])) + float(np.vdot(b[l - 1], b[l - 1]))
-        if not math.isfinite(sums):
-            return None
-        cost = float(net.loss._checked_value_at_output(f[L - 1], z[L], a[L], t))
-        if not math.isfinite(cost):
-            return None
-        net.loss._checked_output_error_into(f[L - 1], z[L], a[L], t, out=delta[L])    # δ^L
-        for l in range(L, 0, -1):
-            np.matmul(delta[l], a[l - 1].T, out=grad_W[l])                            # ∇W^l = δ^l (a^{l-1})ᵀ
-            total(delta[l], axis=1, keepdims=True, out=grad_b[l])                     # ∇b^l = δ^l
-            if l > 1:
-                back = np.matmul(W[l - 1].T, delta[l], out=self.back[l - 1])          # (W^l)ᵀ δ^l
-                f[l - 2].backward_into(z[l - 1], a[l - 1], back, out=delta[l - 1])    # ⊙ f'(z^{l-1})
-        step = np.multiply(self.gradients, alpha, out=self.gradients)                 # α ∇W^l, α ∇b^l
-        # |p_i| ≤ ‖p‖ and |α g_i| ≤ ‖α g‖: while ‖p‖ + ‖α g‖ is far below the largest float, no
-        # p − α g can overflow, so the parameters can be written in place, with no copy kept to undo it.
-        if not math.sqrt(squares) + math.sqrt(float(np.vdot(step, step))) < self.largest / 2:
-            return None  # (also when a norm is inf or NaN)
-        for l in range(1, L + 1):
-            W[l - 1] -= grad_W[l]                                                     # W^l ← W^l − α ∇W^l
-            b[l - 1] -= grad_b[l]                                                     # b^l ← b^l − α ∇b^l
-        return cost
+
+def _row_sums(delta: np.ndarray) -> np.ndarray:
+    """Σ over the columns (examples) of δ^l, as a column (n_l, 1)."""
+    return np.add.reduce(delta, axis=1, keepdims=True)
