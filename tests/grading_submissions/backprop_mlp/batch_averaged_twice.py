@@ -1,7 +1,7 @@
 # question: q2
 # cell: def backprop(
 # expect: wrong
-# message: batch
+# message: you averaged them
 def backprop(net, x, t):
     """Divides by the batch size although the loss's gradient already averages over it."""
     fwd, L, m = net.forward(x), net.L, x.shape[1]

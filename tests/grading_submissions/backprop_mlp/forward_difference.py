@@ -1,7 +1,7 @@
 # question: q3
 # cell: def central_difference(
 # expect: wrong
-# message: relative error
+# message: forward difference
 def central_difference(f, w, h=1e-5):
     """A forward difference: O(h) error, not central differences' O(h²)."""
     w = np.asarray(w, dtype=float)

@@ -1,7 +1,7 @@
 # question: q1
 # cell: def layer_backward(
 # expect: wrong
-# message: σ'
+# message: is evaluated at a^l = f(z^l) instead of at z^l
 def layer_backward(W, b, a_prev, grad_a):
     """σ' evaluated at a = σ(z) instead of at z."""
     sigmoid = lambda v: 1 / (1 + np.exp(-v))

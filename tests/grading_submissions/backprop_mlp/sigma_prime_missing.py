@@ -1,7 +1,7 @@
 # question: q1
 # cell: def layer_backward(
 # expect: wrong
-# message: σ'
+# message: the activation derivative is missing
 def layer_backward(W, b, a_prev, grad_a):
     """δ without the σ'(z) factor."""
     delta = grad_a

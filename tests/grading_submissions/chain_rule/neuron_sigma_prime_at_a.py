@@ -1,7 +1,7 @@
 # question: q2
 # cell: def neuron_gradient(
 # expect: wrong
-# message: ∂C/∂w
+# message: σ' is taken at a = σ(z) instead of at z
 def neuron_gradient(w, b, x, y):
     """σ' taken at a instead of z."""
     a = sigmoid(w * x + b)

@@ -1,7 +1,7 @@
 # question: q4
 # cell: def make_adam(
 # expect: wrong
-# message: relative error
+# message: the bias correction is missing
 def make_adam(learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
     def step(w, g, state):
         t, v, s = (0, np.zeros_like(w), np.zeros_like(w)) if state is None else state

@@ -1,7 +1,7 @@
 # question: q3
 # cell: def make_rmsprop(
 # expect: wrong
-# message: relative error
+# message: divides by s + ε
 def make_rmsprop(learning_rate, rho=0.9, eps=1e-8):
     def step(w, g, state):
         s = np.zeros_like(w) if state is None else state

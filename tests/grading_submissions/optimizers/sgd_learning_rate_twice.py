@@ -1,7 +1,7 @@
 # question: q1
 # cell: def make_sgd(
 # expect: wrong
-# message: learning rate
+# message: the learning rate is applied twice
 def make_sgd(learning_rate):
     def step(w, g, state):
         return w - learning_rate * learning_rate * g, state
