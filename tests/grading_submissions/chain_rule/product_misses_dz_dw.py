@@ -1,0 +1,12 @@
+# question: q3
+# cell: dC_dw = 
+# expect: wrong
+# message: agrees is False
+z = w * x + b
+a = 1 / (1 + sp.exp(-z))
+C = (a - y) ** 2 / 2
+dC_da = sp.diff((A - y) ** 2 / 2, A).subs(A, a)
+da_dz = sp.diff(1 / (1 + sp.exp(-Z)), Z).subs(Z, z)
+dz_dw = sp.diff(z, w)
+dC_dw = dC_da * da_dz                    # the last factor, ∂z/∂w = x, forgotten
+agrees = sp.simplify(dC_dw - sp.diff(C, w)) == 0
