@@ -27,6 +27,9 @@ import nbformat
 NOTEBOOKS_DIR = "notebooks"          # in the HTML output, and the folder nbgitpuller pulls into
 NOTEBOOKS_BRANCH = "notebooks"       # the branch the Pages workflow publishes the edition to
 GLUE_PREFIX = "application/papermill.record/"
+# a code cell the student edition shows in place of the one tagged "solution" after it (a stub to
+# fill in); the full book leaves it out
+STUDENT_STUB = "student-stub"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -95,8 +98,14 @@ def convert(executed: nbformat.NotebookNode, docname: str, book: Book, *, glue: 
                     new.attachments = attachments
                 cells.append(new)
         elif cell.cell_type == "code":
-            if not solutions and "solution" in cell.metadata.get("tags", []):
+            tags = cell.metadata.get("tags", [])
+            if not solutions and "solution" in tags:
                 continue  # a cell that computes an exercise's answer (tagged by the chapter)
+            if STUDENT_STUB in tags:
+                if solutions:
+                    continue  # the worked answer follows it
+                cells.append(_stub_cell(cell))
+                continue
             cells.append(_code_cell(cell, widget_state))
         else:
             cells.append(copy.deepcopy(cell))
@@ -160,6 +169,14 @@ if importlib.util.find_spec("nnmath") is None:
     cell = nbformat.v4.new_code_cell(source)
     cell.metadata = {"tags": ["notebook-setup"]}
     return cell
+
+
+def _stub_cell(cell):
+    """A student's stub (signature, docstring, the check's call): shown, editable, no output (it
+    raises NotImplementedError until the student writes the body)."""
+    new = nbformat.v4.new_code_cell(cell.source)
+    new.metadata["tags"] = [STUDENT_STUB]
+    return new
 
 
 def _code_cell(cell, widget_state):
@@ -568,11 +585,23 @@ def _write_editions(app, exception):
         nbformat.write(notebook, out / book.notebook_name(docname))
 
 
+def _edition_cells(app, doctree):
+    """The pages' cells of this edition: the full book leaves the student stubs out; the student
+    edition, the cells tagged ``solution`` (myst-nb gives a cell's tags as classes ``tag_<tag>``)."""
+    from docutils import nodes
+
+    drop = f"tag_{STUDENT_STUB}" if app.config.notebook_edition_solutions else "tag_solution"
+    for node in list(doctree.findall(nodes.container)):
+        if drop in node.get("classes", []) and node.parent is not None:
+            node.parent.remove(node)
+
+
 def setup(app):
     # the student edition (tools/build_student_edition.py) sets these: no solutions, its own branches
     app.add_config_value("notebook_edition_solutions", True, "")
     app.add_config_value("notebook_edition_branch", NOTEBOOKS_BRANCH, "html")
     app.add_config_value("notebook_edition_binder_branch", "", "html")  # "" = the repository's branch
     app.connect("html-page-context", _point_buttons, priority=600)  # after the theme's (501)
+    app.connect("doctree-read", _edition_cells)
     app.connect("build-finished", _write_editions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
