@@ -68,6 +68,7 @@ class Book:
     citations: dict = field(default_factory=dict)   # key -> "Rumelhart et al. 1986"
     bibliography: str = ""                          # the reference list, as Markdown
     requirements: list = field(default_factory=list)  # what Colab installs besides nnmath
+    package: str = ""                               # how Colab installs nnmath ("": from repository)
 
     def page_url(self, docname: str, anchor: str = "") -> str:
         return f"{self.base_url}{docname}.html" + (f"#{anchor}" if anchor else "")
@@ -153,11 +154,12 @@ def _setup_cell(book):
 import importlib, importlib.util, subprocess, sys
 
 REPOSITORY = "{repository}"
+PACKAGE = {json.dumps(book.package or f"nnmath @ git+{repository}")}
 REQUIREMENTS = {json.dumps(book.requirements)}
 if "google.colab" in sys.modules:
     if importlib.util.find_spec("nnmath") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                        f"nnmath @ git+{{REPOSITORY}}", *REQUIREMENTS], check=True)
+                        PACKAGE, *REQUIREMENTS], check=True)
         importlib.invalidate_caches()
     from google.colab import output
     output.enable_custom_widget_manager()  # ipywidgets 8 explorers
@@ -400,6 +402,8 @@ def _roles(text, docname, book, glue):
         if name == "doc":
             text_, target = _explicit(content)
             target = _resolve_doc(target, docname)
+            if book.titles and target not in book.titles:
+                return text_ or target  # a page this edition leaves out: its name, no link
             return f"[{text_ or book.titles.get(target, target)}]({book.page_url(target)})"
         if name in ("numref", "prf:ref", "ref", "eq"):
             text_, label = _explicit(content)
@@ -450,7 +454,8 @@ def book_from_sphinx(app) -> Book:
                 titles={doc: title.astext() for doc, title in env.titles.items()},
                 order=order, sections=sections, numbers=numbers,
                 citations=_citations(app), bibliography=_bibliography_markdown(app),
-                requirements=_runtime_requirements(Path(app.srcdir) / "requirements.txt"))
+                requirements=_runtime_requirements(Path(app.srcdir) / "requirements.txt"),
+                package=app.config.notebook_edition_package)
 
 
 def _toctree_order(env, docname, seen=None):
@@ -530,6 +535,17 @@ def binder_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBO
     return f"{binderhub}/v2/gh/{org}/{repo}/{branch}?urlpath={quote(pull, safe='')}"
 
 
+def jupyterhub_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBOOKS_BRANCH) -> str:
+    """The university's JupyterHub (``launch_buttons.jupyterhub_url``), nbgitpuller pulling the
+    edition from ``notebooks_branch`` of the repository into a folder named after it."""
+    repository = book_options["repository_url"].rstrip("/")
+    hub = book_options.get("launch_buttons", {}).get("jupyterhub_url", "").rstrip("/")
+    folder = repository.rsplit("/", 1)[-1]
+    pull = urlencode({"repo": repository, "branch": notebooks_branch, "targetpath": folder,
+                      "urlpath": f"lab/tree/{folder}/{posixpath.basename(pagename)}.ipynb"})
+    return f"{hub}/hub/user-redirect/git-pull?{pull}"
+
+
 def colab_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBOOKS_BRANCH) -> str:
     repository = book_options["repository_url"].rstrip("/")
     org, repo = repository.split("github.com/")[-1].split("/")[:2]
@@ -556,6 +572,8 @@ def _point_buttons(app, pagename, templatename, context, doctree):
                     button["url"] = binder_url(options, pagename, branch, environment)
                 if button.get("text") == "Colab":
                     button["url"] = colab_url(options, pagename, branch)
+                if button.get("text") == "JupyterHub":
+                    button["url"] = jupyterhub_url(options, pagename, branch)
             if options.get("repository_url", "").startswith("https://github.com/") and \
                     not any(button.get("text") == "Colab" for button in buttons):
                 buttons.append({"type": "link", "text": "Colab", "tooltip": "Launch on Colab",
@@ -601,6 +619,8 @@ def setup(app):
     app.add_config_value("notebook_edition_solutions", True, "")
     app.add_config_value("notebook_edition_branch", NOTEBOOKS_BRANCH, "html")
     app.add_config_value("notebook_edition_binder_branch", "", "html")  # "" = the repository's branch
+    # what the Colab set-up cell installs nnmath from ("": the repository; a course pins a tag)
+    app.add_config_value("notebook_edition_package", "", "html")
     app.connect("html-page-context", _point_buttons, priority=600)  # after the theme's (501)
     app.connect("doctree-read", _edition_cells)
     app.connect("build-finished", _write_editions)
