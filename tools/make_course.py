@@ -131,8 +131,8 @@ the assignments.
 
 "Check your own" cells in the chapters give a function to write and a check that says what is wrong.
 
-Licence: the text and figures are CC BY-SA 4.0, the code MIT (see the book's repository,
-{book}, release {version}).
+Licence: the text and figures are CC BY-SA 4.0, the code MIT (*How neural networks learn*,
+release {version}, by {author}).
 """
 
 
@@ -176,7 +176,8 @@ def make(out: Path, *, repository: str, base_url: str = "", jupyterhub: str = ""
     write_environment(out, nnmath)
     (out / "README.md").write_text(README.format(
         title=yaml.safe_load((ROOT / "_config.yml").read_text())["title"], base_url=base_url,
-        hub=", your university's JupyterHub" if jupyterhub else "", book=BOOK_REPOSITORY,
+        hub=", your university's JupyterHub" if jupyterhub else "",
+        author=yaml.safe_load((ROOT / "_config.yml").read_text())["author"],
         version=version()))
     (out / ".nojekyll").write_text("")  # GitHub Pages serves _static/ as it is
     print(f"Course release in {out}: site/, {len(list(out.glob('*.ipynb')))} notebooks, "
