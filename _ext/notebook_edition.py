@@ -27,6 +27,9 @@ import nbformat
 NOTEBOOKS_DIR = "notebooks"          # in the HTML output, and the folder nbgitpuller pulls into
 NOTEBOOKS_BRANCH = "notebooks"       # the branch the Pages workflow publishes the edition to
 GLUE_PREFIX = "application/papermill.record/"
+# a code cell the student edition shows in place of the one tagged "solution" after it (a stub to
+# fill in); the full book leaves it out
+STUDENT_STUB = "student-stub"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -65,6 +68,7 @@ class Book:
     citations: dict = field(default_factory=dict)   # key -> "Rumelhart et al. 1986"
     bibliography: str = ""                          # the reference list, as Markdown
     requirements: list = field(default_factory=list)  # what Colab installs besides nnmath
+    package: str = ""                               # how Colab installs nnmath ("": from repository)
 
     def page_url(self, docname: str, anchor: str = "") -> str:
         return f"{self.base_url}{docname}.html" + (f"#{anchor}" if anchor else "")
@@ -95,8 +99,14 @@ def convert(executed: nbformat.NotebookNode, docname: str, book: Book, *, glue: 
                     new.attachments = attachments
                 cells.append(new)
         elif cell.cell_type == "code":
-            if not solutions and "solution" in cell.metadata.get("tags", []):
+            tags = cell.metadata.get("tags", [])
+            if not solutions and "solution" in tags:
                 continue  # a cell that computes an exercise's answer (tagged by the chapter)
+            if STUDENT_STUB in tags:
+                if solutions:
+                    continue  # the worked answer follows it
+                cells.append(_stub_cell(cell))
+                continue
             cells.append(_code_cell(cell, widget_state))
         else:
             cells.append(copy.deepcopy(cell))
@@ -144,11 +154,12 @@ def _setup_cell(book):
 import importlib, importlib.util, subprocess, sys
 
 REPOSITORY = "{repository}"
+PACKAGE = {json.dumps(book.package or f"nnmath @ git+{repository}")}
 REQUIREMENTS = {json.dumps(book.requirements)}
 if "google.colab" in sys.modules:
     if importlib.util.find_spec("nnmath") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                        f"nnmath @ git+{{REPOSITORY}}", *REQUIREMENTS], check=True)
+                        PACKAGE, *REQUIREMENTS], check=True)
         importlib.invalidate_caches()
     from google.colab import output
     output.enable_custom_widget_manager()  # ipywidgets 8 explorers
@@ -160,6 +171,14 @@ if importlib.util.find_spec("nnmath") is None:
     cell = nbformat.v4.new_code_cell(source)
     cell.metadata = {"tags": ["notebook-setup"]}
     return cell
+
+
+def _stub_cell(cell):
+    """A student's stub (signature, docstring, the check's call): shown, editable, no output (it
+    raises NotImplementedError until the student writes the body)."""
+    new = nbformat.v4.new_code_cell(cell.source)
+    new.metadata["tags"] = [STUDENT_STUB]
+    return new
 
 
 def _code_cell(cell, widget_state):
@@ -383,6 +402,8 @@ def _roles(text, docname, book, glue):
         if name == "doc":
             text_, target = _explicit(content)
             target = _resolve_doc(target, docname)
+            if book.titles and target not in book.titles:
+                return text_ or target  # a page this edition leaves out: its name, no link
             return f"[{text_ or book.titles.get(target, target)}]({book.page_url(target)})"
         if name in ("numref", "prf:ref", "ref", "eq"):
             text_, label = _explicit(content)
@@ -433,7 +454,8 @@ def book_from_sphinx(app) -> Book:
                 titles={doc: title.astext() for doc, title in env.titles.items()},
                 order=order, sections=sections, numbers=numbers,
                 citations=_citations(app), bibliography=_bibliography_markdown(app),
-                requirements=_runtime_requirements(Path(app.srcdir) / "requirements.txt"))
+                requirements=_runtime_requirements(Path(app.srcdir) / "requirements.txt"),
+                package=app.config.notebook_edition_package)
 
 
 def _toctree_order(env, docname, seen=None):
@@ -513,6 +535,17 @@ def binder_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBO
     return f"{binderhub}/v2/gh/{org}/{repo}/{branch}?urlpath={quote(pull, safe='')}"
 
 
+def jupyterhub_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBOOKS_BRANCH) -> str:
+    """The university's JupyterHub (``launch_buttons.jupyterhub_url``), nbgitpuller pulling the
+    edition from ``notebooks_branch`` of the repository into a folder named after it."""
+    repository = book_options["repository_url"].rstrip("/")
+    hub = book_options.get("launch_buttons", {}).get("jupyterhub_url", "").rstrip("/")
+    folder = repository.rsplit("/", 1)[-1]
+    pull = urlencode({"repo": repository, "branch": notebooks_branch, "targetpath": folder,
+                      "urlpath": f"lab/tree/{folder}/{posixpath.basename(pagename)}.ipynb"})
+    return f"{hub}/hub/user-redirect/git-pull?{pull}"
+
+
 def colab_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBOOKS_BRANCH) -> str:
     repository = book_options["repository_url"].rstrip("/")
     org, repo = repository.split("github.com/")[-1].split("/")[:2]
@@ -539,6 +572,8 @@ def _point_buttons(app, pagename, templatename, context, doctree):
                     button["url"] = binder_url(options, pagename, branch, environment)
                 if button.get("text") == "Colab":
                     button["url"] = colab_url(options, pagename, branch)
+                if button.get("text") == "JupyterHub":
+                    button["url"] = jupyterhub_url(options, pagename, branch)
             if options.get("repository_url", "").startswith("https://github.com/") and \
                     not any(button.get("text") == "Colab" for button in buttons):
                 buttons.append({"type": "link", "text": "Colab", "tooltip": "Launch on Colab",
@@ -568,11 +603,25 @@ def _write_editions(app, exception):
         nbformat.write(notebook, out / book.notebook_name(docname))
 
 
+def _edition_cells(app, doctree):
+    """The pages' cells of this edition: the full book leaves the student stubs out; the student
+    edition, the cells tagged ``solution`` (myst-nb gives a cell's tags as classes ``tag_<tag>``)."""
+    from docutils import nodes
+
+    drop = f"tag_{STUDENT_STUB}" if app.config.notebook_edition_solutions else "tag_solution"
+    for node in list(doctree.findall(nodes.container)):
+        if drop in node.get("classes", []) and node.parent is not None:
+            node.parent.remove(node)
+
+
 def setup(app):
     # the student edition (tools/build_student_edition.py) sets these: no solutions, its own branches
     app.add_config_value("notebook_edition_solutions", True, "")
     app.add_config_value("notebook_edition_branch", NOTEBOOKS_BRANCH, "html")
     app.add_config_value("notebook_edition_binder_branch", "", "html")  # "" = the repository's branch
+    # what the Colab set-up cell installs nnmath from ("": the repository; a course pins a tag)
+    app.add_config_value("notebook_edition_package", "", "html")
     app.connect("html-page-context", _point_buttons, priority=600)  # after the theme's (501)
+    app.connect("doctree-read", _edition_cells)
     app.connect("build-finished", _write_editions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

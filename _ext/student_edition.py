@@ -44,12 +44,23 @@ def _notebook_download(app, pagename, templatename, context, doctree):
         group["buttons"] = buttons
 
 
+def _left_out_reference(app, env, node, contnode):
+    """A ``{doc}`` reference to a page the edition leaves out of its table of contents (the course
+    release leaves out the instructors' page): its text, without a link and without a warning."""
+    if node.get("reftype") == "doc" and node.get("reftarget", "").rsplit("/", 1)[-1] in \
+            {name.rsplit("/", 1)[-1] for name in app.config.student_edition_left_out}:
+        return contnode
+    return None
+
+
 def _remove_sources(app, exception):
     if exception is None and app.builder.format == "html":
         shutil.rmtree(Path(app.outdir) / "_sources", ignore_errors=True)
 
 
 def setup(app):
+    app.add_config_value("student_edition_left_out", [], "env")  # docnames not in this edition's toc
+    app.connect("missing-reference", _left_out_reference)
     app.connect("config-inited", _set_switches, priority=900)  # after every extension added its values
     # after the theme's buttons (501), before notebook_edition points them at the edition (600)
     app.connect("html-page-context", _notebook_download, priority=550)

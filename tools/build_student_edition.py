@@ -32,14 +32,16 @@ def merged(base: dict, overlay: dict) -> dict:
     return result
 
 
-def student_config(root: Path = ROOT, overlay: Path = OVERLAY, cache: Path | None = None) -> dict:
+def student_config(root: Path = ROOT, overlay: Path = OVERLAY, cache: Path | None = None,
+                   extra: dict | None = None) -> dict:
     """The student edition's Jupyter Book configuration, with paths made absolute (it is written
-    elsewhere than the book)."""
+    elsewhere than the book); ``extra`` is merged on top (tools/make_course.py: the course's URLs)."""
     for path in (root / "_config.yml", overlay):
         if not path.is_file():
             raise ValueError(f"no configuration file at {path}")
     config = merged(yaml.safe_load((root / "_config.yml").read_text()) or {},
                     yaml.safe_load(overlay.read_text()) or {})
+    config = merged(config, extra or {})
     extensions = config.get("sphinx", {}).get("local_extensions", {})
     for name, folder in extensions.items():
         extensions[name] = str((root / folder).resolve())
@@ -51,17 +53,19 @@ def student_config(root: Path = ROOT, overlay: Path = OVERLAY, cache: Path | Non
 
 
 def build(output: Path, *, root: Path = ROOT, overlay: Path = OVERLAY, cache: Path | None = None,
-          strict: bool = True) -> int:
-    """Build the student edition's HTML into ``output``; Sphinx's exit status (0: built clean)."""
+          strict: bool = True, extra: dict | None = None, toc: Path | None = None) -> int:
+    """Build the student edition's HTML into ``output``; Sphinx's exit status (0: built clean).
+    ``extra``: configuration merged over the student overlay; ``toc``: another table of contents."""
     from jupyter_book.sphinx import build_sphinx
 
     output = Path(output).resolve()
     config_path = output.parent / "_config.yml"
     config_path.parent.mkdir(parents=True, exist_ok=True)
     config_path.write_text("# written by tools/build_student_edition.py: _config.yml + _config_student.yml\n"
-                           + yaml.safe_dump(student_config(root, overlay, cache), sort_keys=False))
+                           + yaml.safe_dump(student_config(root, overlay, cache, extra), sort_keys=False))
     print(f"Student edition: {root} -> {output} (configuration {config_path})")
-    overrides = {"external_toc_path": (root / "_toc.yml").as_posix(), "latex_individualpages": False}
+    overrides = {"external_toc_path": Path(toc or root / "_toc.yml").resolve().as_posix(),
+                 "latex_individualpages": False}
     if strict:
         overrides["nitpicky"] = True  # like -n
     result = build_sphinx(root, output, noconfig=True, path_config=str(config_path), confoverrides=overrides,

@@ -1,0 +1,387 @@
+"""The course release (tools/make_course.py) gives a class nothing of the answers: no solution text,
+no solution cell, no assignment solution or hidden test, anywhere in it or in the help() of the
+nnmath it installs; its functions, pasted into an assignment, score nothing; every link stays in it.
+
+One release is built per session (from the clean copy the book tests build, reusing its execution
+cache). ``NNMATH_COURSE_RELEASE=/path/to/release`` tests a release already made instead (with this
+repository's _build/html as the instructor edition), e.g. after
+``python tools/make_course.py /tmp/course --repository https://github.com/uni-ml/nn-course``.
+"""
+import ast
+import io
+import json
+import os
+import pydoc
+import re
+import subprocess
+import sys
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from conftest import ROOT
+from test_student_edition import (MIN_FRAGMENT, normalise, notebook_text, site_texts,
+                                  solution_fragments)
+
+REPOSITORY = "https://github.com/uni-ml/nn-course"
+HUB = "https://hub.example.edu"
+BASE_URL = "https://uni-ml.github.io/nn-course/site/"  # make_course's default for REPOSITORY
+ASSIGNMENTS = sorted(path.parent.name for path in (ROOT / "assignments").glob("*/*.ipynb")
+                     if path.stem == path.parent.name)
+# What a student would paste from a chapter's "Check your own" into an assignment question: the
+# question's function written with the chapter's (adapters for the arguments that differ).
+ADAPTERS = {
+    ("backprop_mlp", "my_layer_backward"): "layer_backward = my_layer_backward",
+    ("backprop_mlp", "my_backprop"): "backprop = my_backprop",
+    ("optimizers", "my_momentum_step"): (
+        "def make_momentum(learning_rate, momentum):\n"
+        "    return lambda w, g, s: my_momentum_step(w, g, s, alpha=learning_rate, mu=momentum)"),
+    ("optimizers", "my_adam_step"): (
+        "def make_adam(learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+        "    return lambda w, g, s: my_adam_step(w, g, s, alpha=learning_rate, beta1=beta1,\n"
+        "                                        beta2=beta2, eps=eps)"),
+}
+# links allowed out of the release: package registries and their documentation, the cited papers
+ALLOWED_HOSTS = ("pypi.org", "numpy.org", "docs.python.org", "scikit-learn.org", "matplotlib.org",
+                 "sympy.org", "docs.sympy.org", "pytorch.org", "jupyter.org", "jupyterbook.org",
+                 "ipywidgets.readthedocs.io", "otter-grader.readthedocs.io", "doi.org", "arxiv.org",
+                 "mybinder.org", "colab.research.google.com", "hub.example.edu",
+                 "creativecommons.org", "opensource.org")
+
+
+# ---------------------------------------------------------------------------- the release
+
+@pytest.fixture(scope="session")
+def release(request):
+    """(the course release, the instructor edition's HTML it was made beside)."""
+    given = os.environ.get("NNMATH_COURSE_RELEASE")
+    if given:
+        return Path(given), ROOT / "_build" / "html"
+    html, _ = request.getfixturevalue("built_book")
+    copy, out = html.parent.parent, html.parent.parent.parent / "course"
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(copy))
+    result = subprocess.run([sys.executable, "tools/make_course.py", str(out), "--repository", REPOSITORY,
+                             "--jupyterhub", HUB], cwd=copy, env=env, capture_output=True, text=True,
+                            timeout=1800)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+    assert not re.search(r"WARNING:|ERROR:|Traceback", result.stdout + result.stderr)
+    return out, html
+
+
+@lru_cache(None)
+def assigned(name: str, tmp: str) -> dict:
+    """``otter assign``'s outputs of one master: its student notebook, autograder notebook, zip."""
+    dist = Path(tmp) / name
+    if not dist.exists():
+        master = ROOT / "assignments" / name / f"{name}.ipynb"
+        result = subprocess.run([str(Path(sys.executable).parent / "otter"), "assign", "--no-run-tests",
+                                 master.name, str(dist)], cwd=master.parent, capture_output=True, text=True,
+                                timeout=600)
+        assert result.returncode == 0, result.stderr[-3000:]
+    (zip_path,) = (dist / "autograder").glob("*.zip")
+    return {"student": dist / "student" / f"{name}.ipynb", "solution": dist / "autograder" / f"{name}.ipynb",
+            "zip": zip_path}
+
+
+@pytest.fixture(scope="session")
+def otter_dist(tmp_path_factory):
+    pytest.importorskip("otter.api", reason="otter-grader is in requirements-test.txt")
+    tmp = str(tmp_path_factory.mktemp("otter"))
+    return lambda name: assigned(name, tmp)
+
+
+def lines(text: str) -> set:
+    return {piece for piece in map(normalise, text.split("\n")) if len(piece) >= MIN_FRAGMENT}
+
+
+@lru_cache(1)
+def book_cells() -> tuple[set, str]:
+    """(lines of the chapters' code cells tagged ``solution``, everything else the book shows:
+    its other cells and prose with the solutions taken out, nnmath's sources)."""
+    from test_student_edition import split_solutions
+
+    found, elsewhere = set(), []
+    for path in sorted((ROOT / "book").glob("*.md")):
+        for cell in jupytext.reads(path.read_text(), fmt="md:myst").cells:
+            if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", []):
+                found |= lines(cell.source)
+            elif cell.cell_type == "code":
+                elsewhere.append(cell.source)
+            else:
+                elsewhere.append(split_solutions(cell.source)[1])
+    elsewhere += [path.read_text() for path in (ROOT / "nnmath").rglob("*.py")]
+    return found, normalise(" ".join(elsewhere))
+
+
+def solution_cell_lines() -> set:
+    """Lines of the chapters' solution cells that nothing else in the book holds."""
+    found, rest = book_cells()
+    return {line for line in found if line not in rest}
+
+
+def assignment_secret_lines(dist: dict) -> set:
+    """Lines of an assignment's solution and hidden tests: in its autograder notebook or zip,
+    not in its student notebook."""
+    secret = set()
+    for cell in nbformat.read(dist["solution"], as_version=4).cells:
+        if cell.cell_type == "code":
+            secret |= lines(cell.source)
+    with zipfile.ZipFile(dist["zip"]) as archive:
+        for name in archive.namelist():
+            if name.endswith((".py", ".ipynb")) and not name.startswith("__"):
+                text = archive.read(name).decode()
+                secret |= lines(notebook_text_of(text) if name.endswith(".ipynb") else text)
+    public = normalise(notebook_text(dist["student"]))
+    # a line the book teaches anyway (its code outside the solutions, nnmath) is not distinctive
+    return {line for line in secret if line not in public and line not in book_cells()[1]}
+
+
+def notebook_text_of(raw: str) -> str:
+    notebook = json.loads(raw)
+    return "\n".join("".join(cell.get("source", "")) for cell in notebook.get("cells", []))
+
+
+def help_text() -> str:
+    """help() of every nnmath module, as a student prints it."""
+    import pkgutil
+
+    import nnmath
+
+    texts = [pydoc.render_doc(nnmath, renderer=pydoc.plaintext)]
+    for module in pkgutil.walk_packages(nnmath.__path__, "nnmath."):
+        texts.append(pydoc.render_doc(__import__(module.name, fromlist=["_"]), renderer=pydoc.plaintext))
+    return normalise("\n".join(texts))
+
+
+# ---------------------------------------------------------------------------- what it holds
+
+@pytest.mark.book
+def test_the_release_holds_what_a_class_gets_and_nothing_else(release):
+    out, _ = release
+    top = {path.name for path in out.iterdir()}
+    notebooks = {name for name in top if name.endswith(".ipynb")}
+    assert top - notebooks == {"site", "assignments", "binder", "requirements.txt", "README.md", ".nojekyll"}
+    assert len(notebooks) >= 10 and (out / "site" / "index.html").is_file()
+    everything = [path.relative_to(out).as_posix() for path in out.rglob("*")]
+    for forbidden in ("jupyter_execute", "_sources", ".doctrees", "autograder", "instructors", ".jupyter_cache"):
+        assert not [path for path in everything if forbidden in path], forbidden
+    for name in ASSIGNMENTS:
+        assert (out / "assignments" / name / f"{name}.ipynb").is_file()
+    assert not list(out.rglob("*.zip"))
+    assert "@v" in (out / "requirements.txt").read_text()  # nnmath pinned to a release tag
+    assert (out / "binder" / "requirements.txt").is_file()
+
+
+@pytest.mark.book
+def test_check_your_own_cells_are_stubs_in_the_release(release):
+    out, _ = release
+    for chapter in ("adaptive", "backprop_equations", "chain_rule", "gradient_checking", "momentum"):
+        text = notebook_text(out / f"{chapter}.ipynb")
+        assert "raise NotImplementedError" in text, chapter
+        page = (out / "site" / "book" / f"{chapter}.html").read_text()
+        assert "NotImplementedError" in page, chapter
+
+
+# ---------------------------------------------------------------------------- leaks
+
+@pytest.mark.book
+def test_no_solution_of_any_kind_is_in_the_release_or_in_nnmath_help(release, otter_dist):
+    out, instructor = release
+    secrets = {"book solution": {p for pieces in solution_fragments().values() for p in pieces},
+               "solution cell": solution_cell_lines()}
+    for name in ASSIGNMENTS:
+        secrets[f"{name} solution or hidden test"] = assignment_secret_lines(otter_dist(name))
+    # the assignments' prompts are published by design: what they state is not a book solution's
+    prompts = normalise(" ".join(notebook_text(otter_dist(name)["student"]) for name in ASSIGNMENTS))
+    secrets["book solution"] = {piece for piece in secrets["book solution"] if piece not in prompts}
+    assert all(secrets.values()), {kind: len(found) for kind, found in secrets.items()}
+    # the extraction finds them where they are: the instructor edition holds the chapters' ones
+    instructor_text = " ".join(text for _, text in site_texts(instructor))
+    assert any(line in instructor_text for line in secrets["solution cell"])
+
+    texts = dict((path.relative_to(out).as_posix(), text) for path, text in site_texts(out))
+    texts["help(nnmath)"] = help_text()
+    leaks = {}
+    for where, text in texts.items():
+        for kind, found in secrets.items():
+            hits = sorted(line for line in found if line in text)
+            if hits:
+                leaks[f"{where}: {kind}"] = hits[:3]
+    assert not leaks, leaks
+
+
+def question_names(master: Path) -> dict:
+    """question -> the names its solution cells define (the functions a student writes)."""
+    names, question, in_solution = {}, None, False
+    for cell in nbformat.read(master, as_version=4).cells:
+        source = cell.source
+        if cell.cell_type == "raw":
+            match = re.search(r"BEGIN QUESTION\s*\nname:\s*(\w+)", source)
+            question = match[1] if match else question
+            in_solution = "BEGIN SOLUTION" in source or (in_solution and "END SOLUTION" not in source)
+        elif cell.cell_type == "code" and question and in_solution:
+            tree = ast.parse(re.sub(r"^\s*%.*$", "", source, flags=re.M))
+            names.setdefault(question, set()).update(
+                node.name for node in tree.body if isinstance(node, ast.FunctionDef))
+    return names
+
+
+def pasted(notebooks, assignment: str, wanted: set) -> tuple[str, set]:
+    """The functions a student finds in ``notebooks`` for an assignment's question names (same
+    name, or a chapter's function an adapter turns into the question's): source, names covered."""
+    sources, covered = [], set()
+    for path in notebooks:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if not isinstance(node, ast.FunctionDef):
+                    continue
+                adapter = ADAPTERS.get((assignment, node.name))
+                if node.name in wanted or adapter:
+                    sources.append(ast.get_source_segment(cell.source, node))
+                if adapter:
+                    sources.append(adapter)
+                    covered |= {name for name in wanted if re.search(rf"\b{name}\b =|def {name}\(", adapter)}
+                elif node.name in wanted:
+                    covered.add(node.name)
+    return "\n\n".join(["import numpy as np", *sources]), covered
+
+
+def paste_scores(notebooks, assignment: str, dist: dict, tmp_path) -> dict:
+    """{question: (score, possible)} of the student notebook with every question's cell replaced by
+    what ``notebooks`` define for it, graded in-process by the assignment's autograder."""
+    import otter.api
+
+    names = question_names(ROOT / "assignments" / assignment / f"{assignment}.ipynb")
+    student = nbformat.read(dist["student"], as_version=4)
+    covered_questions = {}
+    for question, wanted in names.items():
+        source, covered = pasted(notebooks, assignment, wanted)
+        if not covered:
+            continue
+        covered_questions[question] = covered
+        for cell in student.cells:
+            defined = re.findall(r"^def (\w+)\(", cell.source, re.M)
+            if cell.cell_type == "code" and set(defined) & covered:
+                cell.source = source
+                break
+    if not covered_questions:
+        return {}
+    path = tmp_path / f"{assignment}.ipynb"
+    nbformat.write(student, path)
+    results = otter.api.grade_submission(str(path), str(dist["zip"]), quiet=True)
+    return {question: (results.results[question].score, results.results[question].possible)
+            for question in covered_questions}
+
+
+@pytest.mark.book
+def test_pasting_the_full_book_would_score_so_the_paste_test_can_fail(release, otter_dist, tmp_path):
+    _, instructor = release
+    notebooks = sorted((instructor / "notebooks").glob("*.ipynb"))
+    scores = paste_scores(notebooks, "backprop_mlp", otter_dist("backprop_mlp"), tmp_path)
+    assert scores and all(score > 0 for score, _ in scores.values()), scores
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_pasting_the_release_scores_nothing(release, otter_dist, tmp_path, assignment):
+    out, _ = release
+    notebooks = sorted(out.glob("*.ipynb")) + sorted(
+        path for name in ASSIGNMENTS if name != assignment for path in (out / "assignments" / name).glob("*.ipynb"))
+    scores = paste_scores(notebooks, assignment, otter_dist(assignment), tmp_path)
+    assert all(score == 0 for score, _ in scores.values()), scores
+
+
+# ---------------------------------------------------------------------------- links
+
+def links(out: Path):
+    """(file, link) of every link and source address in the release's pages, notebooks, README."""
+    for path in sorted(out.rglob("*")):
+        if path.suffix == ".html":
+            text = path.read_text()
+            for link in re.findall(r'(?:href|src)="([^"]+)"', text):
+                yield path, __import__("html").unescape(link)
+        elif path.suffix in (".ipynb", ".md"):
+            text = notebook_text(path) if path.suffix == ".ipynb" else path.read_text()
+            # (a pip requirement "nnmath @ git+https://..." is an install source, not a link)
+            pattern = r"\]\(([^)\s]+)\)|<(https?://[^>\s]+)>|(?<!git\+)(https?://[^\s)\"'>\],]+)"
+            for link in re.findall(pattern, text):
+                yield path, next(part for part in link if part)
+
+
+@lru_cache(1)
+def cited() -> set:
+    """The addresses of the sources the book cites: references.bib's url and doi fields."""
+    bib = (ROOT / "references.bib").read_text()
+    urls = {url.rstrip("/") for url in re.findall(r"url\s*=\s*[{\"]([^}\"]+)", bib)}
+    return urls | {f"https://doi.org/{doi}" for doi in re.findall(r"doi\s*=\s*[{\"]([^}\"]+)", bib)}
+
+
+def allowed(link: str, base_url: str) -> bool:
+    from urllib.parse import parse_qs, unquote, urlparse
+
+    if link.startswith(base_url):
+        return True
+    parsed = urlparse(link)
+    if parsed.scheme in ("", "data", "mailto", "attachment") or link.startswith("#"):
+        return True
+    if link.rstrip("/") in cited():
+        return True  # a source the book cites (references.bib)
+    host = parsed.hostname or ""
+    if host == "github.com" or host.endswith("githubusercontent.com"):
+        return parsed.path.startswith(REPOSITORY.removeprefix("https://github.com"))
+    if not any(host == allowed or host.endswith("." + allowed) for allowed in ALLOWED_HOSTS):
+        return False
+    # launch buttons: what they pull must be the release
+    for value in [unquote(link)] + [v for vs in parse_qs(parsed.query).values() for v in vs]:
+        for repo in re.findall(r"repo=([^&]+)", unquote(value)):
+            if unquote(repo).rstrip("/") != REPOSITORY:
+                return False
+    if host == "mybinder.org":
+        return parsed.path.startswith("/v2/gh/" + REPOSITORY.removeprefix("https://github.com/"))
+    return True
+
+
+@pytest.mark.book
+def test_every_link_stays_in_the_release(release):
+    out, _ = release
+    base_url = BASE_URL
+    site = out / "site"
+    outside, broken = {}, set()
+    for path, link in links(out):
+        if not allowed(link, base_url):
+            outside.setdefault(link, str(path.relative_to(out)))
+        elif link.startswith(base_url):
+            target = site / link[len(base_url):].split("#")[0].split("?")[0]
+            if not (target.is_file() or (target / "index.html").is_file()):
+                broken.add(link)
+        elif "{{" not in link and "://" not in link and not link.startswith(("#", "data:", "mailto:")) \
+                and path.suffix == ".html":  # ({{ }}: a theme template in _static, not a page)
+            target = (path.parent / link.split("#")[0].split("?")[0]).resolve()
+            if link.split("#")[0] and not target.exists():
+                broken.add(f"{path.relative_to(out)} -> {link}")
+    assert not outside, outside
+    assert not broken, sorted(broken)[:20]
+    jupyterhub = [link for _, link in links(site / "book") if link.startswith(HUB)]
+    assert jupyterhub and all("user-redirect/git-pull" in link for link in jupyterhub)
+
+
+def test_allowed_refuses_the_book_repository_and_other_hosts():
+    base = BASE_URL
+    assert allowed(base + "book/intro.html", base)
+    assert allowed("https://doi.org/10.1038/323533a0", base)
+    assert not allowed("https://nnmath-book.github.io/how-neural-networks-learn/book/intro.html", base)
+    assert not allowed("https://github.com/nnmath-book/how-neural-networks-learn/blob/main/book/sgd.md", base)
+    assert not allowed("https://mybinder.org/v2/gh/nnmath-book/how-neural-networks-learn/main", base)
+    assert not allowed(f"{HUB}/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fother%2Frepo", base)
+    assert allowed(f"{HUB}/hub/user-redirect/git-pull?repo={REPOSITORY}&branch=main", base)

@@ -1,0 +1,95 @@
+"""Grade a whole folder of submissions without Docker: ``otter run`` on each, one CSV.
+
+    python tools/grade_folder.py AUTOGRADER.zip SUBMISSIONS/ [-o grades.csv]
+
+Every ``*.ipynb`` or ``*.zip`` (what ``grader.export()`` makes) in SUBMISSIONS is graded in its
+own ``otter run`` process, in this environment (which needs what the assignment does: nnmath,
+numpy, sympy, scikit-learn, and otter-grader; ``pip install -r requirements-instructors.txt``).
+The CSV has one row per submission: its file, each question's score, the total, the points
+possible, and the error if grading failed (that row's scores are empty; the others still count).
+Each run's full results are kept in ``<csv>.results/<submission>/results.json``.
+
+For a large class, ``otter grade`` (one Docker container per submission) or Gradescope scale
+further; see the book's page *For instructors*.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def otter_command() -> str:
+    otter = Path(sys.executable).parent / "otter"
+    return str(otter) if otter.is_file() else "otter"
+
+
+def submissions(folder: Path) -> list[Path]:
+    found = sorted(path for path in folder.iterdir() if path.suffix in (".ipynb", ".zip"))
+    if not found:
+        raise ValueError(f"no .ipynb or .zip submission in {folder}")
+    return found
+
+
+def grade_one(autograder: Path, submission: Path, output: Path, timeout: float) -> dict:
+    """{question: (score, possible)} of one submission, from ``otter run``'s results.json."""
+    output.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run([otter_command(), "run", "--no-logo", "-a", str(autograder), "-o", str(output),
+                             str(submission)], capture_output=True, text=True, timeout=timeout)
+    results = output / "results.json"
+    if result.returncode or not results.is_file():
+        raise RuntimeError((result.stderr or result.stdout).strip().splitlines()[-1:] or ["otter run failed"])
+    # Gradescope's format: one entry per question (and a "Public Tests" summary without a score)
+    tests = json.loads(results.read_text())["tests"]
+    return {test["name"]: (float(test["score"]), float(test["max_score"]))
+            for test in tests if "score" in test and "max_score" in test}
+
+
+def grade_folder(autograder: Path, folder: Path, csv_path: Path, timeout: float = 600) -> list[dict]:
+    autograder, folder = Path(autograder), Path(folder)
+    if not autograder.is_file() or autograder.suffix != ".zip":
+        raise ValueError(f"{autograder} is not an autograder zip (otter assign's dist/autograder/*.zip)")
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder of submissions")
+    rows, questions = [], []
+    for submission in submissions(folder):
+        row = {"submission": submission.name}
+        try:
+            scores = grade_one(autograder, submission, csv_path.with_suffix(".results") / submission.stem,
+                               timeout)
+        except (RuntimeError, subprocess.TimeoutExpired, KeyError, ValueError) as error:
+            row["error"] = str(error)
+            print(f"{submission.name}: not graded ({error})", file=sys.stderr)
+        else:
+            for question, (score, _) in scores.items():
+                row[question] = score
+                if question not in questions:
+                    questions.append(question)
+            row["total"] = sum(score for score, _ in scores.values())
+            row["possible"] = sum(possible for _, possible in scores.values())
+            print(f"{submission.name}: {row['total']:g}/{row['possible']:g}")
+        rows.append(row)
+    with open(csv_path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, ["submission", *sorted(questions), "total", "possible", "error"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("autograder", type=Path, help="the autograder zip (otter assign's dist/autograder/)")
+    parser.add_argument("folder", type=Path, help="the folder of submissions (.ipynb or .zip)")
+    parser.add_argument("-o", "--output", type=Path, default=Path("grades.csv"), help="the CSV (grades.csv)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per submission (600)")
+    args = parser.parse_args(argv)
+    rows = grade_folder(args.autograder, args.folder, args.output, args.timeout)
+    print(f"{len(rows)} submissions -> {args.output}")
+    return 1 if any("error" in row for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""Write a course release: a repository a class can be given, with no solution in it.
+
+    python tools/make_course.py OUT [--repository https://github.com/ORG/COURSE]
+                                    [--base-url https://ORG.github.io/COURSE/]
+                                    [--jupyterhub https://hub.example.edu] [--nnmath SPEC]
+
+OUT holds, and only holds:
+
+- ``site/``: the student edition's HTML (every exercise solution and solution cell left out, the
+  instructors' page too), its ``html_baseurl`` and buttons pointing into the release;
+- ``*.ipynb``: its notebook edition (the notebooks the launch buttons open, at the root, so Binder,
+  Colab and nbgitpuller find them on the release's ``main`` branch);
+- ``assignments/<name>/``: the student versions of the assignments (``otter assign``'s
+  ``student/`` folder: no solution, no hidden test);
+- ``binder/``, ``requirements.txt``: the environment (nnmath pinned to the book's release tag);
+- ``README.md`` for students.
+
+Nothing of the build (``jupyter_execute/``, ``.doctrees``, the execution cache) is copied: the
+student build runs in ``_build/course/`` of this repository and reuses the instructor build's cache.
+Push OUT to the course's own (public) repository; the book's repository stays the private master.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import build_student_edition  # noqa: E402
+
+BOOK_REPOSITORY = "https://github.com/nnmath-book/how-neural-networks-learn"
+LEFT_OUT = ["book/instructors"]  # pages for instructors only
+COURSE_BRANCH = "main"           # the release's branch: notebooks, Binder environment, site
+
+
+def version() -> str:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+def pages_url(repository: str) -> str:
+    """GitHub Pages' address of the release's site: https://ORG.github.io/REPO/site/."""
+    parts = repository.rstrip("/").split("github.com/")
+    if len(parts) != 2 or parts[1].count("/") != 1:
+        raise ValueError(f"--repository must be https://github.com/ORG/REPO, got {repository!r}; "
+                         "give --base-url for a release hosted elsewhere")
+    org, repo = parts[1].split("/")
+    return f"https://{org}.github.io/{repo}/site/"
+
+
+def course_toc(path: Path) -> Path:
+    """The book's table of contents without the pages in LEFT_OUT (and parts left empty)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    parts = []
+    for part in toc.get("parts", []):
+        chapters = [chapter for chapter in part.get("chapters", []) if chapter.get("file") not in LEFT_OUT]
+        if chapters:
+            parts.append({**part, "chapters": chapters})
+    toc["parts"] = parts
+    path.write_text(yaml.safe_dump(toc, sort_keys=False))
+    return path
+
+
+def course_config(repository: str, base_url: str, jupyterhub: str, nnmath: str) -> dict:
+    """What the course release changes in the student edition: every address into the release."""
+    launch = {"binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab"}
+    if jupyterhub:
+        launch["jupyterhub_url"] = jupyterhub.rstrip("/")
+    return {
+        "repository": {"url": repository, "branch": COURSE_BRANCH, "path_to_book": ""},
+        "launch_buttons": launch,
+        "sphinx": {"config": {
+            "html_baseurl": base_url,
+            "notebook_edition_branch": COURSE_BRANCH,          # the notebooks are at its root
+            "notebook_edition_binder_branch": COURSE_BRANCH,   # and so is binder/: no solutions there
+            "notebook_edition_package": nnmath,
+            "student_edition_left_out": LEFT_OUT,
+        }},
+    }
+
+
+def student_assignments(out: Path) -> list[str]:
+    """``otter assign`` on every master; only its student folder goes into ``out``."""
+    otter = Path(sys.executable).parent / "otter"
+    names = []
+    for master in sorted((ROOT / "assignments").glob("*/*.ipynb")):
+        if master.stem != master.parent.name:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            dist = Path(tmp) / "dist"
+            result = subprocess.run([str(otter), "assign", "--no-run-tests", master.name, str(dist)],
+                                    cwd=master.parent, capture_output=True, text=True, timeout=600)
+            if result.returncode:
+                raise RuntimeError(f"otter assign {master}: {result.stderr[-3000:]}")
+            shutil.copytree(dist / "student", out / master.stem)
+        names.append(master.stem)
+    return names
+
+
+def runtime_requirements(nnmath: str) -> list[str]:
+    """What a student's environment needs: nnmath at the release, the chapters' requirements
+    (not those for building the book) and otter-grader for the assignments' checks."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from notebook_edition import _runtime_requirements
+
+    otter = next(line.split("#")[0].strip() for line in (ROOT / "requirements-test.txt").read_text().splitlines()
+                 if line.startswith("otter-grader"))
+    return [nnmath, *[line for line in _runtime_requirements(ROOT / "requirements.txt")
+                      if not line.startswith("-")], otter]
+
+
+README = """# {title}
+
+The course edition of *How neural networks learn*: the book, its chapters as notebooks, and
+the assignments.
+
+- **Read the book**: {base_url}
+- **Run a chapter**: every page has a launch button (Binder{hub}, Colab); the notebooks are the
+  `*.ipynb` files here.
+- **Assignments**: `assignments/<name>/<name>.ipynb`. Open one (launch buttons, or a local copy),
+  answer the questions, run `grader.check("q1")` for the public checks, and hand in the file your
+  instructor asks for (`grader.export()` makes it).
+- **Run locally**: `pip install -r requirements.txt`, then `jupyter lab`.
+
+"Check your own" cells in the chapters give a function to write and a check that says what is wrong.
+
+Licence: the text and figures are CC BY-SA 4.0, the code MIT (*How neural networks learn*,
+release {version}, by {author}).
+"""
+
+
+def write_environment(out: Path, nnmath: str) -> None:
+    requirements = runtime_requirements(nnmath)
+    (out / "requirements.txt").write_text(
+        "# The course's environment: nnmath at the book's release, the chapters' requirements, otter.\n"
+        + "\n".join(requirements) + "\n")
+    binder = out / "binder"
+    binder.mkdir()
+    (binder / "requirements.txt").write_text(
+        "# Binder's environment: the course's requirements, JupyterLab, nbgitpuller.\n"
+        "-r ../requirements.txt\njupyterlab>=4,<5\nnbgitpuller>=1.2,<2\n")
+    for name in ("runtime.txt", "postBuild", "overrides.json"):
+        shutil.copy2(ROOT / "binder" / name, binder / name)
+
+
+def make(out: Path, *, repository: str, base_url: str = "", jupyterhub: str = "", nnmath: str = "",
+         build_dir: Path | None = None) -> Path:
+    out = Path(out).resolve()
+    if out.exists() and any(out.iterdir()):
+        raise ValueError(f"{out} exists and is not empty: give a new folder")
+    if out == ROOT or ROOT in out.parents:
+        raise ValueError(f"{out} is inside the book's repository: give a folder outside it")
+    base_url = (base_url or pages_url(repository)).rstrip("/") + "/"
+    nnmath = nnmath or f"nnmath @ git+{BOOK_REPOSITORY}@v{version()}"
+    build_dir = Path(build_dir or ROOT / "_build" / "course").resolve()
+    html = build_dir / "html"
+    shutil.rmtree(html, ignore_errors=True)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    status = build_student_edition.build(
+        html, extra=course_config(repository, base_url, jupyterhub, nnmath),
+        toc=course_toc(build_dir / "_toc.yml"))
+    if status:
+        raise RuntimeError(f"the course's student edition did not build clean (status {status})")
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(html, out / "site", ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    for notebook in sorted((html / "notebooks").glob("*.ipynb")):
+        shutil.copy2(notebook, out / notebook.name)
+    names = student_assignments(out / "assignments")
+    write_environment(out, nnmath)
+    (out / "README.md").write_text(README.format(
+        title=yaml.safe_load((ROOT / "_config.yml").read_text())["title"], base_url=base_url,
+        hub=", your university's JupyterHub" if jupyterhub else "",
+        author=yaml.safe_load((ROOT / "_config.yml").read_text())["author"],
+        version=version()))
+    (out / ".nojekyll").write_text("")  # GitHub Pages serves _static/ as it is
+    print(f"Course release in {out}: site/, {len(list(out.glob('*.ipynb')))} notebooks, "
+          f"assignments {', '.join(names)}")
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("out", type=Path, help="a new folder (outside this repository)")
+    parser.add_argument("--repository", default="https://github.com/ORG/COURSE",
+                        help="the course's public GitHub repository the release is pushed to")
+    parser.add_argument("--base-url", default="",
+                        help="where site/ is published (default: the repository's GitHub Pages/site/)")
+    parser.add_argument("--jupyterhub", default="",
+                        help="the university's JupyterHub, e.g. https://hub.example.edu: adds its launch button")
+    parser.add_argument("--nnmath", default="",
+                        help="pip requirement for nnmath (default: the book's repository at this version's tag)")
+    args = parser.parse_args(argv)
+    make(args.out, repository=args.repository, base_url=args.base_url, jupyterhub=args.jupyterhub,
+         nnmath=args.nnmath)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
