@@ -160,3 +160,59 @@ def test_no_momentum_setting_beats_the_optimal_rate():
 def test_steps_ratio_at_kappa_100_is_about_sqrt_kappa():
     gd, momentum = 99 / 101, 9 / 11          # the best rates at κ = 100
     assert abs(np.log(momentum) / np.log(gd) / np.sqrt(100) - 1) < 0.01
+
+
+def test_nesterov_converges_only_for_alpha_lambda_below_2_1_plus_mu_over_1_plus_2mu():
+    z = sp.Symbol("z")
+    v_k = x_k - x_prev
+    M = iteration_matrix(x_k + mu * v_k - alpha * lam * (x_k + mu * v_k))
+    p = sp.expand(M.charpoly(z).as_expr())
+    assert sp.simplify(p.subs(z, 1) - alpha * lam) == 0
+    boundary = sp.solve(p.subs(z, -1), alpha)
+    assert len(boundary) == 1 and sp.simplify(boundary[0] - 2 * (1 + mu) / ((1 + 2 * mu) * lam)) == 0
+    # numerically, on both sides of the boundary, and narrower than the heavy ball's for μ > 0
+    rng = np.random.default_rng(3)
+    for a, m, l in zip(rng.uniform(0, 0.3, 300), rng.uniform(0, 0.99, 300), rng.uniform(0.5, 30, 300)):
+        c = 1 - a * l
+        radius = np.abs(np.linalg.eigvals([[(1 + m) * c, -m * c], [1, 0]])).max()
+        limit = 2 * (1 + m) / ((1 + 2 * m) * l)
+        if abs(a - limit) > 1e-6:
+            assert (radius < 1) == (a < limit)
+        assert limit <= 2 * (1 + m) / l
+    # the chapter's bowl at α = 0.15, μ = 0.9: heavy ball converges, Nesterov diverges with ρ ≈ 5.66
+    c = 1 - 0.15 * 25
+    nesterov = np.abs(np.linalg.eigvals([[1.9 * c, -0.9 * c], [1, 0]])).max()
+    heavy = np.abs(np.linalg.eigvals([[1 + 0.9 - 0.15 * 25, -0.9], [1, 0]])).max()
+    assert heavy < 1 < nesterov and abs(nesterov - 5.662) < 1e-3
+
+
+def test_schedule_with_momentum_notes_form_and_pytorch_form_differ_once_the_rate_changes():
+    torch = __import__("pytest").importorskip("torch")
+    g = [np.array([1.0, -2.0]), np.array([0.5, 3.0]), np.array([-1.0, 1.0])]
+    schedule, mu_ = step_decay(0.1, factor=0.5, every=1), 0.9          # 0.1, 0.05, 0.025
+    rates = [float(schedule(k)) for k in (1, 2, 3)]
+    # the notes' form, v ← μv − α_k g, by nnmath.optimizers.Momentum and by hand
+    w_nnmath, state = [np.zeros(2)], None
+    w_hand, v = np.zeros(2), np.zeros(2)
+    w_torch = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([w_torch], lr=rates[0], momentum=mu_)         # buf ← μ buf + g, w ← w − α_k buf
+    history, momentum = [], Momentum(schedule, mu_)
+    for rate, grad in zip(rates, g):
+        state = momentum.step(w_nnmath, [grad], state)
+        v = mu_ * v - rate * grad
+        w_hand = w_hand + v
+        opt.param_groups[0]["lr"] = rate
+        w_torch.grad = torch.tensor(grad)
+        opt.step()
+        history.append((w_hand.copy(), w_torch.detach().numpy().copy()))
+    np.testing.assert_allclose(w_nnmath[0], w_hand, rtol=1e-14)
+    np.testing.assert_allclose(*history[0], rtol=1e-14)                  # same rate: the same step
+    np.testing.assert_allclose(history[1][0] - history[1][1], mu_ * g[0] * (rates[1] - rates[0]), rtol=1e-12)
+
+
+def test_sgd_steps_per_epoch_are_n_over_the_batch_size():
+    X, labels = datasets.two_moons(200, noise=0.15, seed=0)
+    T = labels[None, :].astype(float)
+    for size in (200, 20, 1):
+        batches = list(nnmath.optimizers.minibatches(X, T, size, seed=0, epochs=1))
+        assert len(batches) == 200 // size
