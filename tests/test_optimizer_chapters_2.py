@@ -218,3 +218,9 @@ def test_chapter_numbers(chapter):
         timing = [cell for cell in cells if "perf_counter" in cell]
         assert len(timing) == 1 and "glue(" not in timing[0]
         assert all("measured_rate" not in cell for cell in cells if cell is not timing[0])   # nothing else reads it
+        # the race's start: gradient descent heads into the valley and has not arrived (as adaptive says)
+        race_gd, minimum = ns["race_gd"], ns["beale"].minimum
+        assert np.linalg.norm(race_gd[-1] - minimum) > 0.05 and ns["beale"](race_gd[-1]) < 0.05
+        assert "every\nfirst-order method" not in (BOOK / "newton.md").read_text()
+        assert "saddle point (0, 1)" in ns["newton_explorer"].description(start="(1, 1.5)", k=ns["newton_steps"])
+        assert ns["kfac_block"] / ns["kfac_factors"] > 1e5
