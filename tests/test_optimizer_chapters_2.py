@@ -204,9 +204,10 @@ def test_chapter_numbers(chapter):
     if name == "adaptive":
         assert set(ns["paths"]) == {"Beale", "saddle"} and len(ns["paths"]["Beale"]) == 6
         assert ns["escape"]["GD"][0] == max(counts[0] for counts in ns["escape"].values())
-        assert "SGD" not in ns["escape"] and "SGD" not in ns["racers"]["Beale"]   # exact gradients: GD
+        assert "SGD" not in ns["escape"] and "SGD" not in ns["racers"]["Beale"]   # exact: GD
         assert np.isclose(ns["bowl"].condition, ns["BOWL_KAPPA"])
-        assert "none at the minimum" in ns["race"].description(surface="Beale", k=ns["race_steps"][-1])
+        last = ns["race_steps"][-1]
+        assert "none at the minimum" in ns["race"].description(surface="Beale", k=last)
         assert "not all" in ns["race"].description(surface="Beale", k=0)
         assert np.isclose(ns["default_ratio"], 0.1 / np.sqrt(0.001))
     else:
@@ -218,9 +219,10 @@ def test_chapter_numbers(chapter):
         timing = [cell for cell in cells if "perf_counter" in cell]
         assert len(timing) == 1 and "glue(" not in timing[0]
         assert all("measured_rate" not in cell for cell in cells if cell is not timing[0])   # nothing else reads it
-        # the race's start: gradient descent heads into the valley and has not arrived (as adaptive says)
+        # the race's start: gradient descent heads into the valley, not yet arrived (as in adaptive)
         race_gd, minimum = ns["race_gd"], ns["beale"].minimum
         assert np.linalg.norm(race_gd[-1] - minimum) > 0.05 and ns["beale"](race_gd[-1]) < 0.05
         assert "every\nfirst-order method" not in (BOOK / "newton.md").read_text()
-        assert "saddle point (0, 1)" in ns["newton_explorer"].description(start="(1, 1.5)", k=ns["newton_steps"])
+        at_the_end = ns["newton_explorer"].description(start="(1, 1.5)", k=ns["newton_steps"])
+        assert "saddle point (0, 1)" in at_the_end
         assert ns["kfac_block"] / ns["kfac_factors"] > 1e5

@@ -58,10 +58,12 @@ def test_digits_network_beats_95_percent_on_validation(chapter):
     assert train.labels.size + validation.labels.size == development.labels.size
     # the splits keep apart: no held-out image is also a development image
     development_images = {column.tobytes() for column in development.x.T}
-    assert sum(column.tobytes() in development_images for column in held_out.x.T) <= 5  # a few duplicates
+    duplicates = sum(column.tobytes() in development_images for column in held_out.x.T)
+    assert duplicates <= 5                                         # the data have a few
     confusion = chapter["confusion"]
     assert confusion.sum() == validation.labels.size
-    assert np.trace(confusion) / confusion.sum() == pytest.approx(chapter["digits"]["validation_accuracy"][-1])
+    right = chapter["digits"]["validation_accuracy"][-1]
+    assert np.trace(confusion) / confusion.sum() == pytest.approx(right)
 
 
 def test_fit_never_sees_the_held_out_split(chapter):
@@ -74,9 +76,11 @@ def test_fit_never_sees_the_held_out_split(chapter):
     for run in runs:
         right = run["validation_accuracy"][-1] * validation_n
         assert right == pytest.approx(round(right))
-    assert "held_out_cost" not in chapter["chosen"] and chapter["chosen"]["validation_cost"].size == 0
+    assert "held_out_cost" not in chapter["chosen"]
+    assert chapter["chosen"]["validation_cost"].size == 0
     source = CHAPTER.read_text()
-    uses = [line for line in source.splitlines() if "digits_held_out" in line and "glue(" not in line]
+    uses = [line for line in source.splitlines()
+            if "digits_held_out" in line and "glue(" not in line]
     assert len([line for line in uses if "accuracy(" in line or "fit(" in line]) == 1, uses
     assert chapter["held_out_accuracy"] * held_out.labels.size == pytest.approx(
         round(chapter["held_out_accuracy"] * held_out.labels.size))
@@ -120,11 +124,13 @@ def test_optimizers_compared_at_equal_effective_rate_over_seeds(chapter):
     sgd = compared["SGD"][0]
     momentum_rate = chapter["SGD_RATE"] * (1 - chapter["MU"])
     assert momentum_rate / (1 - chapter["MU"]) == pytest.approx(chapter["SGD_RATE"])   # α/(1−μ)
-    accuracy = {name: np.array([run["validation_accuracy"][-1] for run in runs]) for name, runs in compared.items()}
+    accuracy = {name: np.array([run["validation_accuracy"][-1] for run in runs])
+                for name, runs in compared.items()}
     assert min(a.min() for a in accuracy.values()) > 0.9
     gap = max(a.mean() for a in accuracy.values()) - min(a.mean() for a in accuracy.values())
     assert gap < max(np.ptp(a) for a in accuracy.values())     # "do not rank the methods"
-    first = {name: np.array([run["train_cost"][1] for run in runs]) for name, runs in compared.items()}
+    first = {name: np.array([run["train_cost"][1] for run in runs])
+             for name, runs in compared.items()}
     for k in range(len(seeds)):
         assert min(first, key=lambda name: first[name][k]) == "RMSprop"
     assert max(first, key=lambda name: first[name].mean()) == "momentum"
@@ -139,13 +145,15 @@ def test_range_test_finds_the_band_and_validation_chooses_within_it(chapter):
     for rates, cost in chapter["sweeps"].values():
         assert rates[0] < rates[cost.argmin()] < rates[-1] and rates.size < 150
         assert cost[-1] > 4 * cost.min()                  # "past four times" its lowest value
-    mean = {rate: np.mean([run["validation_accuracy"][-1] for run in seeds]) for rate, seeds in runs.items()}
+    mean = {rate: np.mean([run["validation_accuracy"][-1] for run in seeds])
+            for rate, seeds in runs.items()}
     best = max(mean, key=mean.get)
     assert best == chapter["best_rate"]
     band = [rate for rate in mean if lowest_by_seed.min() / 10 <= rate <= lowest_by_seed.max()]
     assert best in band and min(mean[r] for r in band) > max(mean[r] for r in mean if r not in band)
     largest = max(runs)
-    assert [rate for rate in runs if rate > lowest_by_seed.max()] == [largest] and mean[largest] < 0.2
+    assert [rate for rate in runs if rate > lowest_by_seed.max()] == [largest]
+    assert mean[largest] < 0.2
     # the lesson the page draws: the tenth does worse than the best, the margin was not needed
     near_tenth = chapter["near_tenth"]
     assert near_tenth < best and mean[near_tenth] < mean[best]
@@ -160,7 +168,8 @@ def test_the_range_test_and_the_choice_never_see_the_validation_split(chapter):
     assert sum(column.tobytes() in training_images for column in validation.x.T) <= 5
     source = CHAPTER.read_text()
     body = source[source.index("def range_test"):source.index("sweeps = {seed: range_test")]
-    assert "minibatches(digits_train.x, digits_train.t" in body and "validation" not in body.split('"""')[2]
+    assert "minibatches(digits_train.x, digits_train.t" in body
+    assert "validation" not in body.split('"""')[2]           # the code, past the docstring
 
 
 def test_explorers_fit_the_budget_and_play_over_epochs(chapter):
