@@ -162,12 +162,22 @@ def test_the_hessian_of_the_articles_network():
 
 
 def test_adagrad_rates_on_the_bowl_follow_the_gradient_not_the_curvature():
-    bowl = ill_conditioned_bowl(condition=20)
+    bowl = ill_conditioned_bowl(condition=25)
     w = [bowl.start.copy()]
     optimizer = Adagrad(0.5)
     _, state = optimizer.update([bowl.gradient(w[0])], optimizer.init(w))
     rates = optimizer.learning_rate / (np.sqrt(state.s[0]) + optimizer.eps)
-    np.testing.assert_allclose(rates.max() / rates.min(), 8.0, rtol=1e-6)    # |g₂/g₁| = 20·1/2.5, not 20
+    np.testing.assert_allclose(rates.max() / rates.min(), 10.0, rtol=1e-6)   # |g₂/g₁| = 25·1/2.5, not 25
+
+
+def test_adaptive_uses_the_bowl_of_the_momentum_chapter():
+    """adaptive says its bowl is momentum's: the same condition number, from the same function."""
+    import re
+
+    momentum = re.search(r"^KAPPA = (\d+)", (BOOK / "momentum.md").read_text(), re.M)
+    adaptive = re.search(r"^BOWL_KAPPA = (\d+)", (BOOK / "adaptive.md").read_text(), re.M)
+    assert momentum and adaptive and momentum.group(1) == adaptive.group(1)
+    assert "20 w_2^2" not in (BOOK / "adaptive.md").read_text()
 
 
 # -- the chapters themselves ----------------------------------------------------------------------
@@ -193,7 +203,12 @@ def test_chapter_numbers(chapter):
     name, ns = chapter
     if name == "adaptive":
         assert set(ns["paths"]) == {"Beale", "saddle"} and len(ns["paths"]["Beale"]) == 6
-        assert ns["escape"]["SGD"][0] == max(counts[0] for counts in ns["escape"].values())
+        assert ns["escape"]["GD"][0] == max(counts[0] for counts in ns["escape"].values())
+        assert "SGD" not in ns["escape"] and "SGD" not in ns["racers"]["Beale"]   # exact: GD
+        assert np.isclose(ns["bowl"].condition, ns["BOWL_KAPPA"])
+        last = ns["race_steps"][-1]
+        assert "none at the minimum" in ns["race"].description(surface="Beale", k=last)
+        assert "not all" in ns["race"].description(surface="Beale", k=0)
         assert np.isclose(ns["default_ratio"], 0.1 / np.sqrt(0.001))
     else:
         assert ns["P"] == 1_685_667 and ns["hessian_bytes"] == 8 * ns["P"] ** 2
@@ -204,3 +219,10 @@ def test_chapter_numbers(chapter):
         timing = [cell for cell in cells if "perf_counter" in cell]
         assert len(timing) == 1 and "glue(" not in timing[0]
         assert all("measured_rate" not in cell for cell in cells if cell is not timing[0])   # nothing else reads it
+        # the race's start: gradient descent heads into the valley, not yet arrived (as in adaptive)
+        race_gd, minimum = ns["race_gd"], ns["beale"].minimum
+        assert np.linalg.norm(race_gd[-1] - minimum) > 0.05 and ns["beale"](race_gd[-1]) < 0.05
+        assert "every\nfirst-order method" not in (BOOK / "newton.md").read_text()
+        at_the_end = ns["newton_explorer"].description(start="(1, 1.5)", k=ns["newton_steps"])
+        assert "saddle point (0, 1)" in at_the_end
+        assert ns["kfac_block"] / ns["kfac_factors"] > 1e5
