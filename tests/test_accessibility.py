@@ -55,13 +55,21 @@ def audit(browser, base, page, axe_source, scheme, width):  # noqa: F811
 def test_axe_finds_no_wcag_violation_on_any_page(browser, site, axe_source):  # noqa: F811
     html_dir, base = site
     report = {}
-    for page in ["index.html", *pages(html_dir)]:
+    for page in pages(html_dir):
         for scheme in ("light", "dark"):
             for width in WIDTHS:
                 found = audit(browser, base, page, axe_source, scheme, width)
                 if found:
                     report[f"{page} {scheme} {width}px"] = {rule: nodes[:3] for rule, nodes in found.items()}
     assert not report, report
+
+
+def test_the_root_page_has_a_title_and_a_language(site):  # noqa: F811
+    """The root index.html only redirects, so axe never sees it: read it instead."""
+    html_dir, _ = site
+    text = (html_dir / "index.html").read_text()
+    assert '<html lang="en">' in text and "<title>How neural networks learn</title>" in text, text[:300]
+    assert 'http-equiv="Refresh" content="0; url=book/intro.html"' in text
 
 
 # -- keyboard ------------------------------------------------------------------------------------
@@ -135,6 +143,11 @@ def check_explorer_by_keyboard(tab, explorer_id):
             continue
         if after == before:
             problems.append(f"{what} {stop['control']}: description did not change from {before!r}")
+        alt = tab.evaluate("id => { const f = document.getElementById(id); return "
+                           "(f.querySelector('img.nnx-background') || f.querySelector('img.nnx-frame')).alt; }",
+                           explorer_id)
+        if alt != description(tab, explorer_id):
+            problems.append(f"{what} {stop['control']}: the image's alt text {alt!r} is not the description")
     return problems
 
 
@@ -180,3 +193,55 @@ def test_play_jumps_to_the_end_when_the_reader_asks_for_reduced_motion(browser, 
     assert slider.evaluate("r => +r.value") == int(slider.get_attribute("max")), page  # at once
     assert button.get_attribute("aria-label").startswith("play "), "no animation started"
     context.close()
+
+
+# -- alt text --------------------------------------------------------------------------------------
+FILE_NAME = r"(^|/)[\w.-]+\.(png|jpe?g|gif|svg|webp)$"
+
+
+def bad_alt_texts(page_html):
+    """The informative images of a page whose alt text is missing, empty, a file name, or the
+    same as the caption of their figure: ``[(src or alt, why)]``. Decorative images (an explorer's
+    transparent layer) say so with ``aria-hidden="true"``."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    bad = []
+    for img in BeautifulSoup(page_html, "html.parser").find_all("img"):
+        if img.get("aria-hidden") == "true" or img.get("role") in ("presentation", "none"):
+            continue
+        alt = (img.get("alt") or "").strip()
+        where = alt[:60] or img.get("src", "")[:60]
+        figure = img.find_parent("figure")
+        caption = figure.find("figcaption") if figure else None
+        caption_text = " ".join(caption.get_text(" ").split()) if caption else ""
+        if not alt:
+            bad.append((where, "no alt text"))
+        elif re.search(FILE_NAME, alt):
+            bad.append((where, "a file name"))
+        elif caption_text and (" ".join(alt.split()) == caption_text
+                               or caption_text.endswith(" ".join(alt.split()))):
+            bad.append((where, "the same as the caption"))
+    return bad
+
+
+def test_alt_text_check_catches_empty_file_names_and_captions():
+    assert bad_alt_texts('<img src="a.png" alt="../_images/20bc.png">') == [("../_images/20bc.png", "a file name")]
+    assert bad_alt_texts('<img src="a.png" alt="">') == [("a.png", "no alt text")]
+    assert bad_alt_texts('<figure><img src="a.png" alt="The loss"><figcaption><p><span>Fig. 1 </span>'
+                         'The loss</p></figcaption></figure>') == [("The loss", "the same as the caption")]
+    assert bad_alt_texts('<img src="a.png" alt="" aria-hidden="true">'
+                         '<figure><img src="b.png" alt="A valley at w = 2"><figcaption>The loss</figcaption>'
+                         '</figure>') == []
+
+
+def test_every_informative_image_has_meaningful_alt_text(site):  # noqa: F811
+    html_dir, _ = site
+    report = {page: bad for page in pages(html_dir) if (bad := bad_alt_texts((html_dir / page).read_text()))}
+    # chapters whose figures get their alt text from another helper's branch, until it is merged
+    expected = {page: bad for page, bad in report.items() if Path(page).stem in DESCRIBED_ELSEWHERE}
+    unexpected = {page: bad for page, bad in report.items() if page not in expected}
+    assert not unexpected, unexpected
+    if expected:
+        pytest.xfail(f"alt text not merged yet for {sorted(expected)}")
