@@ -20,11 +20,19 @@
   document.querySelectorAll('mjx-container[display="true"]').forEach(e => check(e, 'equation'));
   article.querySelectorAll('table').forEach(e => check(e, 'table'));
   article.querySelectorAll('pre').forEach(e => check(e, 'code'));
-  // inline equations scroll in their own box (span.math), never clipped (the theme's hidden)
-  article.querySelectorAll('span.math').forEach(e => check(e, 'inline equation'));
-  // inline code breaks inside the column; an explorer's controls wrap inside its figure
+  // inline equations scroll in their own box (span.math), never clipped (the theme's hidden);
+  // inline code breaks inside the column. Either may sit in a table that scrolls.
+  const insideScrollingBox = e => { const box = scrollBox(e.parentElement);
+    return box && box.getBoundingClientRect().right <= limit; };
+  article.querySelectorAll('span.math').forEach(e => {
+    if (e.getClientRects().length === 0) return;
+    if (e.scrollWidth > e.clientWidth + 1 && !scrolls(e)) problems.push(`inline equation clipped: ${describe(e)}`);
+    else if (e.getBoundingClientRect().right > limit && !insideScrollingBox(e)) {
+      problems.push(`inline equation runs past the page: ${describe(e)}`);
+    }
+  });
   article.querySelectorAll(':not(pre) > code').forEach(e => {
-    if (e.getClientRects().length && e.getBoundingClientRect().right > limit) {
+    if (e.getClientRects().length && e.getBoundingClientRect().right > limit && !insideScrollingBox(e)) {
       problems.push(`inline code runs past the page: ${describe(e)}`);
     }
   });
