@@ -245,3 +245,32 @@ def test_every_informative_image_has_meaningful_alt_text(site):  # noqa: F811
     assert not unexpected, unexpected
     if expected:
         pytest.xfail(f"alt text not merged yet for {sorted(expected)}")
+
+
+# -- tab stops -------------------------------------------------------------------------------------
+EQUATION_TAB_STOPS = """() => {
+  const boxes = [...document.querySelectorAll('.bd-content div.math, .bd-content span.math, '
+                                              + '.bd-content mjx-container')];
+  const scrolls = e => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+  return {stops: boxes.filter(e => e.tabIndex >= 0 && !scrolls(e)).length,
+          unreachable: boxes.filter(e => scrolls(e) && e.tabIndex < 0).length};
+}"""
+
+
+def test_equations_are_tab_stops_only_when_they_scroll(browser, site):  # noqa: F811
+    """MathJax's menu made every formula a tab stop (up to 208 a page); now only a formula whose
+    box scrolls is, so that a keyboard can scroll it (WCAG 2.1.1)."""
+    html_dir, base = site
+    report = {}
+    for page in pages(html_dir):
+        if 'class="math' not in (html_dir / page).read_text():
+            continue
+        for width in WIDTHS:
+            context, tab, _, _ = open_page(browser, base, page, viewport=(width, 900))
+            wait_for_typesetting(tab)
+            tab.wait_for_timeout(100)
+            found = tab.evaluate(EQUATION_TAB_STOPS)
+            context.close()
+            if found["stops"] or found["unreachable"]:
+                report[f"{page} {width}px"] = found
+    assert not report, report
