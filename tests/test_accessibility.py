@@ -181,11 +181,11 @@ def test_every_explorer_is_operated_by_keyboard_and_says_its_state(browser, site
 
 def test_play_jumps_to_the_end_when_the_reader_asks_for_reduced_motion(browser, site):  # noqa: F811
     html_dir, base = site
-    page = next(page for page in pages(html_dir) if "nnx-play" in (html_dir / page).read_text())
+    page = next(page for page in pages(html_dir) if 'class="nnx-play"' in (html_dir / page).read_text())
     context, tab, _, _ = open_page(browser, base, page, reduced_motion="reduce")
     button = tab.query_selector(".nnx-play")
     k = button.get_attribute("data-control")
-    explorer = button.evaluate_handle("b => b.closest('figure')")
+    explorer = button.evaluate_handle("b => b.closest('figure')").as_element()
     slider = explorer.query_selector(f'input[type=range][data-control="{k}"]')
     slider.evaluate("r => { r.value = 0; r.dispatchEvent(new Event('input')); }")
     button.focus()
