@@ -34,7 +34,8 @@ from matplotlib.patches import Circle, FancyBboxPatch
 from .network import Network
 
 __all__ = ["ROLE_COLORS", "TEXT_COLORS", "DARK_MODE_FILTER", "FIGURE_WIDTH_PX", "SMALL_TEXT_PX",
-           "LabelLayoutError", "book_style", "check_labels", "contrast_ratio", "dark_mode_color",
+           "LabelLayoutError", "LowContrastError", "book_style", "check_text_contrast", "check_labels",
+           "contrast_ratio", "dark_mode_color",
            "displayed_px", "draw_graph", "draw_network"]
 
 ROLE_COLORS = {
@@ -111,6 +112,41 @@ class LabelLayoutError(ValueError):
     """A figure's labels would be too small, overlap, or leave their axes."""
 
 
+class LowContrastError(ValueError):
+    """A figure's text colour has less than MIN_CONTRAST (WCAG AA) on the background it sits on."""
+
+
+def _texts(fig):
+    """Every visible text of ``fig`` with the colour behind it: axes texts, titles, axis labels,
+    tick labels and legend texts on their axes' face; figure texts on the figure's face."""
+    for ax in fig.axes:
+        face = ax.get_facecolor() if ax.patch.get_visible() and ax.get_facecolor()[3] > 0 else fig.get_facecolor()
+        legend = ax.get_legend()
+        texts = [*ax.texts, ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label,
+                 *ax.get_xticklabels(), *ax.get_yticklabels(), *(legend.get_texts() if legend else [])]
+        for text in texts:
+            patch = text.get_bbox_patch()
+            behind = patch.get_facecolor() if patch is not None and patch.get_facecolor()[3] > 0 else face
+            yield text, behind
+    for text in fig.texts:
+        yield text, fig.get_facecolor()
+
+
+def check_text_contrast(fig, minimum=MIN_CONTRAST):
+    """Raise LowContrastError naming the text if any visible text of ``fig`` has less than
+    ``minimum`` contrast with the colour behind it (in dark mode the stylesheet's filter keeps
+    the ratio: tests/test_plots.py checks TEXT_COLORS in both modes). Use ``TEXT_COLORS`` for
+    text; ``ROLE_COLORS`` are for lines and markers. Returns ``fig``."""
+    for text, behind in _texts(fig):
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        ratio = contrast_ratio(mcolors.to_rgb(text.get_color()), mcolors.to_rgb(behind))
+        if ratio < minimum:
+            raise LowContrastError(f"text {text.get_text()!r} in {mcolors.to_hex(text.get_color())} has contrast "
+                                   f"{ratio:.2f}:1 on {mcolors.to_hex(behind)}, below {minimum}:1; use TEXT_COLORS")
+    return fig
+
+
 def displayed_px(fig, fontsize, renderer=None):
     """Pixel height at which a ``fontsize``-point font of ``fig`` appears in the book."""
     width_in = fig.get_tightbbox(renderer or _renderer(fig)).width   # glue saves figures with bbox_inches="tight"
@@ -132,7 +168,9 @@ def check_labels(fig, min_px=SMALL_TEXT_PX, tolerance_px=0.5, inside_margin_px=1
     A label may sit inside a shape (a node's own text), at least ``inside_margin_px`` clear of
     its outline, but not across a shape's outline (its bounding box: conservative for circles).
     Labels are the texts placed in axes (``ax.text``, ``ax.annotate``), not titles or ticks.
+    Raises LowContrastError for a text colour below MIN_CONTRAST (``check_text_contrast``).
     Returns ``fig``."""
+    check_text_contrast(fig)
     renderer = _renderer(fig)
     for ax in fig.axes:
         labels = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]

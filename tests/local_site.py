@@ -84,14 +84,16 @@ def chromium():
             browser.close()
 
 
-def open_page(browser, base, page, color_scheme="light", viewport=(1280, 900)):
-    """Open ``base/page`` in a new context in which only ``base`` is reachable.
+def open_page(browser, base, page, color_scheme="light", viewport=(1280, 900), **context_options):
+    """Open ``base/page`` in a new context in which only ``base`` is reachable (``context_options``
+    go to Playwright's ``new_context``, e.g. ``reduced_motion="reduce"``).
 
     Returns (context, tab, problems, loaded). ``problems`` collects console errors, failed or
     4xx/5xx local requests and every request for another origin (aborted); ``loaded`` is the list
     of paths (below ``base``) the page has loaded so far. The caller closes the context.
     """
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=color_scheme)
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=color_scheme,
+                                  **context_options)
     problems = {"console": [], "failed": [], "external": []}
     loaded = []
 

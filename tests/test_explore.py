@@ -164,7 +164,7 @@ def test_play_control_steps_its_slider_in_the_live_form():
     explorer = Explorer(draw, [Slider("a", "a", [1.0]), Play("step", "step", [0, 1, 2])], figsize=(3, 2), dpi=60)
     box = explorer.widget()
     player, slider = next(w for w in box.children if isinstance(w, ipywidgets.HBox)).children
-    image = box.children[-1]
+    image = next(w for w in box.children if isinstance(w, ipywidgets.Image))
     shown = image.value
     player.value = 2
     assert slider.value == 2 and image.value != shown
@@ -331,3 +331,64 @@ def test_page_images_keep_the_okabe_ito_colours_exactly():
         assert (shown[10:14, 10 + 6 * k:14 + 6 * k] == colour).all(), colour
     # the rest keeps its adaptive palette: close to the original everywhere
     assert np.abs(shown.astype(int) - pixels).max() <= 40
+
+
+def describe_curve(a, kind="sin", step=0):
+    return f"A {kind} curve at rate {a}, shifted by {step} <&>."
+
+
+def test_static_form_carries_every_state_description_as_alt_text_and_live_region():
+    explorer = Explorer(draw, [Slider("a", "rate a", [0.5, 1.0], default=1.0), Choice("kind", "curve", ["sin", "cos"])],
+                        describe=describe_curve, figsize=(3, 2), dpi=40, alt="Two curves & a rate")
+    page = explorer.static_html()
+    spec = spec_of(page)
+    # one sentence per frame, in frame order (last control fastest)
+    assert spec["descriptions"] == [describe_curve(a, k) for a in (0.5, 1.0) for k in ("sin", "cos")]
+    shown = "A sin curve at rate 1.0, shifted by 0 &lt;&amp;&gt;."
+    assert f'alt="{shown}"' in page  # the default state's description is the image's alt text
+    assert f'<p class="nnx-description" aria-live="polite">{shown}</p>' in page
+    # the figure is named by a caption: the explorer's alt text
+    assert "<figcaption" in page and ">Two curves &amp; a rate</figcaption>" in page
+    assert page.index("<figcaption") > page.index('class="nnx-controls"') and page.rstrip().endswith("</figure>")
+
+
+def test_layered_static_form_puts_the_description_on_the_background_image():
+    explorer = Explorer(draw_curve, CONTROLS, update=update_curve, describe=lambda a, kind: f"{kind} at {a}.",
+                        figsize=(3, 2), dpi=40)
+    page = explorer.static_html()
+    background = re.search(r'<img class="nnx-background"[^>]*>', page).group(0)
+    frame = re.search(r'<img class="nnx-frame"[^>]*>', page).group(0)
+    default = explorer.state()
+    assert f'alt="{default["kind"]} at {default["a"]}."' in background
+    assert 'alt=""' in frame and 'aria-hidden="true"' in frame
+
+
+def test_without_describe_every_state_says_the_alt_text():
+    explorer = Explorer(draw, [Slider("a", "a", [0.5, 1.0])], figsize=(3, 2), dpi=40, alt="curves")
+    assert spec_of(explorer.static_html())["descriptions"] == ["curves", "curves"]
+
+
+def test_describe_must_be_a_function_returning_a_sentence():
+    with pytest.raises(TypeError, match="describe must be a function"):
+        Explorer(draw, [Slider("a", "a", [1.0])], describe="a curve")
+    explorer = Explorer(draw, [Slider("a", "a", [1.0])], describe=lambda a: "  ")
+    with pytest.raises(ValueError, match="must return a sentence"):
+        explorer.description()
+
+
+def test_live_form_shows_the_description_under_the_picture():
+    ipywidgets = pytest.importorskip("ipywidgets")
+    explorer = Explorer(draw_curve, CONTROLS, update=update_curve, describe=lambda a, kind: f"{kind} at {a} <",
+                        figsize=(3, 2), dpi=40, alt="curves")
+    box = explorer.widget()
+    texts = [w for w in box.children if isinstance(w, ipywidgets.HTML)]
+    description = texts[0]
+    image = next(w for w in box.children if isinstance(w, ipywidgets.Image))
+    assert box.children.index(description) > box.children.index(image)
+    default = explorer.state()
+    assert description.value == f'<p aria-live="polite">{default["kind"]} at {default["a"]} &lt;</p>'
+    radio = next(w for w in box.children if isinstance(w, ipywidgets.RadioButtons))
+    other = next(v for _, v in radio.options if v != radio.value)
+    radio.value = other
+    assert f"{other} at {default['a']}" in description.value
+    assert any("curves" in w.value for w in texts[1:])  # its caption

@@ -69,3 +69,58 @@ def test_without_the_extensions_sphinx_writes_scripts_twice_and_myst_nb_embeds_t
     index, widgets = build_small_book(tmp_path, [])
     assert index.count("const THEBE_JS_URL") == 2, "Sphinx writes inline scripts once now: drop inline_scripts_once"
     assert WIDGET_STATE in widgets, "myst-nb no longer embeds widget state here: drop no_widget_state"
+
+
+# -- accessible_markup: each fix, and whether upstream still needs it ------------------------------
+from _ext import accessible_markup  # noqa: E402
+
+
+
+def _installed(package, *parts):
+    import importlib.util
+
+    return Path(importlib.util.find_spec(package).origin).parent.joinpath(*parts).read_text(encoding="utf-8")
+
+
+def test_accessible_markup_fixes_names_and_roles_and_nothing_else():
+    page = ('<button class="btn search-button-field search-button__button pst-js-only" title="Search" '
+            'aria-label="Search" data-bs-placement="bottom">'
+            '<i class="theme-switch fa-solid fa-sun                fa-lg" data-mode="light" title="Light"></i>'
+            '<summary aria-label="Toggle hidden content">'
+            '<div role="list" class="citation-list">\n<div class="citation" id="id3" role="doc-biblioentry">'
+            '<button aria-label="Search">')
+    fixed = accessible_markup.fix_markup(page)
+    assert 'title="Search" data-bs-placement' in fixed and 'title="Light"' not in fixed
+    assert "<summary>" in fixed and 'role="list"' not in fixed and "doc-biblioentry" not in fixed
+    assert fixed.endswith('<button aria-label="Search">')  # another button keeps its label
+    assert accessible_markup.fix_markup(fixed) == fixed
+
+
+def test_the_root_page_has_a_title_a_language_and_a_link():
+    page = accessible_markup.redirect_page("A & B", "book/intro.html")
+    assert '<html lang="en">' in page and "<title>A &amp; B</title>" in page
+    assert 'content="0; url=book/intro.html"' in page and '<a href="book/intro.html">' in page
+
+
+@pytest.mark.parametrize("name, source", [
+    ("SEARCH_BUTTON", ("pydata_sphinx_theme", "theme", "pydata_sphinx_theme", "components",
+                       "search-button-field.html")),
+    ("THEME_SWITCH", ("pydata_sphinx_theme", "theme", "pydata_sphinx_theme", "components", "theme-switcher.html")),
+    ("HIDDEN_CELL_SUMMARY", ("myst_nb", "sphinx_.py")),
+    ("CITATION_LIST", ("docutils", "writers", "_html_base.py")),
+    ("CITATION_ROLE", ("docutils", "writers", "_html_base.py")),
+])
+def test_upstream_still_writes_what_accessible_markup_fixes(name, source):
+    """When this fails, upstream fixed the markup: drop the fix from _ext/accessible_markup.py."""
+    text = _installed(source[0], *source[1:])
+    marker = {"SEARCH_BUTTON": "aria-label=\"{{ _('Search') }}\"", "THEME_SWITCH": "title=\"{{ _('Light') }}\"",
+              "HIDDEN_CELL_SUMMARY": '<summary aria-label="Toggle hidden content">',
+              "CITATION_LIST": '<div role="list" class="citation-list">',
+              "CITATION_ROLE": 'role="doc-biblioentry"'}[name]
+    assert marker in text, f"{source[-1]} no longer writes {marker}: {name} can go"
+
+
+def test_sphinx_external_toc_still_writes_a_bare_redirect():
+    """When this fails, the root page has a title upstream: the redirect_page fix can go."""
+    text = _installed("sphinx_external_toc", "events.py")
+    assert "redirect_text = f'<meta http-equiv=\"Refresh\"" in text

@@ -1,6 +1,6 @@
-"""The built book fits the page: on a 1280 px and a 390 px (phone) wide window, no display
-equation, table or code block runs past the content column unless it scrolls inside its own
-box; code wraps at the page width; on the wide window no equation needs to scroll at all. In
+"""The built book fits the page: on a 1280 px, a 390 px (phone) and a 320 px wide window, no
+display equation, table, code block or inline equation runs past the content column unless it
+scrolls inside its own box, and the page never scrolls sideways; code wraps at the page width; on the wide window no equation needs to scroll at all. In
 dark mode, figures are shown through the stylesheet's filter, not on the theme's white card.
 
 Uses the book built by the ``built_book`` fixture (tests/conftest.py), served on 127.0.0.1 with
@@ -14,7 +14,7 @@ import pytest
 
 import local_site
 
-WIDTHS = (1280, 390)
+WIDTHS = (1280, 390, 320)  # 320 px: WCAG 1.4.10 reflow (a 1280 px window at 400 % zoom)
 OVERFLOW_JS = (Path(__file__).parent / "layout" / "overflow.js").read_text()
 
 

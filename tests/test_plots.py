@@ -164,3 +164,24 @@ def test_every_book_diagram_passes_the_check(path, cells, monkeypatch):
     for fig in drawn:
         check_labels(fig)
         assert np.isfinite(fig.get_size_inches()).all()
+
+
+def test_a_text_colour_below_aa_contrast_is_refused_by_name():
+    import matplotlib.pyplot as plt
+
+    from nnmath.plots import LowContrastError, ROLE_COLORS, TEXT_COLORS, check_labels, check_text_contrast
+
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, "∇C", color=TEXT_COLORS["weight"])
+    ax.set_title("fine", color=TEXT_COLORS["target"])
+    assert check_text_contrast(fig) is fig
+    ax.set_title("digit 3", color=ROLE_COLORS["weight"])  # vermillion on white: 3.8:1
+    with pytest.raises(LowContrastError, match=r"'digit 3' in #d55e00 has contrast 3\.\d\d:1 on #ffffff"):
+        check_text_contrast(fig)
+    with pytest.raises(LowContrastError):
+        check_labels(fig)
+    ax.set_title("")
+    ax.legend(handles=[ax.plot([0], [0], label="orange")[0]], labelcolor=ROLE_COLORS["target"])
+    with pytest.raises(LowContrastError, match="'orange'"):
+        check_text_contrast(fig)
+    plt.close(fig)

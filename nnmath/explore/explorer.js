@@ -7,17 +7,22 @@
 // ends in ; or }, strings in single quotes. The figure holds:
 //   img.nnx-frame               the image of the current state (a whole frame, or the transparent
 //                               layer over img.nnx-background when the explorer has update=)
+//   img.nnx-background          (with update=) the image that carries the alt text
+//   p.nnx-description           the state's sentence, a polite live region under the picture
 //   div.nnx-controls[hidden]    the controls, hidden until this script shows them (without
 //                               JavaScript the page shows the default frame as a plain figure)
 //   script.nnx-spec             JSON: frames (base64 PNG, last control fastest), sizes (values per
 //                               control), default (value index per control), labels (per control,
-//                               per value)
+//                               per value), descriptions (per frame: the state in words)
 // Every control element carries data-control, the index of its control.
 (function (id) {
   var root = document.getElementById(id);
   if (!root) return;
   var spec = JSON.parse(root.querySelector('.nnx-spec').textContent);
   var img = root.querySelector('img.nnx-frame');
+  // the informative image: the background when the frame is a transparent layer over it
+  var described = root.querySelector('img.nnx-background') || img;
+  var description = root.querySelector('.nnx-description');
   // one value index per control
   var state = spec.default.slice();
   root.querySelector('.nnx-controls').hidden = false;
@@ -32,10 +37,14 @@
     return k;
   }
 
-  // Show the state: its image, every control's value label, and every slider's position (a play
-  // button moves its slider, so the slider follows the state too).
+  // Show the state: its image and its description (the image's alt text and the live region),
+  // every control's value label, and every slider's position (a play button moves its slider, so
+  // the slider follows the state too).
   function show() {
-    img.src = 'data:image/png;base64,' + spec.frames[frame()];
+    var k = frame();
+    img.src = 'data:image/png;base64,' + spec.frames[k];
+    described.alt = spec.descriptions[k];
+    description.textContent = spec.descriptions[k];
     root.querySelectorAll('output[data-control]').forEach(function (output) {
       var c = +output.dataset.control;
       output.textContent = spec.labels[c][state[c]];
@@ -64,7 +73,9 @@
   });
 
   // A play button steps its control from the current step to the last, then stops; at the last
-  // step it starts again from the first. It toggles between play and pause.
+  // step it starts again from the first. It toggles between play and pause. A reader who asks for
+  // reduced motion gets the last step at once, no animation.
+  var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)');
   root.querySelectorAll('.nnx-play').forEach(function (button) {
     var timer = null;
     var c = +button.dataset.control;
@@ -81,6 +92,11 @@
     button.addEventListener('click', function () {
       if (timer) {
         stop();
+        return;
+      }
+      if (still && still.matches) {
+        state[c] = last;
+        show();
         return;
       }
       button.classList.add('nnx-playing');

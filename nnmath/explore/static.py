@@ -18,11 +18,15 @@ from .images import figure_png, page_png
 
 __all__ = ["static_page", "control_html", "page_script", "page_style"]
 
+# The figure is named by its caption (the explorer's alt text); the state's sentence sits under the
+# picture in a polite live region, so a screen reader hears each new state once it is shown.
 FIGURE = Template("""<figure class="nnmath-explorer" id="$id" style="max-width:${width}px;margin:0 auto">
 <style>
 $style</style>
 $images
+<p class="nnx-description" aria-live="polite">$description</p>
 <div class="nnx-controls" hidden>$controls</div>
+<figcaption class="nnx-caption">$caption</figcaption>
 <script type="application/json" class="nnx-spec">$spec</script>
 <script>$script("$id");</script>
 </figure>""")
@@ -79,7 +83,9 @@ def static_page(explorer) -> str:
 
     states = explorer.states()
     default = [c.default_index for c in explorer.controls]
-    alt = html.escape(explorer.alt, quote=True)
+    descriptions = [explorer.description(**explorer.values_of(s)) for s in states]
+    # the image's alt text is the state's description (explorer.js follows the state)
+    alt = html.escape(descriptions[states.index(tuple(default))], quote=True)
     if explorer.update is None:
         frames = [figure_png(explorer.figure(**explorer.values_of(s)), dpi=2 * explorer.dpi) for s in states]
         shown = frames[states.index(tuple(default))]  # the image without JavaScript
@@ -95,10 +101,12 @@ def static_page(explorer) -> str:
         "sizes": [len(c.values) for c in explorer.controls],
         "default": default,
         "labels": [[c.text(v) for v in c.values] for c in explorer.controls],
+        "descriptions": descriptions,
     }
     return FIGURE.substitute(
         id=explorer.name, width=explorer.width_px, style=page_style().substitute(id=explorer.name),
-        images=images, controls="".join(control_html(c, k, f"{explorer.name}-c{k}")
+        images=images, description=alt, caption=html.escape(explorer.alt),
+        controls="".join(control_html(c, k, f"{explorer.name}-c{k}")
                                          for k, c in enumerate(explorer.controls)),
         # "</" inside the JSON would end its <script> element
         spec=json.dumps(spec, separators=(",", ":")).replace("</", "<\\/"), script=page_script())

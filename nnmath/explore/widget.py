@@ -1,11 +1,12 @@
 """The live form: ipywidgets controls above an image of the explorer's :class:`LiveFigure`."""
 from __future__ import annotations
 
+import html
 from functools import singledispatch
 
 from .controls import Choice, Play, Slider, _Control
 
-__all__ = ["explorer_widget", "control_widget"]
+__all__ = ["explorer_widget", "control_widget", "description_html"]
 
 
 def explorer_widget(explorer, scale=2.0):
@@ -20,13 +21,24 @@ def explorer_widget(explorer, scale=2.0):
         row, inputs[control.name] = control_widget(control)
         rows.append(row)
     image = widgets.Image(value=live.png(), format="png", layout=widgets.Layout(width=f"{explorer.width_px}px"))
+    # the state in words under the picture, as on the static page (a polite live region)
+    description = widgets.HTML(value=description_html(explorer.description()))
 
     def redraw(_change):
-        image.value = live.png(**{name: widget.value for name, widget in inputs.items()})
+        values = {name: widget.value for name, widget in inputs.items()}
+        image.value = live.png(**values)
+        description.value = description_html(explorer.description(**values))
 
     for widget in inputs.values():
         widget.observe(redraw, names="value")
-    return widgets.VBox([*rows, image])
+    caption = widgets.HTML(value=f"<em>{html.escape(explorer.alt)}</em>")
+    return widgets.VBox([*rows, image, description, caption])
+
+
+def description_html(text: str) -> str:
+    """A state's description as the live form shows it: escaped, in a polite live region."""
+    return f'<p aria-live="polite">{html.escape(text)}</p>'
+
 
 
 @singledispatch

@@ -20,5 +20,28 @@
   document.querySelectorAll('mjx-container[display="true"]').forEach(e => check(e, 'equation'));
   article.querySelectorAll('table').forEach(e => check(e, 'table'));
   article.querySelectorAll('pre').forEach(e => check(e, 'code'));
+  // inline equations scroll in their own box (span.math), never clipped (the theme's hidden);
+  // inline code breaks inside the column. Either may sit in a table that scrolls.
+  const insideScrollingBox = e => { const box = scrollBox(e.parentElement);
+    return box && box.getBoundingClientRect().right <= limit; };
+  article.querySelectorAll('span.math').forEach(e => {
+    if (e.getClientRects().length === 0) return;
+    if (e.scrollWidth > e.clientWidth + 1 && !scrolls(e)) problems.push(`inline equation clipped: ${describe(e)}`);
+    else if (e.getBoundingClientRect().right > limit && !insideScrollingBox(e)) {
+      problems.push(`inline equation runs past the page: ${describe(e)}`);
+    }
+  });
+  article.querySelectorAll(':not(pre) > code').forEach(e => {
+    if (e.getClientRects().length && e.getBoundingClientRect().right > limit && !insideScrollingBox(e)) {
+      problems.push(`inline code runs past the page: ${describe(e)}`);
+    }
+  });
+  article.querySelectorAll('.nnmath-explorer .nnx-controls').forEach(e => {
+    if (e.scrollWidth > e.clientWidth + 1) problems.push(`explorer controls wider than the figure: ${describe(e)}`);
+  });
+  const page = document.scrollingElement;
+  if (page.scrollWidth > page.clientWidth + 1) {
+    problems.push(`the page scrolls sideways by ${page.scrollWidth - page.clientWidth} px`);
+  }
   return problems;
 }
