@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import NonFiniteError, as_float_matrix, as_positive_number, as_real_array, require_finite
+from ._validate import NonFiniteError, as_count, as_float_matrix, as_positive_number, as_real_array, require_finite
 from .activations import Activation, Identity, ReLU, Sigmoid, Softmax, Tanh, get_activation
 from .losses import Loss, get_loss
 
@@ -170,8 +170,7 @@ class Network:
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least two layer sizes (input and output), got {sizes}")
         for i, n in enumerate(sizes):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(f"sizes[{i}] must be a positive integer, got {n!r}")
+            as_count(n, f"sizes[{i}]")  # TypeError for 1.5 or True, ValueError for 0
         self._dtype = np.dtype(dtype)
         if self._dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self._dtype}")
