@@ -21,21 +21,37 @@ myst-nb 1.4.0, docutils 0.21, sphinx-external-toc 1.1.0.
   ``<meta>`` redirect, no ``<title>``, no ``lang``): written here first as a whole page, so that
   it is kept (it only writes a missing one).
 """
+
 from __future__ import annotations
 
 import html
 import re
 from pathlib import Path
 
-SEARCH_BUTTON = (re.compile(r'(<button class="btn search-button-field search-button__button[^"]*" '
-                            r'title="[^"]*") aria-label="[^"]*"'), r"\1")
-THEME_SWITCH = (re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+")\s+title="[^"]*"'), r"\1")
+SEARCH_BUTTON = (
+    re.compile(
+        r'(<button class="btn search-button-field search-button__button[^"]*" '
+        r'title="[^"]*") aria-label="[^"]*"'
+    ),
+    r"\1",
+)
+THEME_SWITCH = (
+    re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+")\s+title="[^"]*"'),
+    r"\1",
+)
 HIDDEN_CELL_SUMMARY = (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>")
-CITATION_LIST = (re.compile(r'<div role="list" class="citation-list">'), '<div class="citation-list">')
+CITATION_LIST = (
+    re.compile(r'<div role="list" class="citation-list">'),
+    '<div class="citation-list">',
+)
 CITATION_ROLE = (re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry"'), r"\1")
-FIXES = {"SEARCH_BUTTON": SEARCH_BUTTON, "THEME_SWITCH": THEME_SWITCH,
-         "HIDDEN_CELL_SUMMARY": HIDDEN_CELL_SUMMARY, "CITATION_LIST": CITATION_LIST,
-         "CITATION_ROLE": CITATION_ROLE}
+FIXES = {
+    "SEARCH_BUTTON": SEARCH_BUTTON,
+    "THEME_SWITCH": THEME_SWITCH,
+    "HIDDEN_CELL_SUMMARY": HIDDEN_CELL_SUMMARY,
+    "CITATION_LIST": CITATION_LIST,
+    "CITATION_ROLE": CITATION_ROLE,
+}
 
 REDIRECT = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -58,7 +74,9 @@ def fix_markup(text: str) -> str:
 
 def redirect_page(title: str, url: str, lang: str = "en") -> str:
     """The root page: a titled page in a language that sends the reader to ``url``."""
-    return REDIRECT.format(lang=html.escape(lang), title=html.escape(title), url=html.escape(url, quote=True))
+    return REDIRECT.format(
+        lang=html.escape(lang), title=html.escape(title), url=html.escape(url, quote=True)
+    )
 
 
 def _fix_pages(app, exception):
@@ -73,8 +91,14 @@ def _fix_pages(app, exception):
     index = outdir / "index.html"
     root = app.config.root_doc
     if root != "index" and app.builder.name == "html":
-        index.write_text(redirect_page(app.config.html_title or app.config.project, f"{root}.html",
-                                       app.config.language or "en"), encoding="utf-8")
+        index.write_text(
+            redirect_page(
+                app.config.html_title or app.config.project,
+                f"{root}.html",
+                app.config.language or "en",
+            ),
+            encoding="utf-8",
+        )
 
 
 def setup(app):

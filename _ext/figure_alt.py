@@ -3,6 +3,7 @@
 myst-nb 1.x passes only ``width`` and ``height`` from an output's metadata to the image, so a
 glued figure's ``<img>`` gets its file name as alt text. An explicit ``:alt:`` option still wins.
 """
+
 from __future__ import annotations
 
 from myst_nb.ext.glue.directives import PasteFigureDirective

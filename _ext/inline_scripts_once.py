@@ -14,6 +14,7 @@ when that test fails, Sphinx has fixed it and this extension can go.
 It reads only the attributes ``filename`` and ``attributes`` of Sphinx's private
 ``sphinx.builders.html._assets._JavaScript`` (through ``getattr``, so a change degrades to no-op).
 """
+
 from __future__ import annotations
 
 

@@ -9,6 +9,7 @@ is dead weight: 150 kB on a page with one explorer (its live image, base64-encod
 It reads only the ``attributes`` of Sphinx's private ``sphinx.builders.html._assets._JavaScript``
 (through ``getattr``), checked with Sphinx 7.4.7.
 """
+
 from __future__ import annotations
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -16,7 +17,11 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 def without_widget_state(scripts):
     """``scripts`` without the embedded widget state."""
-    return [script for script in scripts if getattr(script, "attributes", {}).get("type") != WIDGET_STATE]
+    return [
+        script
+        for script in scripts
+        if getattr(script, "attributes", {}).get("type") != WIDGET_STATE
+    ]
 
 
 def _drop_widget_state(app, pagename, templatename, context, doctree):

@@ -11,6 +11,7 @@ an explorer's as the image of its default state.
 It also points the page's launch and download buttons at this edition (see the README, "Opening a
 chapter as a notebook", for the Binder address and how the edition is published).
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,8 +25,8 @@ from urllib.parse import quote, urlencode
 
 import nbformat
 
-NOTEBOOKS_DIR = "notebooks"          # in the HTML output, and the folder nbgitpuller pulls into
-NOTEBOOKS_BRANCH = "notebooks"       # the branch the Pages workflow publishes the edition to
+NOTEBOOKS_DIR = "notebooks"  # in the HTML output, and the folder nbgitpuller pulls into
+NOTEBOOKS_BRANCH = "notebooks"  # the branch the Pages workflow publishes the edition to
 GLUE_PREFIX = "application/papermill.record/"
 # a code cell the student edition shows in place of the one tagged "solution" after it (a stub to
 # fill in); the full book leaves it out
@@ -34,21 +35,40 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 # The Markdown names of the numbered things of the book (sphinx-proof, sphinx-exercise, figures)
-KIND_NAMES = {"figure": "Fig.", "exercise": "Exercise", "theorem": "Theorem", "algorithm": "Algorithm",
-              "proof": "Proof", "lemma": "Lemma", "definition": "Definition", "proposition": "Proposition",
-              "corollary": "Corollary", "example": "Example", "remark": "Remark", "axiom": "Axiom",
-              "conjecture": "Conjecture", "observation": "Observation", "property": "Property",
-              "criterion": "Criterion", "assumption": "Assumption", "notation": "Notation",
-              "condition": "Condition"}
+KIND_NAMES = {
+    "figure": "Fig.",
+    "exercise": "Exercise",
+    "theorem": "Theorem",
+    "algorithm": "Algorithm",
+    "proof": "Proof",
+    "lemma": "Lemma",
+    "definition": "Definition",
+    "proposition": "Proposition",
+    "corollary": "Corollary",
+    "example": "Example",
+    "remark": "Remark",
+    "axiom": "Axiom",
+    "conjecture": "Conjecture",
+    "observation": "Observation",
+    "property": "Property",
+    "criterion": "Criterion",
+    "assumption": "Assumption",
+    "notation": "Notation",
+    "condition": "Condition",
+}
 
 # Prose written for the static HTML page that would be wrong in a notebook: (pattern, notebook wording)
 NOTEBOOK_PHRASES = [
-    (r"\(in\s+this\s+static\s+page\s[^)]*\)",
-     "(run the cell for live widgets; until then its stored output shows the default state)"),
+    (
+        r"\(in\s+this\s+static\s+page\s[^)]*\)",
+        "(run the cell for live widgets; until then its stored output shows the default state)",
+    ),
     (r"\bin\s+this\s+static\s+page\b", "in the book's web page"),
 ]
 
-_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|:{3,})\s*(?:\{(?P<name>[^}\s]+)\})?\s*(?P<arg>.*)$")
+_FENCE = re.compile(
+    r"^(?P<indent> {0,3})(?P<fence>`{3,}|:{3,})\s*(?:\{(?P<name>[^}\s]+)\})?\s*(?P<arg>.*)$"
+)
 _OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 _ROLE_OR_CODE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<content>[^`]*)`|``[^`]+``|`[^`\n]+`")
 _LABEL_LINE = re.compile(r"^\s*\((?P<label>[^()\s]+)\)=\s*$")
@@ -59,16 +79,16 @@ _EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 class Book:
     """What the converter needs to know about the whole book (Sphinx's environment, in a build)."""
 
-    base_url: str                                   # the published HTML book, ending in "/"
-    repository: str = ""                            # https://github.com/ORG/REPO
-    titles: dict = field(default_factory=dict)      # docname -> title
-    order: list = field(default_factory=list)       # docnames in table-of-contents order
-    sections: dict = field(default_factory=dict)    # label -> (docname, title)
-    numbers: dict = field(default_factory=dict)     # label -> (docname, kind, "5")
-    citations: dict = field(default_factory=dict)   # key -> "Rumelhart et al. 1986"
-    bibliography: str = ""                          # the reference list, as Markdown
+    base_url: str  # the published HTML book, ending in "/"
+    repository: str = ""  # https://github.com/ORG/REPO
+    titles: dict = field(default_factory=dict)  # docname -> title
+    order: list = field(default_factory=list)  # docnames in table-of-contents order
+    sections: dict = field(default_factory=dict)  # label -> (docname, title)
+    numbers: dict = field(default_factory=dict)  # label -> (docname, kind, "5")
+    citations: dict = field(default_factory=dict)  # key -> "Rumelhart et al. 1986"
+    bibliography: str = ""  # the reference list, as Markdown
     requirements: list = field(default_factory=list)  # what Colab installs besides nnmath
-    package: str = ""                               # how Colab installs nnmath ("": from repository)
+    package: str = ""  # how Colab installs nnmath ("": from repository)
 
     def page_url(self, docname: str, anchor: str = "") -> str:
         return f"{self.base_url}{docname}.html" + (f"#{anchor}" if anchor else "")
@@ -79,15 +99,25 @@ class Book:
 
 # ---------------------------------------------------------------------------- the conversion
 
-def convert(executed: nbformat.NotebookNode, docname: str, book: Book, *, glue: dict | None = None,
-            solutions: bool = True):
+
+def convert(
+    executed: nbformat.NotebookNode,
+    docname: str,
+    book: Book,
+    *,
+    glue: dict | None = None,
+    solutions: bool = True,
+):
     """The notebook edition of one chapter from the notebook myst-nb executed for it.
 
     ``glue``: the glued values myst-nb took out of the notebook (its ``<chapter>.glue.json``), added
     to those still in it. ``solutions=False`` leaves the solutions out (the student edition),
     and with them every code cell tagged ``solution`` (one that computes an exercise's answer).
     """
-    glue = {**glue_values(executed), **{key: glue_bundle(value) for key, value in (glue or {}).items()}}
+    glue = {
+        **glue_values(executed),
+        **{key: glue_bundle(value) for key, value in (glue or {}).items()},
+    }
     widget_state = executed.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     cells = [_intro_cell(docname, book), _setup_cell(book)]
     for cell in executed.cells:
@@ -144,7 +174,8 @@ def _intro_cell(docname, book):
     return nbformat.v4.new_markdown_cell(
         f"*How neural networks learn* · notebook edition of [{title}]({book.page_url(docname)}). "
         "Outputs are stored, so figures show before you run anything; **Run All** recomputes them and "
-        "makes the explorers live.")
+        "makes the explorers live."
+    )
 
 
 def _setup_cell(book):
@@ -236,12 +267,15 @@ def _widget_image(model_id, state, depth=0):
 
 # ---------------------------------------------------------------------------- Markdown
 
+
 def _markdown(source, docname, book, glue, solutions):
     attachments = {}
     text = "\n".join(_blocks(source.split("\n"), docname, book, glue, solutions, attachments))
     text = _roles(text, docname, book, glue)
     for pattern, wording in NOTEBOOK_PHRASES:
-        text = re.sub(pattern, lambda match, wording=wording: _same_case(match[0], wording), text, flags=re.I)
+        text = re.sub(
+            pattern, lambda match, wording=wording: _same_case(match[0], wording), text, flags=re.I
+        )
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n"), attachments
 
@@ -267,15 +301,26 @@ def _blocks(lines, docname, book, glue, solutions, attachments):
         end = i + 1
         while end < len(lines) and not _closes(lines[end], fence):
             end += 1
-        body = lines[i + 1:end]
+        body = lines[i + 1 : end]
         i = end + 1
         if name is None:  # an ordinary code block: verbatim
             out.extend([line, *body, match["indent"] + fence])
             continue
         options, body = _options(body)
         inner = "\n".join(_blocks(body, docname, book, glue, solutions, attachments)).strip("\n")
-        out.extend(_directive(name, match["arg"].strip(), options, inner, docname, book, glue,
-                              solutions, attachments).split("\n"))
+        out.extend(
+            _directive(
+                name,
+                match["arg"].strip(),
+                options,
+                inner,
+                docname,
+                book,
+                glue,
+                solutions,
+                attachments,
+            ).split("\n")
+        )
         out.append("")
     return out
 
@@ -292,7 +337,7 @@ def _options(body):
 
         end = rest.index("---", 1) if "---" in rest[1:] else 0
         options = yaml.safe_load("\n".join(rest[1:end])) or {}
-        rest = rest[end + 1:]
+        rest = rest[end + 1 :]
     while rest and (match := _OPTION.match(rest[0])):
         options[match["key"]] = match["value"]
         rest = rest[1:]
@@ -312,8 +357,18 @@ def _number(label, book, kind=None):
 def _directive(name, arg, options, body, docname, book, glue, solutions, attachments):
     kind = name.split(":")[-1]
     label = options.get("label") or options.get("name", "")
-    if name == "admonition" or kind in ("note", "tip", "important", "warning", "attention", "caution",
-                                        "danger", "error", "hint", "seealso"):
+    if name == "admonition" or kind in (
+        "note",
+        "tip",
+        "important",
+        "warning",
+        "attention",
+        "caution",
+        "danger",
+        "error",
+        "hint",
+        "seealso",
+    ):
         title = arg or kind.capitalize()
         return _quote(f"**{title}**\n\n{body}")
     if kind == "exercise":
@@ -330,15 +385,20 @@ def _directive(name, arg, options, body, docname, book, glue, solutions, attachm
         return _quote(f"*Proof.* {body} $\\square$")
     if name.startswith("prf:"):
         number = _number(label, book)
-        title = f"{KIND_NAMES.get(kind, kind.capitalize())} {number}".strip() + (f" ({arg})" if arg else "")
+        title = f"{KIND_NAMES.get(kind, kind.capitalize())} {number}".strip() + (
+            f" ({arg})" if arg else ""
+        )
         return _quote(f"**{title}.** {body}")
     if name in ("glue:figure", "glue"):
         return _glue_figure(arg, options, body, docname, book, glue, attachments)
     if name == "bibliography":
         return book.bibliography
     if name == "tableofcontents":
-        return "\n".join(f"- [{book.titles.get(doc, doc)}]({book.notebook_name(doc)})"
-                         for doc in book.order if doc != docname)
+        return "\n".join(
+            f"- [{book.titles.get(doc, doc)}]({book.notebook_name(doc)})"
+            for doc in book.order
+            if doc != docname
+        )
     if name in ("math",):
         return f"$$\n{body}\n$$"
     if name in ("figure", "image"):
@@ -351,13 +411,17 @@ def _directive(name, arg, options, body, docname, book, glue, solutions, attachm
 def _glue_figure(key, options, caption, docname, book, glue, attachments):
     bundle = glue.get(key)
     if bundle is None:
-        raise ValueError(f"glue:figure {key!r}: no glued value of that name in the executed notebook")
+        raise ValueError(
+            f"glue:figure {key!r}: no glued value of that name in the executed notebook"
+        )
     for mime, extension in (("image/png", "png"), ("image/jpeg", "jpg"), ("image/svg+xml", "svg")):
         if mime in bundle:
             filename = f"{key}.{extension}"
             data = bundle[mime]
             if mime == "image/svg+xml":
-                data = base64.b64encode(("".join(data) if isinstance(data, list) else data).encode()).decode()
+                data = base64.b64encode(
+                    ("".join(data) if isinstance(data, list) else data).encode()
+                ).decode()
             attachments[filename] = {mime: data}
             # the caption's roles resolved (glued numbers, references as their text); JupyterLab
             # typesets math before parsing Markdown: math in alt text breaks the image
@@ -367,7 +431,9 @@ def _glue_figure(key, options, caption, docname, book, glue, attachments):
             image = f"![{alt}](attachment:{filename})"
             break
     else:
-        raise ValueError(f"glue:figure {key!r}: the glued value is not an image (it has {sorted(bundle)})")
+        raise ValueError(
+            f"glue:figure {key!r}: the glued value is not an image (it has {sorted(bundle)})"
+        )
     label = options.get("name", "")
     number = _number(label, book)
     prefix = f"**Fig. {number}.** " if number else ""
@@ -375,6 +441,7 @@ def _glue_figure(key, options, caption, docname, book, glue, attachments):
 
 
 # ---------------------------------------------------------------------------- roles
+
 
 def _explicit(content):
     match = _EXPLICIT.match(content)
@@ -396,7 +463,9 @@ def _roles(text, docname, book, glue):
 
             key, _, spec = content.partition(":") if name == "glue:text" else (content, "", "")
             if key not in glue or "text/plain" not in glue[key]:
-                raise ValueError(f"{{{name}}}`{content}`: no glued text value {key!r} in the executed notebook")
+                raise ValueError(
+                    f"{{{name}}}`{content}`: no glued text value {key!r} in the executed notebook"
+                )
             value = glue[key].get("text/markdown") if name == "glue:md" else None
             return value or format_plain_text(glue[key]["text/plain"], spec)
         if name == "doc":
@@ -436,6 +505,7 @@ def _roles(text, docname, book, glue):
 
 # ---------------------------------------------------------------------------- Sphinx
 
+
 def book_from_sphinx(app) -> Book:
     env = app.env
     options = app.config.html_theme_options or {}
@@ -446,16 +516,25 @@ def book_from_sphinx(app) -> Book:
         for kind, labels in kinds.items():
             for label, number in labels.items():
                 numbers[label] = (docname, kind, ".".join(map(str, number)))
-    sections = {label: (docname, title) for label, (docname, _, title)
-                in env.domaindata["std"]["labels"].items() if title}
+    sections = {
+        label: (docname, title)
+        for label, (docname, _, title) in env.domaindata["std"]["labels"].items()
+        if title
+    }
     order = [app.config.root_doc]
     order += [doc for doc in _toctree_order(env, app.config.root_doc) if doc not in order]
-    return Book(base_url=base_url.rstrip("/") + "/", repository=repository,
-                titles={doc: title.astext() for doc, title in env.titles.items()},
-                order=order, sections=sections, numbers=numbers,
-                citations=_citations(app), bibliography=_bibliography_markdown(app),
-                requirements=_runtime_requirements(Path(app.srcdir) / "requirements.txt"),
-                package=app.config.notebook_edition_package)
+    return Book(
+        base_url=base_url.rstrip("/") + "/",
+        repository=repository,
+        titles={doc: title.astext() for doc, title in env.titles.items()},
+        order=order,
+        sections=sections,
+        numbers=numbers,
+        citations=_citations(app),
+        bibliography=_bibliography_markdown(app),
+        requirements=_runtime_requirements(Path(app.srcdir) / "requirements.txt"),
+        package=app.config.notebook_edition_package,
+    )
 
 
 def _toctree_order(env, docname, seen=None):
@@ -478,7 +557,11 @@ def _runtime_requirements(path):
     if not path.is_file():
         return []
     lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
-    return [line for line in lines if line and not line.startswith("-") and not line.startswith(build_only)]
+    return [
+        line
+        for line in lines
+        if line and not line.startswith("-") and not line.startswith(build_only)
+    ]
 
 
 def _bib_data(app):
@@ -495,23 +578,40 @@ def _citations(app):
     for key, entry in _bib_data(app).items():
         authors = entry.persons.get("author", [])
         last = " ".join(authors[0].last_names) if authors else key
-        others = " et al." if len(authors) > 2 else (f" and {' '.join(authors[1].last_names)}" if len(authors) == 2 else "")
+        others = (
+            " et al."
+            if len(authors) > 2
+            else (f" and {' '.join(authors[1].last_names)}" if len(authors) == 2 else "")
+        )
         citations[key] = f"{last}{others} {entry.fields.get('year', '')}".strip()
     return citations
 
 
 def _bibliography_markdown(app):
     lines = []
-    for key, entry in sorted(_bib_data(app).items(), key=lambda item: _citations_key(item[1])):
-        authors = ", ".join(" ".join(person.first_names + person.middle_names + person.last_names)
-                            for person in entry.persons.get("author", []))
+    for _key, entry in sorted(_bib_data(app).items(), key=lambda item: _citations_key(item[1])):
+        authors = ", ".join(
+            " ".join(person.first_names + person.middle_names + person.last_names)
+            for person in entry.persons.get("author", [])
+        )
         fields = entry.fields
-        venue = fields.get("journal") or fields.get("booktitle") or fields.get("publisher") or fields.get("school", "")
+        venue = (
+            fields.get("journal")
+            or fields.get("booktitle")
+            or fields.get("publisher")
+            or fields.get("school", "")
+        )
         title = fields.get("title", "").replace("{", "").replace("}", "")
-        link = f" [doi:{fields['doi']}](https://doi.org/{fields['doi']})" if "doi" in fields else (
-            f" <{fields['url']}>" if "url" in fields else "")
-        lines.append(f"- {authors} ({fields.get('year', 'n.d.')}). *{title}*."
-                     + (f" {venue}." if venue else "") + link)
+        link = (
+            f" [doi:{fields['doi']}](https://doi.org/{fields['doi']})"
+            if "doi" in fields
+            else (f" <{fields['url']}>" if "url" in fields else "")
+        )
+        lines.append(
+            f"- {authors} ({fields.get('year', 'n.d.')}). *{title}*."
+            + (f" {venue}." if venue else "")
+            + link
+        )
     return "\n".join(lines)
 
 
@@ -520,8 +620,12 @@ def _citations_key(entry):
     return (" ".join(authors[0].last_names) if authors else "", entry.fields.get("year", ""))
 
 
-def binder_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBOOKS_BRANCH,
-               environment_branch: str = "") -> str:
+def binder_url(
+    book_options: dict,
+    pagename: str,
+    notebooks_branch: str = NOTEBOOKS_BRANCH,
+    environment_branch: str = "",
+) -> str:
     """mybinder.org with the environment of the main branch (or ``environment_branch``), nbgitpuller
     pulling the edition in from ``notebooks_branch``."""
     repository = book_options["repository_url"].rstrip("/")
@@ -529,28 +633,43 @@ def binder_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBO
     launch = book_options.get("launch_buttons", {})
     binderhub = launch.get("binderhub_url", "https://mybinder.org").rstrip("/")
     branch = environment_branch or book_options.get("repository_branch") or "main"
-    pull = "git-pull?" + urlencode({
-        "repo": repository, "branch": notebooks_branch, "targetpath": NOTEBOOKS_DIR,
-        "urlpath": f"lab/tree/{NOTEBOOKS_DIR}/{posixpath.basename(pagename)}.ipynb"})
+    pull = "git-pull?" + urlencode(
+        {
+            "repo": repository,
+            "branch": notebooks_branch,
+            "targetpath": NOTEBOOKS_DIR,
+            "urlpath": f"lab/tree/{NOTEBOOKS_DIR}/{posixpath.basename(pagename)}.ipynb",
+        }
+    )
     return f"{binderhub}/v2/gh/{org}/{repo}/{branch}?urlpath={quote(pull, safe='')}"
 
 
-def jupyterhub_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBOOKS_BRANCH) -> str:
+def jupyterhub_url(
+    book_options: dict, pagename: str, notebooks_branch: str = NOTEBOOKS_BRANCH
+) -> str:
     """The university's JupyterHub (``launch_buttons.jupyterhub_url``), nbgitpuller pulling the
     edition from ``notebooks_branch`` of the repository into a folder named after it."""
     repository = book_options["repository_url"].rstrip("/")
     hub = book_options.get("launch_buttons", {}).get("jupyterhub_url", "").rstrip("/")
     folder = repository.rsplit("/", 1)[-1]
-    pull = urlencode({"repo": repository, "branch": notebooks_branch, "targetpath": folder,
-                      "urlpath": f"lab/tree/{folder}/{posixpath.basename(pagename)}.ipynb"})
+    pull = urlencode(
+        {
+            "repo": repository,
+            "branch": notebooks_branch,
+            "targetpath": folder,
+            "urlpath": f"lab/tree/{folder}/{posixpath.basename(pagename)}.ipynb",
+        }
+    )
     return f"{hub}/hub/user-redirect/git-pull?{pull}"
 
 
 def colab_url(book_options: dict, pagename: str, notebooks_branch: str = NOTEBOOKS_BRANCH) -> str:
     repository = book_options["repository_url"].rstrip("/")
     org, repo = repository.split("github.com/")[-1].split("/")[:2]
-    return (f"https://colab.research.google.com/github/{org}/{repo}/blob/{notebooks_branch}/"
-            f"{posixpath.basename(pagename)}.ipynb")
+    return (
+        f"https://colab.research.google.com/github/{org}/{repo}/blob/{notebooks_branch}/"
+        f"{posixpath.basename(pagename)}.ipynb"
+    )
 
 
 def _has_edition(app, pagename):
@@ -562,7 +681,10 @@ def _point_buttons(app, pagename, templatename, context, doctree):
     if not _has_edition(app, pagename) or "header_buttons" not in context:
         return
     options = app.config.html_theme_options
-    branch, environment = app.config.notebook_edition_branch, app.config.notebook_edition_binder_branch
+    branch, environment = (
+        app.config.notebook_edition_branch,
+        app.config.notebook_edition_binder_branch,
+    )
     edition = context["pathto"](f"{NOTEBOOKS_DIR}/{posixpath.basename(pagename)}.ipynb", 1)
     for group in context["header_buttons"]:
         buttons = group.get("buttons", [])
@@ -574,10 +696,18 @@ def _point_buttons(app, pagename, templatename, context, doctree):
                     button["url"] = colab_url(options, pagename, branch)
                 if button.get("text") == "JupyterHub":
                     button["url"] = jupyterhub_url(options, pagename, branch)
-            if options.get("repository_url", "").startswith("https://github.com/") and \
-                    not any(button.get("text") == "Colab" for button in buttons):
-                buttons.append({"type": "link", "text": "Colab", "tooltip": "Launch on Colab",
-                                "icon": "_static/images/logo_colab.png", "url": colab_url(options, pagename, branch)})
+            if options.get("repository_url", "").startswith("https://github.com/") and not any(
+                button.get("text") == "Colab" for button in buttons
+            ):
+                buttons.append(
+                    {
+                        "type": "link",
+                        "text": "Colab",
+                        "tooltip": "Launch on Colab",
+                        "icon": "_static/images/logo_colab.png",
+                        "url": colab_url(options, pagename, branch),
+                    }
+                )
         if group.get("label") == "download-buttons":
             for button in buttons:
                 if button.get("label") == "download-notebook-button":
@@ -598,8 +728,13 @@ def _write_editions(app, exception):
             continue
         glue_file = source.with_suffix(".glue.json")
         glue = json.loads(glue_file.read_text()) if glue_file.is_file() else {}
-        notebook = convert(nbformat.read(source, as_version=4), docname, book, glue=glue,
-                           solutions=app.config.notebook_edition_solutions)
+        notebook = convert(
+            nbformat.read(source, as_version=4),
+            docname,
+            book,
+            glue=glue,
+            solutions=app.config.notebook_edition_solutions,
+        )
         nbformat.write(notebook, out / book.notebook_name(docname))
 
 
@@ -618,7 +753,9 @@ def setup(app):
     # the student edition (tools/build_student_edition.py) sets these: no solutions, its own branches
     app.add_config_value("notebook_edition_solutions", True, "")
     app.add_config_value("notebook_edition_branch", NOTEBOOKS_BRANCH, "html")
-    app.add_config_value("notebook_edition_binder_branch", "", "html")  # "" = the repository's branch
+    app.add_config_value(
+        "notebook_edition_binder_branch", "", "html"
+    )  # "" = the repository's branch
     # what the Colab set-up cell installs nnmath from ("": the repository; a course pins a tag)
     app.add_config_value("notebook_edition_package", "", "html")
     app.connect("html-page-context", _point_buttons, priority=600)  # after the theme's (501)

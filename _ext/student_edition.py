@@ -12,6 +12,7 @@ be built with one of them forgotten:
   sphinx-book-theme copies each page's executed notebook there (the whole chapter, solutions
   included) for its download button.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -22,8 +23,10 @@ SWITCHES = {"hide_solutions": True, "html_copy_source": False, "notebook_edition
 
 def _set_switches(app, config):
     if "notebook_edition" not in config.extensions:
-        raise ValueError("student_edition: the notebook_edition extension must be loaded too "
-                         "(the student edition includes the notebook edition without solutions)")
+        raise ValueError(
+            "student_edition: the notebook_edition extension must be loaded too "
+            "(the student edition includes the notebook edition without solutions)"
+        )
     for name, value in SWITCHES.items():
         config[name] = value
 
@@ -36,19 +39,34 @@ def _notebook_download(app, pagename, templatename, context, doctree):
     for group in context.get("header_buttons", []):
         if group.get("label") != "download-buttons":
             continue
-        buttons = [button for button in group.get("buttons", [])
-                   if button.get("label") != "download-source-button"]
-        if executed.is_file() and not any(button.get("label") == "download-notebook-button" for button in buttons):
-            buttons.insert(0, {"type": "link", "url": "", "text": ".ipynb", "icon": "fas fa-code",
-                               "tooltip": "Download the notebook edition", "label": "download-notebook-button"})
+        buttons = [
+            button
+            for button in group.get("buttons", [])
+            if button.get("label") != "download-source-button"
+        ]
+        if executed.is_file() and not any(
+            button.get("label") == "download-notebook-button" for button in buttons
+        ):
+            buttons.insert(
+                0,
+                {
+                    "type": "link",
+                    "url": "",
+                    "text": ".ipynb",
+                    "icon": "fas fa-code",
+                    "tooltip": "Download the notebook edition",
+                    "label": "download-notebook-button",
+                },
+            )
         group["buttons"] = buttons
 
 
 def _left_out_reference(app, env, node, contnode):
     """A ``{doc}`` reference to a page the edition leaves out of its table of contents (the course
     release leaves out the instructors' page): its text, without a link and without a warning."""
-    if node.get("reftype") == "doc" and node.get("reftarget", "").rsplit("/", 1)[-1] in \
-            {name.rsplit("/", 1)[-1] for name in app.config.student_edition_left_out}:
+    if node.get("reftype") == "doc" and node.get("reftarget", "").rsplit("/", 1)[-1] in {
+        name.rsplit("/", 1)[-1] for name in app.config.student_edition_left_out
+    }:
         return contnode
     return None
 
@@ -59,9 +77,13 @@ def _remove_sources(app, exception):
 
 
 def setup(app):
-    app.add_config_value("student_edition_left_out", [], "env")  # docnames not in this edition's toc
+    app.add_config_value(
+        "student_edition_left_out", [], "env"
+    )  # docnames not in this edition's toc
     app.connect("missing-reference", _left_out_reference)
-    app.connect("config-inited", _set_switches, priority=900)  # after every extension added its values
+    app.connect(
+        "config-inited", _set_switches, priority=900
+    )  # after every extension added its values
     # after the theme's buttons (501), before notebook_edition points them at the edition (600)
     app.connect("html-page-context", _notebook_download, priority=550)
     app.connect("build-finished", _remove_sources)

@@ -4,9 +4,16 @@
 (function () {
   var BOXES = '.bd-content div.math, .bd-content span.math, .bd-content mjx-container[display="true"]';
 
+  // A box scrolls when its content is wider and its own overflow lets it scroll; a wider box that
+  // does not scroll (its parent does) stays out of the tab order.
+  function scrolls(box) {
+    var overflow = getComputedStyle(box).overflowX;
+    return box.scrollWidth > box.clientWidth + 1 && (overflow === 'auto' || overflow === 'scroll');
+  }
+
   function mark() {
     document.querySelectorAll(BOXES).forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth + 1) {
+      if (scrolls(box)) {
         box.tabIndex = 0;
         box.setAttribute('data-scrolls', '');
       } else if (box.hasAttribute('data-scrolls')) {
@@ -18,7 +25,23 @@
 
   window.addEventListener('load', function () {
     var typeset = window.MathJax && window.MathJax.startup && window.MathJax.startup.promise;
-    (typeset || Promise.resolve()).then(mark);
+    (typeset || Promise.resolve()).then(function () {
+      mark();
+      // MathJax's web fonts arrive after typesetting; until then a glyph drawn in a fallback font
+      // can overflow its box
+      if (document.fonts) {
+        document.fonts.ready.then(mark);
+        document.fonts.addEventListener('loadingdone', mark);
+      }
+      // a box whose width changes later (a folded cell opened, a wider window) is looked at again
+      if (window.ResizeObserver) {
+        var observer = new ResizeObserver(mark);
+        document.querySelectorAll(BOXES).forEach(function (box) {
+          observer.observe(box);  // the box, and its content, whose width decides whether it scrolls
+          if (box.firstElementChild) observer.observe(box.firstElementChild);
+        });
+      }
+    });
   });
   window.addEventListener('resize', mark);
 })();

@@ -3,13 +3,15 @@
     python benchmarks/explorers.py            # after building the book into _build/html
 
 For every explorer of every chapter: the live step time (set a widget's value; the widget renders
-the state and encodes the PNG it sends: the work a kernel does per slider step) at 2× and 1× pixels, and, for an explorer with an ``update``
+the state and encodes the PNG it sends: the work a kernel does per slider step) at 2× and 1×
+pixels, and, for an explorer with an ``update``
 function, the same step with the figure cleared and drawn again instead; the static response time
 in headless Chromium (from a control's input event to the new frame being set). For every page of
 the built book (every page of _toc.yml): its weight and the MathJax it loads from the site.
 Each cell is median / max.
 Prints a Markdown table; benchmarks/README.md holds the last one.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -19,7 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-sys.path.insert(0, str(ROOT / "tests"))  # the tests' harness: the served site and Chromium (local_site.py)
+sys.path.insert(
+    0, str(ROOT / "tests")
+)  # the tests' harness: the served site and Chromium (local_site.py)
 
 from local_site import toc_pages  # noqa: E402
 
@@ -31,7 +35,10 @@ def live_step_ms(explorer, scale, repeat=3):
     import ipywidgets as widgets
 
     box = explorer.widget(scale=scale)
-    inputs = [child.children[1] if isinstance(child, widgets.HBox) else child for child in box.children[:-1]]
+    inputs = [
+        child.children[1] if isinstance(child, widgets.HBox) else child
+        for child in box.children[:-1]
+    ]
     times = []
     for _ in range(repeat):
         for control, widget in zip(explorer.controls, inputs):
@@ -65,10 +72,17 @@ def in_chromium(explorer_pages, all_pages):
             tab.wait_for_load_state("networkidle")  # the fonts MathJax asks for once it has typeset
             if any(problems.values()):
                 sys.exit(f"{page}: {problems}")
-            mathjax_kb[page] = sum((HTML / path).stat().st_size for path in set(loaded)
-                                   if path.startswith("_static/mathjax/")) / 1000
+            mathjax_kb[page] = (
+                sum(
+                    (HTML / path).stat().st_size
+                    for path in set(loaded)
+                    if path.startswith("_static/mathjax/")
+                )
+                / 1000
+            )
             if page in explorer_pages:
-                response[page] = tab.evaluate("""() => [...document.querySelectorAll('figure.nnmath-explorer')].map(fig => {
+                response[page] = (
+                    tab.evaluate("""() => [...document.querySelectorAll('figure.nnmath-explorer')].map(fig => {
                     const times = [];
                     for (const input of fig.querySelectorAll('input[type=range]')) {
                         for (let i = 0; i < 20; i++) {
@@ -81,6 +95,7 @@ def in_chromium(explorer_pages, all_pages):
                     times.sort((a, b) => a - b);
                     return [times[Math.floor(times.length / 2)], times[times.length - 1]];
                 })""")
+                )
             context.close()
     return response, mathjax_kb
 
@@ -94,8 +109,10 @@ def main():
     explorers = list(chapter_explorers(ROOT / "book"))
     pages = toc_pages()
     static, mathjax_kb = in_chromium({f"book/{chapter}.html" for chapter, _, _ in explorers}, pages)
-    print("| chapter | explorer | states | static HTML (kB) | static HTML without `update` (kB) "
-          "| live step, 2× (ms) | live step, 1× (ms) | redraw without `update`, 2× (ms) | static response (ms) |")
+    print(
+        "| chapter | explorer | states | static HTML (kB) | static HTML without `update` (kB) "
+        "| live step, 2× (ms) | live step, 1× (ms) | redraw without `update`, 2× (ms) | static response (ms) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     seen = {}
     for chapter, name, explorer in explorers:
@@ -105,17 +122,27 @@ def main():
             columns.append(live_step_ms(without_update(explorer), 2.0))
         kb = len(explorer.static_html().encode()) / 1000
         whole_frames_kb = len(without_update(explorer)._static_page().encode()) / 1000
-        cells = [f"{median:.0f} / {worst:.0f}" for median, worst in columns] + ["–"] * (3 - len(columns))
+        cells = [f"{median:.0f} / {worst:.0f}" for median, worst in columns] + ["–"] * (
+            3 - len(columns)
+        )
         static_median, static_max = static[f"book/{chapter}.html"][index]
-        print(f"| {chapter} | `{name}` | {len(explorer.states())} | {kb:.0f} | {whole_frames_kb:.0f} | {' | '.join(cells)} "
-              f"| {static_median:.2f} / {static_max:.2f} |")
+        print(
+            f"| {chapter} | `{name}` | {len(explorer.states())} | {kb:.0f} | {whole_frames_kb:.0f} | {' | '.join(cells)} "  # noqa: E501
+            f"| {static_median:.2f} / {static_max:.2f} |"
+        )
     print()
     print("| page | weight (kB) | MathJax it loads from the site (kB) |")
     print("|---|---|---|")
     for page in pages:
-        print(f"| {Path(page).stem} | {(HTML / page).stat().st_size / 1000:.0f} | {mathjax_kb[page]:.0f} |")
-    on_disk = sum(f.stat().st_size for f in (HTML / "_static" / "mathjax").rglob("*") if f.is_file())
-    print(f"\nMathJax in the site (`_static/mathjax`, all of MathJax 3's es5 folder): {on_disk / 1e6:.1f} MB")
+        print(
+            f"| {Path(page).stem} | {(HTML / page).stat().st_size / 1000:.0f} | {mathjax_kb[page]:.0f} |"
+        )
+    on_disk = sum(
+        f.stat().st_size for f in (HTML / "_static" / "mathjax").rglob("*") if f.is_file()
+    )
+    print(
+        f"\nMathJax in the site (`_static/mathjax`, all of MathJax 3's es5 folder): {on_disk / 1e6:.1f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ raw and gzip-compressed (images as they are: PNG is compressed already). The pag
 are listed apart from everything else ("before images": what issue 20's 600 kB budget counts).
 Prints a Markdown table; benchmarks/README.md holds the last one.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -17,7 +18,9 @@ from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-sys.path.insert(0, str(ROOT / "tests"))  # the tests' harness: the served site and Chromium (local_site.py)
+sys.path.insert(
+    0, str(ROOT / "tests")
+)  # the tests' harness: the served site and Chromium (local_site.py)
 
 from local_site import chromium, open_page, serve, toc_pages  # noqa: E402
 
@@ -53,11 +56,20 @@ def main():
             files = first_visit(browser, base, page)
             images = {p: b for p, b in files.items() if p.lower().endswith(IMAGES)}
             rest = {p: b for p, b in files.items() if p not in images}
-            rows.append((page, len(files), sum(b[0] for b in rest.values()), sum(b[1] for b in rest.values()),
-                         sum(b[1] for b in images.values())))
+            rows.append(
+                (
+                    page,
+                    len(files),
+                    sum(b[0] for b in rest.values()),
+                    sum(b[1] for b in rest.values()),
+                    sum(b[1] for b in images.values()),
+                )
+            )
             for p, b in rest.items():
                 largest[p] = b
-    print("| page | files | before images, raw (kB) | before images, compressed (kB) | images (kB) |")
+    print(
+        "| page | files | before images, raw (kB) | before images, compressed (kB) | images (kB) |"
+    )
     print("|---|---|---|---|---|")
     for page, n, raw, served, images in rows:
         print(f"| {page} | {n} | {raw / 1e3:.0f} | {served / 1e3:.0f} | {images / 1e3:.0f} |")

@@ -21,6 +21,7 @@ Networks: tiny 2-2-2-1 (sigmoid, half squared error, batch 1), medium 64-32-10 a
 784-256-256-10 (ReLU, softmax with cross-entropy, batches 64 and 128); float32 and float64.
 Targets (issue 17, large network): nnmath ≤ 1.15× products and ≤ 0.85× torch.
 """
+
 from __future__ import annotations
 
 import os
@@ -82,6 +83,7 @@ def nnmath_step(name, dtype):
 
     def step():
         net.gradient_step(net.backward(x, t, input_gradient=False), LEARNING_RATE)
+
     return step
 
 
@@ -89,7 +91,9 @@ def products_step(name, dtype):
     """Only the step's matrix products, written into arrays allocated once."""
     sizes, _, _, x, _, _ = problem(name, dtype)
     rng, m, L = np.random.default_rng(2), x.shape[1], len(sizes) - 1
-    W = [None] + [rng.standard_normal((sizes[l], sizes[l - 1])).astype(dtype) for l in range(1, L + 1)]
+    W = [None] + [
+        rng.standard_normal((sizes[l], sizes[l - 1])).astype(dtype) for l in range(1, L + 1)
+    ]
     a = [x] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
     delta = [None] + [rng.standard_normal((sizes[l], m)).astype(dtype) for l in range(1, L + 1)]
     back = [None] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
@@ -102,6 +106,7 @@ def products_step(name, dtype):
             np.matmul(W[l + 1].T, delta[l + 1], out=back[l])
         for l in range(1, L + 1):
             np.matmul(delta[l], a[l - 1].T, out=grad_W[l])
+
     return step
 
 
@@ -112,7 +117,9 @@ def torch_step(name, dtype):
     for l in range(1, len(sizes)):
         layers.append(torch.nn.Linear(sizes[l - 1], sizes[l], dtype=tdtype))
         if activations[l - 1] != "softmax":  # the softmax is inside cross_entropy
-            layers.append({"sigmoid": torch.nn.Sigmoid, "relu": torch.nn.ReLU}[activations[l - 1]]())
+            layers.append(
+                {"sigmoid": torch.nn.Sigmoid, "relu": torch.nn.ReLU}[activations[l - 1]]()
+            )
     model = torch.nn.Sequential(*layers)
     optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
     xb = torch.from_numpy(np.ascontiguousarray(x.T))  # PyTorch's examples are rows
@@ -127,6 +134,7 @@ def torch_step(name, dtype):
         optimizer.zero_grad()
         cost(model(xb)).backward()
         optimizer.step()
+
     return step
 
 
@@ -170,8 +178,13 @@ def table(results) -> str:
         head += ["torch (µs)", "nnmath / torch"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for (name, dtype), r in results.items():
-        row = [name, np.dtype(dtype).name, f"{r['nnmath'] * 1e6:.0f}", f"{r['products'] * 1e6:.0f}",
-               f"{r['nnmath'] / r['products']:.2f}"]
+        row = [
+            name,
+            np.dtype(dtype).name,
+            f"{r['nnmath'] * 1e6:.0f}",
+            f"{r['products'] * 1e6:.0f}",
+            f"{r['nnmath'] / r['products']:.2f}",
+        ]
         if torch is not None:
             row += [f"{r['torch'] * 1e6:.0f}", f"{r['nnmath'] / r['torch']:.2f}"]
         lines.append("| " + " | ".join(row) + " |")
@@ -187,25 +200,34 @@ def targets(results) -> str:
                 continue
             ratio = r["nnmath"] / r[other]
             verdict = "met" if ratio <= bound else f"missed by {ratio / bound - 1:.0%}"
-            lines.append(f"- large, {np.dtype(dtype).name}: nnmath / {other} = {ratio:.2f} "
-                         f"(target ≤ {bound}): {verdict}")
+            lines.append(
+                f"- large, {np.dtype(dtype).name}: nnmath / {other} = {ratio:.2f} "
+                f"(target ≤ {bound}): {verdict}"
+            )
     return "\n".join(lines)
 
 
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError, StopIteration):
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        )
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    versions = f"numpy {np.__version__}" + (f", PyTorch {torch.__version__}" if torch else ", no PyTorch")
+    versions = f"numpy {np.__version__}" + (
+        f", PyTorch {torch.__version__}" if torch else ", no PyTorch"
+    )
     return f"{cpu}, {os.cpu_count()} cores, load average {load}; Python {platform.python_version()}, {versions}"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
-    parser.add_argument("--repeats", type=int, default=None, help="timed blocks per contender (default 31)")
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="timed blocks per contender (default 31)"
+    )
     parser.add_argument("--networks", nargs="*", default=list(NETWORKS), choices=list(NETWORKS))
     args = parser.parse_args(argv)
     repeats = args.repeats or (7 if args.quick else 31)
@@ -214,8 +236,13 @@ def main(argv=None):
     for name in args.networks:
         for dtype in (np.float32, np.float64):
             results[name, dtype], cpu_results[name, dtype] = measure(name, dtype, repeats, block_s)
-            print(name, np.dtype(dtype).name, {k: f"{v * 1e6:.1f} µs" for k, v in results[name, dtype].items()},
-                  file=sys.stderr, flush=True)
+            print(
+                name,
+                np.dtype(dtype).name,
+                {k: f"{v * 1e6:.1f} µs" for k, v in results[name, dtype].items()},
+                file=sys.stderr,
+                flush=True,
+            )
     print(f"One BLAS thread, median of {repeats} interleaved repeats; {machine()}.\n")
     print(f"Wall-clock time:\n\n{table(results)}\n\n{targets(results)}\n")
     print(f"CPU time of the process:\n\n{table(cpu_results)}\n\n{targets(cpu_results)}")

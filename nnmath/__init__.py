@@ -5,6 +5,7 @@ needs only numpy.
 ``nnmath.symbolic``, ``nnmath.plots`` and ``nnmath.explore`` (sympy, matplotlib,
 ipywidgets) are imported explicitly by whoever needs them.
 """
+
 from . import activations, datasets, gradcheck, losses, network, optimizers, surfaces, training
 from .activations import get_activation
 from .gradcheck import check_network, numerical_gradient, relative_error
@@ -15,8 +16,26 @@ from .training import History, Progress, fit, train_step
 __version__ = "0.1.0"
 
 __all__ = [
-    "activations", "losses", "network", "gradcheck", "datasets", "optimizers", "surfaces", "training",
-    "fit", "train_step", "Progress", "History",
-    "Network", "ByLayer", "ForwardPass", "Gradients", "NonFiniteError",
-    "get_activation", "get_loss", "numerical_gradient", "relative_error", "check_network",
+    "activations",
+    "losses",
+    "network",
+    "gradcheck",
+    "datasets",
+    "optimizers",
+    "surfaces",
+    "training",
+    "fit",
+    "train_step",
+    "Progress",
+    "History",
+    "Network",
+    "ByLayer",
+    "ForwardPass",
+    "Gradients",
+    "NonFiniteError",
+    "get_activation",
+    "get_loss",
+    "numerical_gradient",
+    "relative_error",
+    "check_network",
 ]

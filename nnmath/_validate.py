@@ -4,6 +4,7 @@ The type is checked before any conversion: a string, a complex number or an obje
 (``TypeError``) instead of being parsed or having its imaginary part dropped; a wrong shape or
 value gets a ``ValueError``.
 """
+
 from __future__ import annotations
 
 import math
@@ -12,10 +13,25 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["NonFiniteError", "as_real_array", "as_float_matrix", "as_real_number",
-           "as_positive_number", "as_nonnegative_number", "as_rate", "as_count", "as_flag",
-           "require_callable", "require_finite", "all_finite", "first_non_finite", "require_shape",
-           "as_array_list", "match_like", "choose"]
+__all__ = [
+    "NonFiniteError",
+    "as_real_array",
+    "as_float_matrix",
+    "as_real_number",
+    "as_positive_number",
+    "as_nonnegative_number",
+    "as_rate",
+    "as_count",
+    "as_flag",
+    "require_callable",
+    "require_finite",
+    "all_finite",
+    "first_non_finite",
+    "require_shape",
+    "as_array_list",
+    "match_like",
+    "choose",
+]
 
 
 class NonFiniteError(FloatingPointError, ValueError):
@@ -42,13 +58,22 @@ def as_real_array(value, name: str, dtype=None) -> np.ndarray:
     except (TypeError, ValueError) as error:
         raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
     if array.dtype.kind == "c":
-        raise TypeError(f"{name} must be real, got complex values (dtype {array.dtype}); "
-                        f"take .real explicitly if the imaginary part is meant to be dropped")
+        raise TypeError(
+            f"{name} must be real, got complex values (dtype {array.dtype}); "
+            f"take .real explicitly if the imaginary part is meant to be dropped"
+        )
     if array.dtype.kind not in "fiub":
-        raise TypeError(f"{name} must be numeric, got {type(value).__name__} of dtype {array.dtype}")
-    target = np.dtype(dtype) if dtype is not None else (
-        array.dtype if array.dtype.kind == "f" else np.dtype(np.float64))
-    with np.errstate(over="ignore"):  # a float64 too large for float32 becomes inf: reported by name below
+        raise TypeError(
+            f"{name} must be numeric, got {type(value).__name__} of dtype {array.dtype}"
+        )
+    target = (
+        np.dtype(dtype)
+        if dtype is not None
+        else (array.dtype if array.dtype.kind == "f" else np.dtype(np.float64))
+    )
+    with np.errstate(
+        over="ignore"
+    ):  # a float64 too large for float32 becomes inf: reported by name below
         return array.astype(target, copy=False)
 
 
@@ -153,8 +178,10 @@ def require_shape(array: np.ndarray, shape: tuple, name: str) -> None:
 def as_array_list(arrays, what: str) -> list[np.ndarray]:
     """A list (or tuple) of floating numpy arrays, e.g. a model's parameters; ``TypeError`` else."""
     if isinstance(arrays, (np.ndarray, str)) or not isinstance(arrays, Sequence):
-        raise TypeError(f"{what} must be a list of arrays (wrap a single array as [w]), "
-                        f"got {type(arrays).__name__}")
+        raise TypeError(
+            f"{what} must be a list of arrays (wrap a single array as [w]), "
+            f"got {type(arrays).__name__}"
+        )
     arrays = list(arrays)
     for k, a in enumerate(arrays):
         if not isinstance(a, np.ndarray) or a.dtype.kind != "f":
@@ -170,8 +197,9 @@ def match_like(arrays, like, what: str) -> list[np.ndarray]:
     ``ValueError`` naming the parameter. A numpy scalar counts as a 0-d array.
     """
     if isinstance(arrays, (np.ndarray, str)) or not isinstance(arrays, Sequence):
-        raise TypeError(f"{what} must be a list of arrays, one per parameter, "
-                        f"got {type(arrays).__name__}")
+        raise TypeError(
+            f"{what} must be a list of arrays, one per parameter, got {type(arrays).__name__}"
+        )
     arrays = list(arrays)
     if len(arrays) != len(like):
         raise ValueError(f"{what} has {len(arrays)} arrays but there are {len(like)} parameters")
@@ -181,11 +209,13 @@ def match_like(arrays, like, what: str) -> list[np.ndarray]:
         if not isinstance(a, np.ndarray):
             raise TypeError(f"{what}[{k}] must be a numpy array, got {type(a).__name__}")
         if a.shape != shape:
-            raise ValueError(f"{what}[{k}] has shape {a.shape}, "
-                             f"but parameter {k} has shape {shape}")
+            raise ValueError(
+                f"{what}[{k}] has shape {a.shape}, but parameter {k} has shape {shape}"
+            )
         if a.dtype != dtype:
-            raise ValueError(f"{what}[{k}] has dtype {a.dtype}, "
-                             f"but parameter {k} has dtype {dtype}")
+            raise ValueError(
+                f"{what}[{k}] has dtype {a.dtype}, but parameter {k} has dtype {dtype}"
+            )
     return arrays
 
 

@@ -7,6 +7,7 @@ derivative is a Jacobian, it is the Jacobian-transpose product.
 
 A new activation needs only ``value`` and ``derivative``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +15,19 @@ import numpy as np
 from ._validate import choose
 
 __all__ = [
-    "Activation", "Sigmoid", "Tanh", "ReLU", "Identity", "Softmax",
-    "sigmoid", "tanh", "relu", "identity", "softmax", "get_activation", "ACTIVATIONS",
+    "Activation",
+    "Sigmoid",
+    "Tanh",
+    "ReLU",
+    "Identity",
+    "Softmax",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "identity",
+    "softmax",
+    "get_activation",
+    "ACTIVATIONS",
 ]
 
 

@@ -2,6 +2,7 @@
 
 The harness that runs chapters for tests and benchmarks is ``tools/chapters.py``, outside the package.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,7 +34,9 @@ def glue_figure(name: str, fig, alt: str):
     from myst_nb.ext.glue import GLUE_PREFIX
 
     if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"glue_figure({name!r}): alt text must be a non-empty sentence, got {alt!r}")
+        raise ValueError(
+            f"glue_figure({name!r}): alt text must be a non-empty sentence, got {alt!r}"
+        )
     bundle, metadata = IPython.core.formatters.format_display_data(fig)
     for mime in bundle:
         if mime.startswith("image/"):

@@ -4,6 +4,7 @@ inside scikit-learn (nothing is downloaded).
 Each returns ``(X, y)``: inputs ``X`` of shape ``(n_0, n)`` (examples are columns) and integer
 labels ``y`` of shape ``(n,)``. ``one_hot(y)`` turns labels into targets of shape ``(k, n)``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -72,8 +73,10 @@ def digits():
     try:
         from sklearn.datasets import load_digits
     except ImportError:
-        raise ImportError("nnmath.datasets.digits needs scikit-learn, which ships the digits: "
-                          "pip install scikit-learn") from None
+        raise ImportError(
+            "nnmath.datasets.digits needs scikit-learn, which ships the digits: "
+            "pip install scikit-learn"
+        ) from None
     data = load_digits()
     return data.data.T / 16.0, data.target.astype(int)
 
@@ -84,7 +87,9 @@ def one_hot(y, classes: int | None = None) -> np.ndarray:
     if y.dtype.kind not in "iu":
         raise TypeError(f"labels must be integers, got {type(y).__name__} of dtype {y.dtype}")
     if y.ndim != 1 or (y.size and y.min() < 0):
-        raise ValueError(f"labels must be a 1-D array of non-negative integers, got {y.dtype} {y.shape}")
+        raise ValueError(
+            f"labels must be a 1-D array of non-negative integers, got {y.dtype} {y.shape}"
+        )
     k = int(y.max()) + 1 if classes is None else as_count(classes, "classes")
     if y.size and y.max() >= k:
         raise ValueError(f"label {int(y.max())} does not fit in {k} classes")

@@ -1,4 +1,5 @@
 """The book's fixed example networks, so chapters and tests use the very same numbers."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,7 +28,9 @@ def worked_example():
     b1 = [0.10, 0.10]
     b2 = [0.20, 0.20]
     b3 = [0.30]
-    net = Network([2, 2, 2, 1], "sigmoid", "half_squared_error", weights=[W1, W2, W3], biases=[b1, b2, b3])
+    net = Network(
+        [2, 2, 2, 1], "sigmoid", "half_squared_error", weights=[W1, W2, W3], biases=[b1, b2, b3]
+    )
     x = np.array([[0.50], [0.80]])
     t = np.array([[0.05]])
     return net, x, t, 0.5

@@ -15,6 +15,7 @@ passes an array when its relative error is within SAFETY times that. A wrong ent
 as a relative error of about d / (2‖g‖): passing bounds any mistake by what finite differences can
 resolve, and says nothing finer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,13 +25,21 @@ import numpy as np
 from ._validate import as_positive_number, as_real_array, require_callable
 from .network import Network
 
-__all__ = ["numerical_gradient", "network_numerical_gradients", "relative_error", "check_network",
-           "expected_relative_error", "LayerCheck", "NetworkCheck",
-           "DEFAULT_STEP", "SAFETY"]
+__all__ = [
+    "numerical_gradient",
+    "network_numerical_gradients",
+    "relative_error",
+    "check_network",
+    "expected_relative_error",
+    "LayerCheck",
+    "NetworkCheck",
+    "DEFAULT_STEP",
+    "SAFETY",
+]
 
 METHODS = ("central", "forward")
-DEFAULT_STEP = 1e-5   # near ε^(1/3), the best step of a central difference
-SAFETY = 10           # room for the dropped constants (|C‴|/|C′|, the cost's own rounding)
+DEFAULT_STEP = 1e-5  # near ε^(1/3), the best step of a central difference
+SAFETY = 10  # room for the dropped constants (|C‴|/|C′|, the cost's own rounding)
 EPS = float(np.finfo(np.float64).eps)
 
 
@@ -112,7 +121,9 @@ class NetworkCheck:
         if tolerance is None:
             return not self.failures()
         if not (np.isfinite(tolerance) and tolerance > 0):
-            raise ValueError(f"tolerance must be a positive finite number or None, got {tolerance!r}")
+            raise ValueError(
+                f"tolerance must be a positive finite number or None, got {tolerance!r}"
+            )
         return self.max_relative_error <= tolerance
 
     def failures(self) -> list[LayerCheck]:
@@ -120,24 +131,40 @@ class NetworkCheck:
         return [r for r in self.rows if r.relative_error > r.allowed_error]
 
     def __str__(self):
-        lines = [f"{'param':>6} {'rel. error':>11} {'worst entry':>12} {'backprop':>13} {'numeric':>13} {'allowed':>9}"]
+        lines = [
+            f"{'param':>6} {'rel. error':>11} {'worst entry':>12} {'backprop':>13} {'numeric':>13} {'allowed':>9}"
+        ]
         for r in self.rows:
-            lines.append(f"{r.parameter + '^' + str(r.layer):>6} {r.relative_error:11.2e} "
-                         f"{str(r.worst_index):>12} {r.analytic:13.6e} {r.numeric:13.6e} {r.allowed_error:9.1e}")
+            lines.append(
+                f"{r.parameter + '^' + str(r.layer):>6} {r.relative_error:11.2e} "
+                f"{str(r.worst_index):>12} {r.analytic:13.6e} {r.numeric:13.6e} {r.allowed_error:9.1e}"
+            )
         return "\n".join(lines)
 
     def _repr_html_(self):
-        head = "".join(f"<th>{h}</th>" for h in ("parameter", "relative error", "worst entry", "backprop", "central difference",
-                                                       "allowed error"))
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in (
+                "parameter",
+                "relative error",
+                "worst entry",
+                "backprop",
+                "central difference",
+                "allowed error",
+            )
+        )
         body = "".join(
             f"<tr><td>{r.parameter}<sup>{r.layer}</sup></td><td>{r.relative_error:.2e}</td>"
             f"<td>{r.worst_index}</td><td>{r.analytic:.6e}</td><td>{r.numeric:.6e}</td>"
             f"<td>{r.allowed_error:.1e}</td></tr>"
-            for r in self.rows)
+            for r in self.rows
+        )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def network_numerical_gradients(network, x, t, h: float = DEFAULT_STEP, method: str = "central") -> list[np.ndarray]:
+def network_numerical_gradients(
+    network, x, t, h: float = DEFAULT_STEP, method: str = "central"
+) -> list[np.ndarray]:
     """Finite differences of the cost for every parameter array, in the order of
     ``network.parameters()`` ([W^1, b^1, …]); each array is restored afterwards, also on an error."""
     _require_network(network)
@@ -158,12 +185,17 @@ def network_numerical_gradients(network, x, t, h: float = DEFAULT_STEP, method: 
     return gradients
 
 
-def expected_relative_error(analytic, numeric, cost: float, h: float, method: str = "central") -> float:
+def expected_relative_error(
+    analytic, numeric, cost: float, h: float, method: str = "central"
+) -> float:
     """The relative error a correct gradient array is expected to show: truncation (h² central,
     h forward) plus round-off ε|C|/(h g_rms), g_rms the root-mean-square size of its entries."""
-    analytic, numeric = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    analytic, numeric = (
+        np.asarray(analytic, dtype=np.float64),
+        np.asarray(numeric, dtype=np.float64),
+    )
     g_rms = (np.linalg.norm(analytic) + np.linalg.norm(numeric)) / (2 * np.sqrt(analytic.size))
-    truncation = h ** 2 if method == "central" else h
+    truncation = h**2 if method == "central" else h
     # a zero gradient on both sides has relative error 0; any allowance passes it
     return float(truncation + EPS * abs(cost) / (h * g_rms)) if g_rms > 0 else float("inf")
 
@@ -180,7 +212,15 @@ def check_network(network, x, t, h: float = DEFAULT_STEP, method: str = "central
     for k, (a, n) in enumerate(zip(analytic, numeric)):
         gap = np.abs(a - n)
         worst = np.unravel_index(np.argmax(gap), gap.shape)
-        rows.append(LayerCheck(k // 2 + 1, "Wb"[k % 2], relative_error(a, n),
-                               tuple(int(i) for i in worst), float(a[worst]), float(n[worst]),
-                               expected_relative_error(a, n, cost, h, method)))
+        rows.append(
+            LayerCheck(
+                k // 2 + 1,
+                "Wb"[k % 2],
+                relative_error(a, n),
+                tuple(int(i) for i in worst),
+                float(a[worst]),
+                float(n[worst]),
+                expected_relative_error(a, n, cost, h, method),
+            )
+        )
     return NetworkCheck(rows)

@@ -20,6 +20,7 @@ With its paired output activation a cross-entropy is computed from the weighted 
 (log-softmax, softplus), so it stays finite where a rounds to 0 or 1, and
 δ^L = ∂C/∂z^L takes its famous form (a − t) times the batch factor.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,8 +29,13 @@ from ._validate import as_real_array, choose
 from .activations import Activation
 
 __all__ = [
-    "Loss", "HalfSquaredError", "MeanSquaredError", "CrossEntropy", "BinaryCrossEntropy",
-    "get_loss", "LOSSES",
+    "Loss",
+    "HalfSquaredError",
+    "MeanSquaredError",
+    "CrossEntropy",
+    "BinaryCrossEntropy",
+    "get_loss",
+    "LOSSES",
 ]
 
 REDUCTIONS = ("sum", "mean")
@@ -58,11 +64,14 @@ class Loss:
         if a.ndim != 2:
             raise ValueError(f"{self.name}: output must be 2-D (n_L, batch), got shape {a.shape}")
         if a.shape[1] == 0 and self.reduction == "mean":
-            raise ValueError(f"{self.name}: the mean over an empty batch (output shape {a.shape}) "
-                             f"is undefined; give at least one example")
+            raise ValueError(
+                f"{self.name}: the mean over an empty batch (output shape {a.shape}) "
+                f"is undefined; give at least one example"
+            )
         if t.shape != a.shape:
             raise ValueError(
-                f"{self.name}: target shape {t.shape} does not match output shape {a.shape}")
+                f"{self.name}: target shape {t.shape} does not match output shape {a.shape}"
+            )
         if not np.all(np.isfinite(t)):
             raise ValueError(f"{self.name}: target contains non-finite values")
         t = t.astype(a.dtype, copy=False)
@@ -134,7 +143,8 @@ class _CrossEntropyBase(Loss):
         if np.any((a < 0) | (a > 1)):
             raise ValueError(
                 f"{self.name}: outputs must be probabilities in [0, 1]; "
-                f"use a {self.paired_activation} output layer")
+                f"use a {self.paired_activation} output layer"
+            )
 
     def _terms(self, a, t):
         self._check_probabilities(a)
@@ -168,8 +178,13 @@ class CrossEntropy(_CrossEntropyBase):
     def check_target(self, t):
         super().check_target(t)
         column_sums = np.add.reduce(t, axis=0)  # each within 1e-6 + 1e-5 of 1 (np.allclose's test)
-        if not (np.minimum.reduce(column_sums) >= 1 - 1.1e-5 and np.maximum.reduce(column_sums) <= 1 + 1.1e-5):
-            raise ValueError(f"{self.name}: each target column must sum to 1 (one-hot or a distribution)")
+        if not (
+            np.minimum.reduce(column_sums) >= 1 - 1.1e-5
+            and np.maximum.reduce(column_sums) <= 1 + 1.1e-5
+        ):
+            raise ValueError(
+                f"{self.name}: each target column must sum to 1 (one-hot or a distribution)"
+            )
 
     def _log_terms(self, a, t):
         return -np.where(t > 0, t * np.log(a), 0)
@@ -201,7 +216,9 @@ class BinaryCrossEntropy(_CrossEntropyBase):
         return softplus - t * z
 
 
-LOSSES = {cls.name: cls for cls in (HalfSquaredError, MeanSquaredError, CrossEntropy, BinaryCrossEntropy)}
+LOSSES = {
+    cls.name: cls for cls in (HalfSquaredError, MeanSquaredError, CrossEntropy, BinaryCrossEntropy)
+}
 LOSSES["mse"] = MeanSquaredError
 
 

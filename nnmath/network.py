@@ -13,6 +13,7 @@ and the backward pass is the four backprop equations
 
 Indices in code are the book's: ``net.W[1]`` is W^1, ``fwd.a[0]`` is the input.
 """
+
 from __future__ import annotations
 
 import functools
@@ -23,8 +24,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import NonFiniteError, as_count, as_float_matrix, as_positive_number, as_real_array, require_finite
-from .activations import Activation, Identity, ReLU, Sigmoid, Softmax, Tanh, get_activation
+from ._validate import (
+    NonFiniteError,
+    as_count,
+    as_float_matrix,
+    as_positive_number,
+    as_real_array,
+    require_finite,
+)
+from .activations import Activation, get_activation
 from .losses import Loss, get_loss
 
 __all__ = ["ByLayer", "ForwardPass", "Gradients", "Network", "NonFiniteError"]
@@ -47,7 +55,7 @@ class ByLayer(Sequence):
         self._items = items
 
     @classmethod
-    def empty(cls, first: int, last: int) -> "ByLayer":
+    def empty(cls, first: int, last: int) -> ByLayer:
         """Layers ``first..last``, each ``None`` until assigned (the passes fill them in order)."""
         return cls(first, [None] * (last - first + 1))
 
@@ -65,7 +73,9 @@ class ByLayer(Sequence):
         if isinstance(layer, slice):
             raise TypeError("index a ByLayer by layer number, not by slice")
         if isinstance(layer, (bool, np.bool_)) or not isinstance(layer, (int, np.integer)):
-            raise TypeError(f"a layer number must be an integer, got {type(layer).__name__} {layer!r}")
+            raise TypeError(
+                f"a layer number must be an integer, got {type(layer).__name__} {layer!r}"
+            )
         if not self.first <= layer <= self.last:
             raise IndexError(f"layer {layer} is out of range {self.first}..{self.last}")
         return layer - self.first
@@ -163,12 +173,24 @@ class Network:
 
     INITS = ("xavier", "he")
 
-    def __init__(self, sizes, activations="sigmoid", loss="half_squared_error", *,
-                 weights=None, biases=None, init="xavier", seed=None, dtype=np.float64,
-                 reduction=None):
+    def __init__(
+        self,
+        sizes,
+        activations="sigmoid",
+        loss="half_squared_error",
+        *,
+        weights=None,
+        biases=None,
+        init="xavier",
+        seed=None,
+        dtype=np.float64,
+        reduction=None,
+    ):
         sizes = list(sizes)
         if len(sizes) < 2:
-            raise ValueError(f"sizes needs at least two layer sizes (input and output), got {sizes}")
+            raise ValueError(
+                f"sizes needs at least two layer sizes (input and output), got {sizes}"
+            )
         for i, n in enumerate(sizes):
             as_count(n, f"sizes[{i}]")  # TypeError for 1.5 or True, ValueError for 0
         self._dtype = np.dtype(dtype)
@@ -183,7 +205,8 @@ class Network:
         activations = list(activations)
         if len(activations) != self.L:
             raise ValueError(
-                f"activations has {len(activations)} entries, expected one per weight layer ({self.L})")
+                f"activations has {len(activations)} entries, expected one per weight layer ({self.L})"
+            )
         self._f = ByLayer(1, activations, check=lambda l, spec: get_activation(spec))
         self._loss: Loss = get_loss(loss, reduction)
 
@@ -194,8 +217,12 @@ class Network:
             scale = np.sqrt(2 / (n_in + n_out)) if init == "xavier" else np.sqrt(2 / n_in)
             initial_W.append(rng.standard_normal((n_out, n_in)) * scale)
             initial_b.append(np.zeros((n_out, 1)))
-        self._W = ByLayer(1, initial_W, check=lambda l, value: self._checked_parameter("W", l, value))
-        self._b = ByLayer(1, initial_b, check=lambda l, value: self._checked_parameter("b", l, value))
+        self._W = ByLayer(
+            1, initial_W, check=lambda l, value: self._checked_parameter("W", l, value)
+        )
+        self._b = ByLayer(
+            1, initial_b, check=lambda l, value: self._checked_parameter("b", l, value)
+        )
         if weights is not None or biases is not None:
             self.set_parameters(weights=weights, biases=biases)
         self._steps = None  # gradient_step's α ∇W^l, α ∇b^l, reused from step to step
@@ -243,10 +270,14 @@ class Network:
         if kind == "b" and array.shape == (n_out,):
             array = array.reshape(n_out, 1)
         if array.shape != expected:
-            raise ValueError(f"{name} has shape {array.shape}, expected {expected} "
-                             f"(layer {l}: {n_in} inputs → {n_out} units)")
+            raise ValueError(
+                f"{name} has shape {array.shape}, expected {expected} "
+                f"(layer {l}: {n_in} inputs → {n_out} units)"
+            )
         require_finite(array, name)
-        return array.copy()  # the network owns its parameters: later edits of `value` do not leak in
+        return (
+            array.copy()
+        )  # the network owns its parameters: later edits of `value` do not leak in
 
     def set_parameters(self, weights=None, biases=None) -> None:
         """Set exact weights and/or biases (lists of L arrays, W^1 first).
@@ -258,12 +289,18 @@ class Network:
             if values is None:
                 continue
             if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-                raise TypeError(f"{argument} must be a list of {self.L} arrays (one per layer), "
-                                f"got {type(values).__name__}")
+                raise TypeError(
+                    f"{argument} must be a list of {self.L} arrays (one per layer), "
+                    f"got {type(values).__name__}"
+                )
             values = list(values)
             if len(values) != self.L:
-                raise ValueError(f"{argument} has {len(values)} arrays, expected {self.L} (one per layer)")
-            checked += [(kind, l, self._checked_parameter(kind, l, v)) for l, v in enumerate(values, 1)]
+                raise ValueError(
+                    f"{argument} has {len(values)} arrays, expected {self.L} (one per layer)"
+                )
+            checked += [
+                (kind, l, self._checked_parameter(kind, l, v)) for l, v in enumerate(values, 1)
+            ]
         for kind, l, array in checked:
             (self.W if kind == "W" else self.b)[l] = array
 
@@ -301,42 +338,64 @@ class Network:
         """The arrays of ``gradients``, their number, type and shapes checked (not their values)."""
         if isinstance(gradients, Gradients):
             if gradients.W.first != 1 or len(gradients.W) != self.L:
-                raise ValueError(f"gradients have {len(gradients.W)} layers, this network has "
-                                 f"{self.L} (sizes {self.sizes}): gradients of another network?")
+                raise ValueError(
+                    f"gradients have {len(gradients.W)} layers, this network has "
+                    f"{self.L} (sizes {self.sizes}): gradients of another network?"
+                )
             arrays = gradients.as_list()
         elif isinstance(gradients, Sequence) and not isinstance(gradients, (str, bytes)):
             arrays = list(gradients)
             if len(arrays) != 2 * self.L:
-                raise ValueError(f"gradients has {len(arrays)} arrays, expected {2 * self.L} "
-                                 f"([∇W^1, ∇b^1, …, ∇W^{self.L}, ∇b^{self.L}])")
+                raise ValueError(
+                    f"gradients has {len(arrays)} arrays, expected {2 * self.L} "
+                    f"([∇W^1, ∇b^1, …, ∇W^{self.L}, ∇b^{self.L}])"
+                )
         else:
-            raise TypeError(f"gradients must be a Gradients (from backward) or a list of arrays, "
-                            f"got {type(gradients).__name__}")
+            raise TypeError(
+                f"gradients must be a Gradients (from backward) or a list of arrays, "
+                f"got {type(gradients).__name__}"
+            )
         checked = []
         for name, parameter, g in zip(self.parameter_names(), self.parameters(), arrays):
             g = as_real_array(g, f"gradient ∇{name}", dtype=self.dtype)
             if g.shape != parameter.shape:
-                raise ValueError(f"gradient ∇{name} has shape {g.shape}, expected {parameter.shape} "
-                                 f"(the shape of {name} in a network of sizes {self.sizes})")
+                raise ValueError(
+                    f"gradient ∇{name} has shape {g.shape}, expected {parameter.shape} "
+                    f"(the shape of {name} in a network of sizes {self.sizes})"
+                )
             checked.append(g)
         return checked
 
     # -- checks ------------------------------------------------------------------------------
     def _input(self, x) -> np.ndarray:
-        if not (type(x) is np.ndarray and x.dtype == self._dtype and x.ndim == 2
-                and x.shape[0] == self._sizes[0] and x.shape[1] > 0 and _all_finite([x])):
+        if not (
+            type(x) is np.ndarray
+            and x.dtype == self._dtype
+            and x.ndim == 2
+            and x.shape[0] == self._sizes[0]
+            and x.shape[1] > 0
+            and _all_finite([x])
+        ):
             x = as_float_matrix(x, "input x", dtype=self.dtype)  # converts, or names what is wrong
             if x.shape[0] != self.sizes[0]:
-                raise ValueError(f"input x has {x.shape[0]} rows, expected n_0 = {self.sizes[0]} "
-                                 f"(one row per input unit, one column per example; got shape {x.shape})")
+                raise ValueError(
+                    f"input x has {x.shape[0]} rows, expected n_0 = {self.sizes[0]} "
+                    f"(one row per input unit, one column per example; got shape {x.shape})"
+                )
             if x.shape[1] == 0:
-                raise ValueError(f"input x has no columns (shape {x.shape}): a batch needs at least one example")
+                raise ValueError(
+                    f"input x has no columns (shape {x.shape}): a batch needs at least one example"
+                )
         return x
 
     def _target(self, t, batch: int) -> np.ndarray:
         expected = (self._sizes[-1], batch)
-        if not (type(t) is np.ndarray and t.dtype == self._dtype and t.shape == expected
-                and _all_finite([t])):
+        if not (
+            type(t) is np.ndarray
+            and t.dtype == self._dtype
+            and t.shape == expected
+            and _all_finite([t])
+        ):
             t = as_float_matrix(t, "target t", dtype=self.dtype)  # converts, or names what is wrong
             if t.shape != expected:
                 raise ValueError(f"target t has shape {t.shape}, expected output shape {expected}")
@@ -352,17 +411,25 @@ class Network:
     def _given_forward(self, forward, x) -> ForwardPass:
         """``forward`` if it is this network's forward pass of ``x`` with its current parameters."""
         if not isinstance(forward, ForwardPass):
-            raise TypeError(f"forward must be a ForwardPass (from net.forward(x)), got {type(forward).__name__}")
+            raise TypeError(
+                f"forward must be a ForwardPass (from net.forward(x)), got {type(forward).__name__}"
+            )
         if forward.parameters_fingerprint != self._fingerprint():
-            raise ValueError("forward was computed by another network or before this network's "
-                             "parameters changed; pass forward=net.forward(x) for the current ones")
+            raise ValueError(
+                "forward was computed by another network or before this network's "
+                "parameters changed; pass forward=net.forward(x) for the current ones"
+            )
         if not np.array_equal(forward.a[0], x):
-            raise ValueError(f"forward is the forward pass of another input (forward.a[0] has shape "
-                             f"{forward.a[0].shape} and differs from x, shape {x.shape})")
+            raise ValueError(
+                f"forward is the forward pass of another input (forward.a[0] has shape "
+                f"{forward.a[0].shape} and differs from x, shape {x.shape})"
+            )
         return forward
 
     @staticmethod
-    def _require_finite(stage: str, by_layer: dict[str, ByLayer], backwards=False, **others) -> None:
+    def _require_finite(
+        stage: str, by_layer: dict[str, ByLayer], backwards=False, **others
+    ) -> None:
         """Name the first layer, in the order computed, where a quantity became inf or NaN.
 
         The test itself is one sum of squares per array (``_all_finite``); only when that is not
@@ -372,11 +439,15 @@ class Network:
         arrays += [np.asarray(v) for v in others.values() if v is not None]
         if _all_finite(arrays):
             return
-        layers = sorted({l for values in by_layer.values() for l, _ in values.items()}, reverse=backwards)
+        layers = sorted(
+            {l for values in by_layer.values() for l, _ in values.items()}, reverse=backwards
+        )
         for l in layers:
             for symbol, values in by_layer.items():
                 if values.first <= l <= values.last:
-                    require_finite(values[l], f"{stage}: {symbol}^{l} overflowed; it", NonFiniteError)
+                    require_finite(
+                        values[l], f"{stage}: {symbol}^{l} overflowed; it", NonFiniteError
+                    )
         for symbol, value in others.items():
             if value is None:  # not computed (∇x with input_gradient=False)
                 continue
@@ -451,8 +522,11 @@ class Network:
         cost = self.loss.value_at_output(f[L], z[L], a[L], t)
 
         self._require_finite(
-            "backward pass", {"δ": delta, "∇W": grad_W, "∇b": grad_b},
-            backwards=True, **{"∇x": grad_x, "C": float(cost)})
+            "backward pass",
+            {"δ": delta, "∇W": grad_W, "∇b": grad_b},
+            backwards=True,
+            **{"∇x": grad_x, "C": float(cost)},
+        )
         return Gradients(delta, grad_W, grad_b, grad_x, float(cost))
 
     @np.errstate(over="ignore", invalid="ignore")  # a step that overflows is refused by name
@@ -487,7 +561,9 @@ class Network:
                 raise NonFiniteError(
                     f"{names[k]} after a step with learning_rate={learning_rate!r} "
                     f"overflowed; no parameter was changed (try a smaller learning rate)",
-                    parameter=k)
+                    parameter=k,
+                )
+
 
 def _all_finite(arrays) -> bool:
     """Whether every entry of every array is finite, at the cost of one pass over each.

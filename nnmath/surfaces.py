@@ -16,6 +16,7 @@ Surfaces: ``Quadratic`` (any Hessian; ``bowl``, ``ill_conditioned_bowl``, ``sadd
 ``Rosenbrock``, ``Beale``, and ``NetworkLoss``, the cost of an ``nnmath.Network`` on a data set as
 a function of its parameters (``neuron_loss`` makes a two-parameter one that can be drawn).
 """
+
 from __future__ import annotations
 
 import copy
@@ -28,8 +29,17 @@ from ._validate import as_count, as_positive_number, as_real_array, as_real_numb
 from .network import Network
 from .optimizers.second_order import newton_minimize
 
-__all__ = ["Surface", "Quadratic", "Rosenbrock", "Beale", "NetworkLoss",
-           "bowl", "ill_conditioned_bowl", "saddle", "neuron_loss"]
+__all__ = [
+    "Surface",
+    "Quadratic",
+    "Rosenbrock",
+    "Beale",
+    "NetworkLoss",
+    "bowl",
+    "ill_conditioned_bowl",
+    "saddle",
+    "neuron_loss",
+]
 
 
 class Surface:
@@ -63,7 +73,9 @@ class Surface:
     def grid(self, points: int = 200, window=None):
         """``(W1, W2, C)`` on a ``points × points`` grid over ``window`` (default ``self.window``)."""
         if self.n != 2:
-            raise ValueError(f"{self.name} has {self.n} coordinates; grid() draws 2-D surfaces only")
+            raise ValueError(
+                f"{self.name} has {self.n} coordinates; grid() draws 2-D surfaces only"
+            )
         points = as_count(points, "points")
         (lo1, hi1), (lo2, hi2) = self.window if window is None else window
         W1, W2 = np.meshgrid(np.linspace(lo1, hi1, points), np.linspace(lo2, hi2, points))
@@ -81,8 +93,16 @@ class Quadratic(Surface):
     ``minimum`` is None; ``center`` is still there).
     """
 
-    def __init__(self, hessian, center=None, offset: float = 0.0, *, name="quadratic",
-                 window=None, start=None):
+    def __init__(
+        self,
+        hessian,
+        center=None,
+        offset: float = 0.0,
+        *,
+        name="quadratic",
+        window=None,
+        start=None,
+    ):
         H = as_real_array(hessian, "hessian", float).copy()
         if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] < 1:
             raise ValueError(f"hessian must be a square matrix, got shape {H.shape}")
@@ -121,10 +141,14 @@ class Quadratic(Surface):
 
 def bowl(hessian=((2.0, 1.0), (1.0, 6.0)), center=None) -> Quadratic:
     """A quadratic bowl; by default C = w₁² + 3w₂² + w₁w₂ of chapter *Steepest descent*."""
-    return Quadratic(hessian, center, name="bowl", window=((-2.6, 2.6), (-1.6, 1.6)), start=(2.2, 1.0))
+    return Quadratic(
+        hessian, center, name="bowl", window=((-2.6, 2.6), (-1.6, 1.6)), start=(2.2, 1.0)
+    )
 
 
-def ill_conditioned_bowl(condition: float = 20.0, smallest: float = 1.0, angle: float = 0.0) -> Quadratic:
+def ill_conditioned_bowl(
+    condition: float = 20.0, smallest: float = 1.0, angle: float = 0.0
+) -> Quadratic:
     """A bowl with eigenvalues ``smallest`` and ``smallest · condition`` (κ = condition), its axes
     turned by ``angle`` radians: a long narrow valley, where gradient descent zig-zags."""
     condition = as_real_number(condition, "condition")
@@ -137,15 +161,23 @@ def ill_conditioned_bowl(condition: float = 20.0, smallest: float = 1.0, angle: 
     c, s = np.cos(angle), np.sin(angle)
     R = np.array([[c, -s], [s, c]])
     H = R @ np.diag([smallest, smallest * condition]) @ R.T
-    return Quadratic((H + H.T) / 2, name=f"ill-conditioned bowl (κ = {condition:g})",
-                     window=((-3.0, 3.0), (-1.5, 1.5)), start=R @ np.array([-2.5, 1.0]))
+    return Quadratic(
+        (H + H.T) / 2,
+        name=f"ill-conditioned bowl (κ = {condition:g})",
+        window=((-3.0, 3.0), (-1.5, 1.5)),
+        start=R @ np.array([-2.5, 1.0]),
+    )
 
 
 def saddle() -> Quadratic:
     """C = w₁² − w₂²: a saddle at the origin (no minimum; C falls without bound along w₂).
     Its start, (1, 10⁻³), sits almost on the ridge, where gradient descent stalls."""
-    return Quadratic(np.diag([2.0, -2.0]), name="saddle w₁² − w₂²",
-                     window=((-1.5, 1.5), (-1.5, 1.5)), start=(1.0, 1e-3))
+    return Quadratic(
+        np.diag([2.0, -2.0]),
+        name="saddle w₁² − w₂²",
+        window=((-1.5, 1.5), (-1.5, 1.5)),
+        start=(1.0, 1e-3),
+    )
 
 
 class Rosenbrock(Surface):
@@ -157,24 +189,23 @@ class Rosenbrock(Surface):
             raise ValueError(f"Rosenbrock needs finite a and b > 0, got a={a!r}, b={b!r}")
         self.a, self.b = float(a), float(b)
         self.name = f"Rosenbrock (a = {a:g}, b = {b:g})"
-        self.minimum = np.array([self.a, self.a ** 2])
-        self.window = ((self.a - 3.0, self.a + 1.5), (self.a ** 2 - 2.0, self.a ** 2 + 3.0))
-        self.start = np.array([self.a - 2.2, self.a ** 2])
+        self.minimum = np.array([self.a, self.a**2])
+        self.window = ((self.a - 3.0, self.a + 1.5), (self.a**2 - 2.0, self.a**2 + 3.0))
+        self.start = np.array([self.a - 2.2, self.a**2])
 
     def _value(self, w):
         x, y = w
-        return (self.a - x) ** 2 + self.b * (y - x ** 2) ** 2
+        return (self.a - x) ** 2 + self.b * (y - x**2) ** 2
 
     def gradient(self, w):
         x, y = self._point(w)
         a, b = self.a, self.b
-        return np.array([-2 * (a - x) - 4 * b * x * (y - x ** 2), 2 * b * (y - x ** 2)])
+        return np.array([-2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2)])
 
     def hessian(self, w):
         x, y = self._point(w)
         b = self.b
-        return np.array([[2 - 4 * b * (y - x ** 2) + 8 * b * x ** 2, -4 * b * x],
-                         [-4 * b * x, 2 * b]])
+        return np.array([[2 - 4 * b * (y - x**2) + 8 * b * x**2, -4 * b * x], [-4 * b * x, 2 * b]])
 
 
 class Beale(Surface):
@@ -192,22 +223,26 @@ class Beale(Surface):
     def _terms(self, x, y):
         """u_i = c_i − x + x yⁱ with its first and second derivatives, i = 1, 2, 3."""
         for i, c in enumerate(self.c, start=1):
-            u = c - x + x * y ** i
-            du = np.array([y ** i - 1, i * x * y ** (i - 1)])
-            d2u = np.array([[0.0, i * y ** (i - 1)], [i * y ** (i - 1), i * (i - 1) * x * y ** max(i - 2, 0)]])
+            u = c - x + x * y**i
+            du = np.array([y**i - 1, i * x * y ** (i - 1)])
+            d2u = np.array(
+                [[0.0, i * y ** (i - 1)], [i * y ** (i - 1), i * (i - 1) * x * y ** max(i - 2, 0)]]
+            )
             yield u, du, d2u
 
     def _value(self, w):
         x, y = w
-        return sum((c - x + x * y ** i) ** 2 for i, c in enumerate(self.c, start=1))
+        return sum((c - x + x * y**i) ** 2 for i, c in enumerate(self.c, start=1))
 
     def gradient(self, w):
         x, y = self._point(w)
-        return sum(2 * u * du for u, du, _ in self._terms(x, y))                    # ∇C = Σ 2 u_i ∇u_i
+        return sum(2 * u * du for u, du, _ in self._terms(x, y))  # ∇C = Σ 2 u_i ∇u_i
 
     def hessian(self, w):
         x, y = self._point(w)
-        return sum(2 * (np.outer(du, du) + u * d2u) for u, du, d2u in self._terms(x, y))  # H = Σ 2(∇u_i ∇u_iᵀ + u_i ∇²u_i)
+        return sum(
+            2 * (np.outer(du, du) + u * d2u) for u, du, d2u in self._terms(x, y)
+        )  # H = Σ 2(∇u_i ∇u_iᵀ + u_i ∇²u_i)
 
 
 class NetworkLoss(Surface):
@@ -245,7 +280,7 @@ class NetworkLoss(Surface):
         out, start = [], 0
         for shape in self.shapes:
             size = int(np.prod(shape))
-            out.append(w[start:start + size].reshape(shape))
+            out.append(w[start : start + size].reshape(shape))
             start += size
         return out
 
@@ -296,5 +331,8 @@ def neuron_loss(n: int = 100, spread: float = 0.8, seed=0) -> NetworkLoss:
     loss = NetworkLoss(net, X[:1], y[None, :].astype(float), name="one sigmoid neuron on blobs")
     loss.start = np.array([-4.0, 3.0])
     w_star = loss.minimum
-    loss.window = ((float(w_star[0]) - 8, float(w_star[0]) + 8), (float(w_star[1]) - 6, float(w_star[1]) + 6))
+    loss.window = (
+        (float(w_star[0]) - 8, float(w_star[0]) + 8),
+        (float(w_star[1]) - 6, float(w_star[1]) + 6),
+    )
     return loss

@@ -13,6 +13,7 @@ chapter wants to record (the cost on the whole data, an accuracy, copies of the 
 records in ``callback``, which ``fit`` calls before the first step and after every step with a
 ``Progress``.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -49,7 +50,7 @@ class Progress:
     step: int
     cost: float | None
     end_of_epoch: bool
-    state: "State | None"
+    state: State | None
 
 
 @dataclass(frozen=True)
@@ -63,17 +64,17 @@ class History:
     costs: np.ndarray
     steps: int
     epochs: int
-    state: "State | None"
+    state: State | None
     diverged_in_epoch: int | None = None
 
 
-def train_step(net: Network, x, t, optimizer, state: "State | None" = None) -> "tuple[float, State]":
+def train_step(net: Network, x, t, optimizer, state: State | None = None) -> tuple[float, State]:
     """One step of ``optimizer`` on the batch ``(x, t)``: returns (C_B before the step, new state).
 
     ``state=None`` starts the optimizer afresh. A step that would make a parameter non-finite
     raises ``NonFiniteError`` and changes nothing (as the optimizer and ``backward`` promise).
     """
-    gradients = net.backward(x, t, input_gradient=False)              # ∇C_B
+    gradients = net.backward(x, t, input_gradient=False)  # ∇C_B
     state = optimizer.step(net.parameters(), gradients.as_list(), state)  # w ← w + Δw
     return gradients.cost, state
 
@@ -86,9 +87,18 @@ def _positive_int(value, name: str) -> int:
     return int(value)
 
 
-def fit(net: Network, x, t, *, optimizer, epochs: int, batch_size: int | None = None,
-        seed=None, callback: Callable[[Progress], object] | None = None,
-        stop_on_overflow: bool = False) -> History:
+def fit(
+    net: Network,
+    x,
+    t,
+    *,
+    optimizer,
+    epochs: int,
+    batch_size: int | None = None,
+    seed=None,
+    callback: Callable[[Progress], object] | None = None,
+    stop_on_overflow: bool = False,
+) -> History:
     """Train ``net`` in place on the examples (columns) of ``x`` with targets ``t``.
 
     optimizer : a method of ``nnmath.optimizers`` (``SGD(0.5)``, ``Adam(1e-3)``, …).
@@ -103,9 +113,13 @@ def fit(net: Network, x, t, *, optimizer, epochs: int, batch_size: int | None = 
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a nnmath Network, got {type(net).__name__}")
-    if not (callable(getattr(optimizer, "step", None)) and callable(getattr(optimizer, "init", None))):
-        raise TypeError(f"optimizer must be a method of nnmath.optimizers (SGD, Adam, …), "
-                        f"got {type(optimizer).__name__} {optimizer!r}")
+    if not (
+        callable(getattr(optimizer, "step", None)) and callable(getattr(optimizer, "init", None))
+    ):
+        raise TypeError(
+            f"optimizer must be a method of nnmath.optimizers (SGD, Adam, …), "
+            f"got {type(optimizer).__name__} {optimizer!r}"
+        )
     epochs = _positive_int(epochs, "epochs")
     if batch_size is not None:
         batch_size = _positive_int(batch_size, "batch_size")

@@ -1,4 +1,5 @@
 """Shared fixtures: a clean build of the whole book with the README's command, made once per test session."""
+
 import os
 import shutil
 import subprocess
@@ -6,13 +7,30 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from local_site import toc_pages  # noqa: F401  (the tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
-IGNORE = shutil.ignore_patterns("_build", ".git", ".venv*", "*.egg-info", "__pycache__", ".hypothesis",
-                                ".pytest_cache", ".jupyter_cache", "screenshots", "node_modules", "wheels")
-BUILD_COMMAND = ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"]  # the README's, word for word
+IGNORE = shutil.ignore_patterns(
+    "_build",
+    ".git",
+    ".venv*",
+    "*.egg-info",
+    "__pycache__",
+    ".hypothesis",
+    ".pytest_cache",
+    ".jupyter_cache",
+    "screenshots",
+    "node_modules",
+    "wheels",
+)
+BUILD_COMMAND = [
+    "jupyter-book",
+    "build",
+    ".",
+    "-W",
+    "-n",
+    "--keep-going",
+]  # the README's, word for word
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +40,15 @@ def built_book(tmp_path_factory):
     copy = tmp_path_factory.mktemp("book") / "repo"
     shutil.copytree(ROOT, copy, ignore=IGNORE)
     bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(ROOT))
-    result = subprocess.run([str(bin_dir / BUILD_COMMAND[0]), *BUILD_COMMAND[1:]],
-                            cwd=copy, env=env, capture_output=True, text=True, timeout=900)
+    env = dict(
+        os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(ROOT)
+    )
+    result = subprocess.run(
+        [str(bin_dir / BUILD_COMMAND[0]), *BUILD_COMMAND[1:]],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     return copy / "_build" / "html", result

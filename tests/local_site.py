@@ -5,6 +5,7 @@ Shared by the browser tests (tests/test_browser.py) and the benchmarks (benchmar
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright; Playwright's own browser download
 is never used.
 """
+
 import contextlib
 import functools
 import http.server
@@ -19,9 +20,17 @@ HOST = "127.0.0.1"
 
 # No background traffic of Chromium's own, and every host name but ours resolves to nothing: a
 # request that slipped past the page's route would fail instead of reaching the network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-domain-reliability",
-                 f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}",
+]
 
 
 def toc_pages(root=ROOT):
@@ -92,8 +101,11 @@ def open_page(browser, base, page, color_scheme="light", viewport=(1280, 900), *
     4xx/5xx local requests and every request for another origin (aborted); ``loaded`` is the list
     of paths (below ``base``) the page has loaded so far. The caller closes the context.
     """
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=color_scheme,
-                                  **context_options)
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]},
+        color_scheme=color_scheme,
+        **context_options,
+    )
     problems = {"console": [], "failed": [], "external": []}
     loaded = []
 
@@ -109,10 +121,22 @@ def open_page(browser, base, page, color_scheme="light", viewport=(1280, 900), *
     tab = context.new_page()
     tab.on("console", lambda m: problems["console"].append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: problems["console"].append(str(e)))
-    tab.on("requestfailed", lambda r: problems["failed"].append(r.url) if r.url.startswith(base) else None)
-    tab.on("response", lambda r: problems["failed"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    tab.on("requestfinished", lambda r: loaded.append(r.url[len(base) + 1:].split("?")[0])
-           if r.url.startswith(base + "/") else None)
+    tab.on(
+        "requestfailed",
+        lambda r: problems["failed"].append(r.url) if r.url.startswith(base) else None,
+    )
+    tab.on(
+        "response",
+        lambda r: problems["failed"].append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    tab.on(
+        "requestfinished",
+        lambda r: (
+            loaded.append(r.url[len(base) + 1 :].split("?")[0])
+            if r.url.startswith(base + "/")
+            else None
+        ),
+    )
     tab.goto(f"{base}/{page}", wait_until="load")
     return context, tab, problems, loaded
 
@@ -123,8 +147,10 @@ def wait_for_typesetting(tab, timeout_ms=10_000):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        tab.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)",
-                              timeout=timeout_ms)
+        tab.wait_for_function(
+            "() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)",
+            timeout=timeout_ms,
+        )
     except PlaywrightTimeout:
         return
     tab.evaluate("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise")

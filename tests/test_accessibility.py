@@ -5,11 +5,11 @@ every explorer operated with the keyboard alone, its description following each 
 axe-core comes from the npm registry into .ci/node_modules (``.ci/run``), nothing from a CDN; the
 tests skip without it outside CI and fail in CI. The browser and the site are test_browser's.
 """
+
 import os
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from local_site import open_page, wait_for_typesetting
 from test_browser import browser, pages, site  # noqa: F401  (fixtures)
@@ -35,10 +35,13 @@ def axe_source():
 def axe_violations(tab, axe_source):
     """axe-core's WCAG 2.1 A/AA violations on the open page: ``{rule: [(target, summary)...]}``."""
     tab.add_script_tag(content=axe_source)
-    result = tab.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+    result = tab.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
                                                     resultTypes: ['violations']})
         .then(r => r.violations.map(v => [v.id, v.nodes.map(n => [n.target.join(' '),
-                                                                   n.failureSummary])]))""", WCAG_TAGS)
+                                                                   n.failureSummary])]))""",
+        WCAG_TAGS,
+    )
     return {rule: nodes for rule, nodes in result}
 
 
@@ -60,7 +63,9 @@ def test_axe_finds_no_wcag_violation_on_any_page(browser, site, axe_source):  # 
             for width in WIDTHS:
                 found = audit(browser, base, page, axe_source, scheme, width)
                 if found:
-                    report[f"{page} {scheme} {width}px"] = {rule: nodes[:3] for rule, nodes in found.items()}
+                    report[f"{page} {scheme} {width}px"] = {
+                        rule: nodes[:3] for rule, nodes in found.items()
+                    }
     assert not report, report
 
 
@@ -68,7 +73,9 @@ def test_the_root_page_has_a_title_and_a_language(site):  # noqa: F811
     """The root index.html only redirects, so axe never sees it: read it instead."""
     html_dir, _ = site
     text = (html_dir / "index.html").read_text()
-    assert '<html lang="en">' in text and "<title>How neural networks learn</title>" in text, text[:300]
+    assert '<html lang="en">' in text and "<title>How neural networks learn</title>" in text, text[
+        :300
+    ]
     assert 'http-equiv="Refresh" content="0; url=book/intro.html"' in text
 
 
@@ -79,13 +86,17 @@ FOCUSED = """() => { const e = document.activeElement;
 
 
 def description(tab, explorer_id):
-    return tab.evaluate("id => document.getElementById(id).querySelector('.nnx-description').textContent",
-                        explorer_id)
+    return tab.evaluate(
+        "id => document.getElementById(id).querySelector('.nnx-description').textContent",
+        explorer_id,
+    )
 
 
 def tab_stops(tab, explorer_id):
     """Focus the explorer's figure, then Tab through it: the focused elements, in order."""
-    tab.evaluate("id => { const f = document.getElementById(id); f.tabIndex = -1; f.focus(); }", explorer_id)
+    tab.evaluate(
+        "id => { const f = document.getElementById(id); f.tabIndex = -1; f.focus(); }", explorer_id
+    )
     stops = []
     for _ in range(20):
         tab.keyboard.press("Tab")
@@ -99,7 +110,9 @@ def tab_stops(tab, explorer_id):
 
 def operate(tab, explorer_id, stop_index, keys):
     """Tab to the explorer's ``stop_index``-th tab stop and press ``keys``; the description after."""
-    tab.evaluate("id => { const f = document.getElementById(id); f.tabIndex = -1; f.focus(); }", explorer_id)
+    tab.evaluate(
+        "id => { const f = document.getElementById(id); f.tabIndex = -1; f.focus(); }", explorer_id
+    )
     for _ in range(stop_index + 1):
         tab.keyboard.press("Tab")
     for key in keys:
@@ -111,13 +124,18 @@ def check_explorer_by_keyboard(tab, explorer_id):
     """Every control reached with Tab and operated with arrows, Space and Enter; returns the
     problems found (sentences)."""
     problems = []
-    controls = tab.evaluate("""id => [...document.getElementById(id).querySelectorAll(
+    controls = tab.evaluate(
+        """id => [...document.getElementById(id).querySelectorAll(
         'input[type=range], .nnx-play, fieldset.nnx-choice')].map(e => e.tagName === 'FIELDSET'
             ? 'choice ' + e.querySelector('input').dataset.control
-            : (e.type === 'range' ? 'range ' : 'play ') + e.dataset.control)""", explorer_id)
+            : (e.type === 'range' ? 'range ' : 'play ') + e.dataset.control)""",
+        explorer_id,
+    )
     stops = tab_stops(tab, explorer_id)
-    reached = [("play " if s["play"] else "choice " if s["type"] == "radio" else "range ") + s["control"]
-               for s in stops]
+    reached = [
+        ("play " if s["play"] else "choice " if s["type"] == "radio" else "range ") + s["control"]
+        for s in stops
+    ]
     missing = [c for c in controls if c not in reached]
     if missing:
         problems.append(f"not reached with Tab: {missing} (reached {reached})")
@@ -143,11 +161,15 @@ def check_explorer_by_keyboard(tab, explorer_id):
             continue
         if after == before:
             problems.append(f"{what} {stop['control']}: description did not change from {before!r}")
-        alt = tab.evaluate("id => { const f = document.getElementById(id); return "
-                           "(f.querySelector('img.nnx-background') || f.querySelector('img.nnx-frame')).alt; }",
-                           explorer_id)
+        alt = tab.evaluate(
+            "id => { const f = document.getElementById(id); return "
+            "(f.querySelector('img.nnx-background') || f.querySelector('img.nnx-frame')).alt; }",
+            explorer_id,
+        )
         if alt != description(tab, explorer_id):
-            problems.append(f"{what} {stop['control']}: the image's alt text {alt!r} is not the description")
+            problems.append(
+                f"{what} {stop['control']}: the image's alt text {alt!r} is not the description"
+            )
     return problems
 
 
@@ -158,12 +180,15 @@ def test_every_explorer_is_operated_by_keyboard_and_says_its_state(browser, site
         if "nnmath-explorer" not in (html_dir / page).read_text():
             continue
         context, tab, problems, _ = open_page(browser, base, page)
-        for explorer_id in tab.evaluate("() => [...document.querySelectorAll('figure.nnmath-explorer')]"
-                                        ".map(f => f.id)"):
+        for explorer_id in tab.evaluate(
+            "() => [...document.querySelectorAll('figure.nnmath-explorer')].map(f => f.id)"
+        ):
             found += 1
             bad = check_explorer_by_keyboard(tab, explorer_id)
-            caption = tab.evaluate("id => document.getElementById(id).querySelector('figcaption').textContent",
-                                   explorer_id)
+            caption = tab.evaluate(
+                "id => document.getElementById(id).querySelector('figcaption').textContent",
+                explorer_id,
+            )
             if not caption.strip():
                 bad.append("no caption")
             if bad:
@@ -171,8 +196,12 @@ def test_every_explorer_is_operated_by_keyboard_and_says_its_state(browser, site
         assert not problems["console"], problems
         context.close()
     assert found >= 3, "explorers not found in the built book"
-    expected = {key: bad for key, bad in report.items() if Path(key.split()[0]).stem in DESCRIBED_ELSEWHERE
-                and all("description did not change" in b for b in bad)}
+    expected = {
+        key: bad
+        for key, bad in report.items()
+        if Path(key.split()[0]).stem in DESCRIBED_ELSEWHERE
+        and all("description did not change" in b for b in bad)
+    }
     unexpected = {key: bad for key, bad in report.items() if key not in expected}
     assert not unexpected, unexpected
     if expected:
@@ -181,7 +210,9 @@ def test_every_explorer_is_operated_by_keyboard_and_says_its_state(browser, site
 
 def test_play_jumps_to_the_end_when_the_reader_asks_for_reduced_motion(browser, site):  # noqa: F811
     html_dir, base = site
-    page = next(page for page in pages(html_dir) if 'class="nnx-play"' in (html_dir / page).read_text())
+    page = next(
+        page for page in pages(html_dir) if 'class="nnx-play"' in (html_dir / page).read_text()
+    )
     context, tab, _, _ = open_page(browser, base, page, reduced_motion="reduce")
     button = tab.query_selector(".nnx-play")
     k = button.get_attribute("data-control")
@@ -220,25 +251,39 @@ def bad_alt_texts(page_html):
             bad.append((where, "no alt text"))
         elif re.search(FILE_NAME, alt):
             bad.append((where, "a file name"))
-        elif caption_text and (" ".join(alt.split()) == caption_text
-                               or caption_text.endswith(" ".join(alt.split()))):
+        elif caption_text and (
+            " ".join(alt.split()) == caption_text or caption_text.endswith(" ".join(alt.split()))
+        ):
             bad.append((where, "the same as the caption"))
     return bad
 
 
 def test_alt_text_check_catches_empty_file_names_and_captions():
-    assert bad_alt_texts('<img src="a.png" alt="../_images/20bc.png">') == [("../_images/20bc.png", "a file name")]
+    assert bad_alt_texts('<img src="a.png" alt="../_images/20bc.png">') == [
+        ("../_images/20bc.png", "a file name")
+    ]
     assert bad_alt_texts('<img src="a.png" alt="">') == [("a.png", "no alt text")]
-    assert bad_alt_texts('<figure><img src="a.png" alt="The loss"><figcaption><p><span>Fig. 1 </span>'
-                         'The loss</p></figcaption></figure>') == [("The loss", "the same as the caption")]
-    assert bad_alt_texts('<img src="a.png" alt="" aria-hidden="true">'
-                         '<figure><img src="b.png" alt="A valley at w = 2"><figcaption>The loss</figcaption>'
-                         '</figure>') == []
+    assert bad_alt_texts(
+        '<figure><img src="a.png" alt="The loss"><figcaption><p><span>Fig. 1 </span>'
+        "The loss</p></figcaption></figure>"
+    ) == [("The loss", "the same as the caption")]
+    assert (
+        bad_alt_texts(
+            '<img src="a.png" alt="" aria-hidden="true">'
+            '<figure><img src="b.png" alt="A valley at w = 2"><figcaption>The loss</figcaption>'
+            "</figure>"
+        )
+        == []
+    )
 
 
 def test_every_informative_image_has_meaningful_alt_text(site):  # noqa: F811
     html_dir, _ = site
-    report = {page: bad for page in pages(html_dir) if (bad := bad_alt_texts((html_dir / page).read_text()))}
+    report = {
+        page: bad
+        for page in pages(html_dir)
+        if (bad := bad_alt_texts((html_dir / page).read_text()))
+    }
     # chapters whose figures get their alt text from another helper's branch, until it is merged
     expected = {page: bad for page, bad in report.items() if Path(page).stem in DESCRIBED_ELSEWHERE}
     unexpected = {page: bad for page, bad in report.items() if page not in expected}

@@ -22,9 +22,15 @@ def test_value_and_derivative_match_sympy(name):
     expr = SYMBOLIC[name]
     value = sp.lambdify(z_sym, expr, "numpy")
     derivative = sp.lambdify(z_sym, sp.diff(expr, z_sym), "numpy")
-    np.testing.assert_allclose(f.value(POINTS), np.broadcast_to(value(POINTS), POINTS.shape), rtol=1e-14, atol=1e-15)
-    np.testing.assert_allclose(f.derivative(POINTS), np.broadcast_to(derivative(POINTS), POINTS.shape),
-                               rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(
+        f.value(POINTS), np.broadcast_to(value(POINTS), POINTS.shape), rtol=1e-14, atol=1e-15
+    )
+    np.testing.assert_allclose(
+        f.derivative(POINTS),
+        np.broadcast_to(derivative(POINTS), POINTS.shape),
+        rtol=1e-13,
+        atol=1e-15,
+    )
 
 
 def test_sigmoid_derivative_identity_symbolically():

@@ -6,11 +6,13 @@ and the finite-difference checks that perturb parameters and restore them) and a
 each raises a named error and leaves the network bit-identical. The explicit tests below it
 reproduce each case of the issue and check what the message names.
 """
+
 import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnmath import Network, NonFiniteError
 from nnmath.gradcheck import check_network, network_numerical_gradients
@@ -25,7 +27,9 @@ BAD_ENTRIES = {  # a replacement for one parameter or gradient array, and what i
     "object": lambda a: object(),
     "one more row": lambda a: np.zeros((a.shape[0] + 1, a.shape[1])),
     "one more column": lambda a: np.zeros((a.shape[0], a.shape[1] + 1)),
-    "transposed": lambda a: np.zeros(a.shape[::-1]) if a.shape[0] != a.shape[1] else np.zeros((a.shape[0], 7)),
+    "transposed": lambda a: (
+        np.zeros(a.shape[::-1]) if a.shape[0] != a.shape[1] else np.zeros((a.shape[0], 7))
+    ),
     "scalar": lambda a: 0.5,  # refused even for a 1x1 parameter: shapes are never broadcast
     "3-D": lambda a: np.zeros((1, *a.shape)),
     "ragged": lambda a: [[0.0] * (a.shape[1] + 1), [0.0]],
@@ -35,15 +39,25 @@ BAD_LEARNING_RATES = [0, -0.1, np.nan, np.inf, "0.5", None, True, 1j, [0.1], np.
 
 def snapshot(net):
     """Everything a call could change, as bytes: bit-identical means equal snapshots."""
-    return ([(p.dtype.str, p.shape, p.tobytes()) for p in net.parameters()],
-            [id(p) for p in net.parameters()], [id(f) for f in net.f], id(net.loss), net.sizes)
+    return (
+        [(p.dtype.str, p.shape, p.tobytes()) for p in net.parameters()],
+        [id(p) for p in net.parameters()],
+        [id(f) for f in net.f],
+        id(net.loss),
+        net.sizes,
+    )
 
 
 @st.composite
 def networks(draw):
     sizes = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
-    activations = draw(st.lists(st.sampled_from(["sigmoid", "tanh", "relu", "identity"]),
-                                min_size=len(sizes) - 1, max_size=len(sizes) - 1))
+    activations = draw(
+        st.lists(
+            st.sampled_from(["sigmoid", "tanh", "relu", "identity"]),
+            min_size=len(sizes) - 1,
+            max_size=len(sizes) - 1,
+        )
+    )
     dtype = draw(st.sampled_from([np.float64, np.float32]))
     return Network(sizes, activations, seed=draw(st.integers(0, 2**16)), dtype=dtype)
 
@@ -67,12 +81,33 @@ def bad_calls(draw, net):
     L, rng = net.L, np.random.default_rng(draw(st.integers(0, 2**16)))
     good_W = [rng.standard_normal(w.shape) for w in (net.W[l] for l in range(1, L + 1))]
     good_b = [rng.standard_normal(b.shape) for b in (net.b[l] for l in range(1, L + 1))]
-    kind = draw(st.sampled_from(["set_parameters", "gradient_step", "gradient_step lr", "gradient_step overflow",
-                                 "W[l] =", "b[l] =", "f[l] =", "layer index", "gradcheck"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "set_parameters",
+                "gradient_step",
+                "gradient_step lr",
+                "gradient_step overflow",
+                "W[l] =",
+                "b[l] =",
+                "f[l] =",
+                "layer index",
+                "gradcheck",
+            ]
+        )
+    )
     if kind == "set_parameters":
         which = draw(st.sampled_from(["weights", "biases", "both"]))
-        weights = corrupt(good_W, draw) if which in ("weights", "both") else draw(st.sampled_from([None, good_W]))
-        biases = corrupt(good_b, draw) if which in ("biases", "both") else draw(st.sampled_from([None, good_b]))
+        weights = (
+            corrupt(good_W, draw)
+            if which in ("weights", "both")
+            else draw(st.sampled_from([None, good_W]))
+        )
+        biases = (
+            corrupt(good_b, draw)
+            if which in ("biases", "both")
+            else draw(st.sampled_from([None, good_b]))
+        )
         return kind, lambda: net.set_parameters(weights=weights, biases=biases)
     x = rng.standard_normal((net.sizes[0], 3))
     t = rng.standard_normal((net.sizes[-1], 3))
@@ -81,8 +116,11 @@ def bad_calls(draw, net):
         if source == "corrupted":
             grads = corrupt(net.backward(x, t).as_list(), draw)
         else:
-            other_sizes = draw(st.lists(st.integers(1, 5), min_size=2, max_size=5).filter(
-                lambda s: s != net.sizes and s[0] == net.sizes[0]))
+            other_sizes = draw(
+                st.lists(st.integers(1, 5), min_size=2, max_size=5).filter(
+                    lambda s: s != net.sizes and s[0] == net.sizes[0]
+                )
+            )
             other = Network(other_sizes, seed=0)
             grads = other.backward(x, rng.standard_normal((other_sizes[-1], 3)))
             if draw(st.booleans()):
@@ -106,7 +144,9 @@ def bad_calls(draw, net):
         layer = draw(st.sampled_from([0, L + 1, -1, 1.0, "1", slice(0, 1)]))
         container = draw(st.sampled_from([net.W, net.b, net.f]))
         return kind, lambda: container.__setitem__(layer, container[1])
-    bad_x = draw(st.sampled_from([x[:-1], x + 1j, x.astype(str), np.full_like(x, np.nan), x[:, :0]]))
+    bad_x = draw(
+        st.sampled_from([x[:-1], x + 1j, x.astype(str), np.full_like(x, np.nan), x[:, :0]])
+    )
     if draw(st.booleans()):
         return kind, lambda: network_numerical_gradients(net, bad_x, t)
     return kind, lambda: check_network(net, x, t[:, :2])
@@ -124,7 +164,9 @@ def test_a_failed_call_leaves_the_network_bit_identical(data):
             call()
     assert snapshot(net) == before, f"{kind} changed the network before raising {raised.value!r}"
     assert "numpy" not in type(raised.value).__module__
-    assert not str(raised.value).startswith(("operands could not", "matmul:", "ufunc")), raised.value
+    assert not str(raised.value).startswith(("operands could not", "matmul:", "ufunc")), (
+        raised.value
+    )
 
 
 @settings(max_examples=50, deadline=None)
@@ -150,8 +192,10 @@ def test_good_calls_still_change_the_network(net, seed):
 
 # -- the cases of issue 10 §2, one by one ---------------------------------------------------------
 
+
 def unchanged(net):
     """Context: assert that ``net`` is bit-identical after the block."""
+
     class Guard:
         def __enter__(self):
             self.before = snapshot(net)
@@ -159,42 +203,62 @@ def unchanged(net):
         def __exit__(self, *exc):
             assert snapshot(net) == self.before
             return False
+
     return Guard()
 
 
 def test_set_parameters_assigns_nothing_when_a_later_layer_is_wrong():
     net = Network([2, 3, 2], seed=0)
-    with unchanged(net), pytest.raises(ValueError, match=r"W\^2 has shape \(5, 5\), expected \(2, 3\)"):
+    with (
+        unchanged(net),
+        pytest.raises(ValueError, match=r"W\^2 has shape \(5, 5\), expected \(2, 3\)"),
+    ):
         net.set_parameters(weights=[np.full((3, 2), 7.0), np.zeros((5, 5))])
     assert not np.any(net.W[1] == 7)
 
 
 def test_set_parameters_assigns_nothing_when_the_biases_are_wrong():
     net = Network([2, 3, 2], seed=0)
-    with unchanged(net), pytest.raises(ValueError, match=r"b\^2 has shape \(3, 1\), expected \(2, 1\)"):
-        net.set_parameters(weights=[np.ones((3, 2)), np.ones((2, 3))], biases=[np.zeros(3), np.zeros((3, 1))])
+    with (
+        unchanged(net),
+        pytest.raises(ValueError, match=r"b\^2 has shape \(3, 1\), expected \(2, 1\)"),
+    ):
+        net.set_parameters(
+            weights=[np.ones((3, 2)), np.ones((2, 3))], biases=[np.zeros(3), np.zeros((3, 1))]
+        )
 
 
 def test_gradients_of_a_network_with_fewer_outputs_are_refused():
     x = np.ones((2, 4))
     narrow = Network([2, 3, 1], seed=0).backward(x, np.zeros((1, 4)))
     net = Network([2, 3, 2], seed=0)
-    with unchanged(net), pytest.raises(
-            ValueError, match=r"gradient ∇W\^2 has shape \(1, 3\), expected \(2, 3\) \(the shape of W\^2"):
+    with (
+        unchanged(net),
+        pytest.raises(
+            ValueError,
+            match=r"gradient ∇W\^2 has shape \(1, 3\), expected \(2, 3\) \(the shape of W\^2",
+        ),
+    ):
         net.gradient_step(narrow, 0.1)
 
 
 def test_gradients_of_a_one_layer_network_are_refused():
     one_layer = Network([2, 2], seed=0).backward(np.ones((2, 4)), np.zeros((2, 4)))
     net = Network([2, 3, 2], seed=0)
-    with unchanged(net), pytest.raises(ValueError, match=r"gradients have 1 layers, this network has 2"):
+    with (
+        unchanged(net),
+        pytest.raises(ValueError, match=r"gradients have 1 layers, this network has 2"),
+    ):
         net.gradient_step(one_layer, 0.1)
 
 
 def test_gradients_of_a_wider_network_change_nothing():
     wide = Network([2, 3, 4], seed=0).backward(np.ones((2, 4)), np.zeros((4, 4)))
     net = Network([2, 3, 2], seed=0)
-    with unchanged(net), pytest.raises(ValueError, match=r"gradient ∇W\^2 has shape \(4, 3\), expected \(2, 3\)"):
+    with (
+        unchanged(net),
+        pytest.raises(ValueError, match=r"gradient ∇W\^2 has shape \(4, 3\), expected \(2, 3\)"),
+    ):
         net.gradient_step(wide, 0.1)
 
 
@@ -202,8 +266,13 @@ def test_nan_gradients_are_refused():
     net = Network([2, 3, 2], seed=0)
     grads = net.backward(np.ones((2, 4)), np.zeros((2, 4)))
     grads.b[2][1, 0] = np.nan
-    with unchanged(net), pytest.raises(
-            ValueError, match=r"gradient ∇b\^2 contains non-finite values \(first at index \(1, 0\): nan\)"):
+    with (
+        unchanged(net),
+        pytest.raises(
+            ValueError,
+            match=r"gradient ∇b\^2 contains non-finite values \(first at index \(1, 0\): nan\)",
+        ),
+    ):
         net.gradient_step(grads, 0.1)
 
 
@@ -227,18 +296,23 @@ def test_an_empty_batch_is_a_named_error(loss):
 def test_a_loss_refuses_the_mean_of_an_empty_batch():
     with pytest.raises(ValueError, match=r"mean_squared_error: the mean over an empty batch"):
         get_loss("mse").gradient(np.zeros((2, 0)), np.zeros((2, 0)))
-    assert get_loss("half_squared_error").value(np.zeros((2, 0)), np.zeros((2, 0))) == 0  # a sum is 0
+    assert (
+        get_loss("half_squared_error").value(np.zeros((2, 0)), np.zeros((2, 0))) == 0
+    )  # a sum is 0
 
 
-@pytest.mark.parametrize("rate, error, message", [
-    ("0.5", TypeError, r"learning_rate must be a real number, got str '0.5'"),
-    (None, TypeError, r"learning_rate must be a real number, got NoneType None"),
-    (True, TypeError, r"learning_rate must be a real number, got bool True"),
-    (0.5j, TypeError, r"learning_rate must be a real number, got complex"),
-    (0, ValueError, r"learning_rate must be a positive finite number, got 0"),
-    (-0.1, ValueError, r"learning_rate must be a positive finite number, got -0.1"),
-    (np.inf, ValueError, r"learning_rate must be a positive finite number, got inf"),
-])
+@pytest.mark.parametrize(
+    "rate, error, message",
+    [
+        ("0.5", TypeError, r"learning_rate must be a real number, got str '0.5'"),
+        (None, TypeError, r"learning_rate must be a real number, got NoneType None"),
+        (True, TypeError, r"learning_rate must be a real number, got bool True"),
+        (0.5j, TypeError, r"learning_rate must be a real number, got complex"),
+        (0, ValueError, r"learning_rate must be a positive finite number, got 0"),
+        (-0.1, ValueError, r"learning_rate must be a positive finite number, got -0.1"),
+        (np.inf, ValueError, r"learning_rate must be a positive finite number, got inf"),
+    ],
+)
 def test_learning_rate_gets_a_named_error(rate, error, message):
     net = Network([2, 3, 2], seed=0)
     grads = net.backward(np.ones((2, 1)), np.zeros((2, 1)))
@@ -297,10 +371,18 @@ def test_backward_refuses_a_stale_or_foreign_forward_pass():
 
 def test_assigning_a_weight_of_the_wrong_shape_names_the_layer():
     net = Network([2, 3, 2], seed=0)
-    with unchanged(net), pytest.raises(
-            ValueError, match=r"W\^2 has shape \(5, 5\), expected \(2, 3\) \(layer 2: 3 inputs → 2 units\)"):
+    with (
+        unchanged(net),
+        pytest.raises(
+            ValueError,
+            match=r"W\^2 has shape \(5, 5\), expected \(2, 3\) \(layer 2: 3 inputs → 2 units\)",
+        ),
+    ):
         net.W[2] = np.zeros((5, 5))
-    with unchanged(net), pytest.raises(ValueError, match=r"b\^1 has shape \(2, 1\), expected \(3, 1\)"):
+    with (
+        unchanged(net),
+        pytest.raises(ValueError, match=r"b\^1 has shape \(2, 1\), expected \(3, 1\)"),
+    ):
         net.b[1] = np.zeros((2, 1))
     with unchanged(net), pytest.raises(ValueError, match=r"unknown activation 'sigmoidal'"):
         net.f[1] = "sigmoidal"
@@ -322,7 +404,9 @@ def test_overflow_in_the_forward_pass_names_the_layer():
     net = Network([2, 2, 1], "identity", weights=[np.full((2, 2), 1e200), np.full((1, 2), 1e200)])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the named error replaces numpy's RuntimeWarning
-        with pytest.raises(NonFiniteError, match=r"forward pass: z\^2 overflowed; it contains non-finite"):
+        with pytest.raises(
+            NonFiniteError, match=r"forward pass: z\^2 overflowed; it contains non-finite"
+        ):
             net.forward(np.ones((2, 1)))
         with pytest.raises(ValueError, match=r"z\^2 overflowed"):  # it is also a ValueError
             net.backward(np.ones((2, 1)), np.zeros((1, 1)))
@@ -340,7 +424,10 @@ def test_overflow_in_the_cost_and_the_backward_pass():
 def test_an_overflowing_step_changes_nothing():
     net = Network([2, 1], "identity", seed=0)
     grads = [np.full((1, 2), 1e308), np.zeros((1, 1))]
-    with unchanged(net), pytest.raises(NonFiniteError, match=r"W\^1 after a step with learning_rate=10 overflowed"):
+    with (
+        unchanged(net),
+        pytest.raises(NonFiniteError, match=r"W\^1 after a step with learning_rate=10 overflowed"),
+    ):
         net.gradient_step(grads, 10)
 
 

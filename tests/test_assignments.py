@@ -6,6 +6,7 @@ the solution full marks, the untouched student notebook zero (without crashing),
 with one planted typical mistake loses exactly the points of the question it is in. No solution
 line and no hidden test may reach anything the student is given. Everything runs offline.
 """
+
 import json
 import re
 import subprocess
@@ -14,26 +15,46 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import ROOT
 
 otter_api = pytest.importorskip("otter.api", reason="otter-grader is in requirements-test.txt")
 
-ASSIGNMENTS = sorted(p.parent.name for p in (ROOT / "assignments").glob("*/*.ipynb")
-                     if p.stem == p.parent.name)
+ASSIGNMENTS = sorted(
+    p.parent.name for p in (ROOT / "assignments").glob("*/*.ipynb") if p.stem == p.parent.name
+)
 
 # One typical mistake (issue 14 §2) per case, planted in the solution: (assignment, question, right, wrong).
 MISTAKES = {
-    "sigma' at a instead of z": ("chain_rule", "q2", "dC_dz = dC_da * a * (1 - a)",
-                                 "dC_dz = dC_da * sigmoid(a) * (1 - sigmoid(a))"),
-    "bias gradient not summed": ("backprop_mlp", "q1", "grad_b = delta.sum(axis=1, keepdims=True)",
-                                 "grad_b = delta"),
-    "transposed weight gradient": ("backprop_mlp", "q2", "grad_W = {l: delta[l] @ fwd.a[l - 1].T for l in delta}",
-                                   "grad_W = {l: fwd.a[l - 1] @ delta[l].T for l in delta}"),
-    "momentum state not carried": ("optimizers", "q2", "v = np.zeros_like(w) if state is None else state",
-                                   "v = np.zeros_like(w)"),
-    "learning rate applied twice": ("digits", "q2", "net.W[l] -= learning_rate * grads.W[l]",
-                                    "net.W[l] -= learning_rate * learning_rate * grads.W[l]"),
+    "sigma' at a instead of z": (
+        "chain_rule",
+        "q2",
+        "dC_dz = dC_da * a * (1 - a)",
+        "dC_dz = dC_da * sigmoid(a) * (1 - sigmoid(a))",
+    ),
+    "bias gradient not summed": (
+        "backprop_mlp",
+        "q1",
+        "grad_b = delta.sum(axis=1, keepdims=True)",
+        "grad_b = delta",
+    ),
+    "transposed weight gradient": (
+        "backprop_mlp",
+        "q2",
+        "grad_W = {l: delta[l] @ fwd.a[l - 1].T for l in delta}",
+        "grad_W = {l: fwd.a[l - 1] @ delta[l].T for l in delta}",
+    ),
+    "momentum state not carried": (
+        "optimizers",
+        "q2",
+        "v = np.zeros_like(w) if state is None else state",
+        "v = np.zeros_like(w)",
+    ),
+    "learning rate applied twice": (
+        "digits",
+        "q2",
+        "net.W[l] -= learning_rate * grads.W[l]",
+        "net.W[l] -= learning_rate * learning_rate * grads.W[l]",
+    ),
 }
 
 
@@ -49,9 +70,19 @@ class Assigned:
         self.name, self.master = name, ROOT / "assignments" / name / f"{name}.ipynb"
         self.dist = tmp / "dist"
         # the master's own directory is the working directory: paths in its config are relative to it
-        result = subprocess.run([str(Path(sys.executable).parent / "otter"), "assign", "--no-run-tests",
-                                 self.master.name, str(self.dist)],
-                                cwd=self.master.parent, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "otter"),
+                "assign",
+                "--no-run-tests",
+                self.master.name,
+                str(self.dist),
+            ],
+            cwd=self.master.parent,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         self.student = self.dist / "student" / f"{name}.ipynb"
         self.solution = self.dist / "autograder" / f"{name}.ipynb"
@@ -74,6 +105,7 @@ def assigned(tmp_path_factory):
         if name not in made:
             made[name] = Assigned(name, tmp_path_factory.mktemp(name))
         return made[name]
+
     return get
 
 
@@ -84,7 +116,10 @@ def scores(results):
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_the_solution_gets_full_marks(assigned, name):
     results = assigned(name).grade(assigned(name).solution)
-    failed = {q: [c.message for c in r.test_case_results if not c.passed] for q, r in results.results.items()}
+    failed = {
+        q: [c.message for c in r.test_case_results if not c.passed]
+        for q, r in results.results.items()
+    }
     assert results.total == results.possible > 0, f"failed tests: {failed}"
     assert len(results.results) >= 3  # questions
 
@@ -94,7 +129,9 @@ def test_every_question_has_public_and_more_hidden_tests(assigned, name):
     for question, result in assigned(name).grade(assigned(name).solution).results.items():
         hidden = [c for c in result.test_cases if c.hidden]
         public = [c for c in result.test_cases if not c.hidden]
-        assert public and len(hidden) >= 1, f"{name} {question}: {len(public)} public, {len(hidden)} hidden tests"
+        assert public and len(hidden) >= 1, (
+            f"{name} {question}: {len(public)} public, {len(hidden)} hidden tests"
+        )
         assert result.possible > 0
 
 
@@ -111,14 +148,19 @@ def test_a_planted_mistake_loses_exactly_its_questions_points(assigned, mistake,
     made = assigned(name)
     notebook = nbformat.read(made.solution, as_version=4)
     found = [cell for cell in notebook.cells if right in cell.source]
-    assert len(found) == 1 and found[0].source.count(right) == 1, f"{right!r} is not in {name}'s solution once"
+    assert len(found) == 1 and found[0].source.count(right) == 1, (
+        f"{right!r} is not in {name}'s solution once"
+    )
     found[0].source = found[0].source.replace(right, wrong)
     planted = tmp_path / made.solution.name
     nbformat.write(notebook, planted)
 
     full = scores(made.grade(made.solution))
     got = scores(made.grade(planted))
-    expected = {q: ((0.0, possible) if q == question else (possible, possible)) for q, (_, possible) in full.items()}
+    expected = {
+        q: ((0.0, possible) if q == question else (possible, possible))
+        for q, (_, possible) in full.items()
+    }
     assert got == expected, f"{mistake}: {got}"
 
 
@@ -141,12 +183,17 @@ def secret_lines(master: Path):
             marker = line.strip()
             if marker in ("# BEGIN SOLUTION", "# END SOLUTION"):
                 inside = marker == "# BEGIN SOLUTION"
-            elif (in_solution and cell.cell_type == "code" and inside) or marker.endswith("# SOLUTION"):
+            elif (in_solution and cell.cell_type == "code" and inside) or marker.endswith(
+                "# SOLUTION"
+            ):
                 secret.add(line)
             else:
                 public.add(line)
-    meaningful = {line.strip() for line in secret - public
-                  if len(line.strip()) >= 10 and not re.fullmatch(r'(""".*|#.*|hidden: true)', line.strip())}
+    meaningful = {
+        line.strip()
+        for line in secret - public
+        if len(line.strip()) >= 10 and not re.fullmatch(r'(""".*|#.*|hidden: true)', line.strip())
+    }
     return meaningful - {line.strip() for line in public}
 
 
@@ -160,7 +207,11 @@ def test_the_student_version_holds_no_solution_and_no_hidden_test(assigned, name
     for path in student_files:
         text = path.read_text(errors="replace")
         if path.suffix == ".ipynb":  # compare sources and metadata as text, unescaped
-            text = json.dumps(json.loads(text), ensure_ascii=False).replace("\\n", "\n").replace('\\"', '"')
+            text = (
+                json.dumps(json.loads(text), ensure_ascii=False)
+                .replace("\\n", "\n")
+                .replace('\\"', '"')
+            )
         leaked = sorted(line for line in secrets if line in text)
         assert not leaked, f"{path.name} holds solution or hidden-test lines: {leaked[:5]}"
     # and the students still get the public tests (they are what grader.check runs)

@@ -1,9 +1,9 @@
 """Build the whole book in a temporary copy, as CI and authors do, and fail on any warning."""
+
 import re
 
 import pytest
 import yaml
-
 from conftest import BUILD_COMMAND, ROOT, toc_pages
 
 
@@ -45,7 +45,9 @@ def test_repository_buttons_point_at_the_configured_repository(built_book):
     assert f'href="{repository["url"]}"' in page  # the repository button
     assert f'href="{repository["url"]}/issues/new?title=' in page  # the issue button
     owner_and_name = repository["url"].removeprefix("https://github.com/")
-    assert f"mybinder.org/v2/gh/{owner_and_name}/{repository['branch']}" in page  # the launch button
+    assert (
+        f"mybinder.org/v2/gh/{owner_and_name}/{repository['branch']}" in page
+    )  # the launch button
 
 
 @pytest.mark.book
@@ -53,10 +55,15 @@ def test_glued_numbers_reach_the_page(built_book):
     html, _ = built_book
     page = (html / "book" / "forward_pass.html").read_text()
     import numpy as np
+
     import nnmath
-    net = nnmath.Network([2, 2, 1], "sigmoid", weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45]]],
-                         biases=[[0.35, 0.35], [0.60]])
+
+    net = nnmath.Network(
+        [2, 2, 1],
+        "sigmoid",
+        weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45]]],
+        biases=[[0.35, 0.35], [0.60]],
+    )
     prediction = net.predict(np.array([[0.05], [0.10]]))[0, 0]
     assert f"{prediction:.6f}" in page
     assert "glue:text" not in page
-

@@ -5,16 +5,27 @@ local request, every formula typeset, every explorer responding.
 Needs Debian's Chromium (/usr/bin/chromium) and Playwright. Outside CI the tests skip with the
 reason when either is missing; in CI (``CI`` set) they fail instead.
 """
+
 import os
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, toc_pages
-from local_site import chromium, missing_browser, open_page, serve, untypeset_formulas, wait_for_typesetting
+from local_site import (
+    chromium,
+    missing_browser,
+    open_page,
+    serve,
+    untypeset_formulas,
+    wait_for_typesetting,
+)
 
 SCREENSHOTS = ROOT / "screenshots"
-SITE_PAGES = ["index.html", "genindex.html", "search.html"]  # Sphinx's own pages, besides the chapters
+SITE_PAGES = [
+    "index.html",
+    "genindex.html",
+    "search.html",
+]  # Sphinx's own pages, besides the chapters
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +64,9 @@ def test_every_page_is_clean_and_typeset(browser, site):
             context, tab, problems, _ = open_page(browser, base, page, scheme)
             wait_for_typesetting(tab)
             untypeset = untypeset_formulas(tab)
-            tab.screenshot(path=str(SCREENSHOTS / f"{Path(page).stem}-{scheme}.png"), full_page=True)
+            tab.screenshot(
+                path=str(SCREENSHOTS / f"{Path(page).stem}-{scheme}.png"), full_page=True
+            )
             context.close()
             bad = {k: v for k, v in problems.items() if v}
             if untypeset:
@@ -72,7 +85,10 @@ def test_mathjax_comes_from_the_site_itself(browser, site):
         assert 'src="../_static/mathjax/tex-chtml.js"' in (html_dir / page).read_text(), page
         context, tab, problems, loaded = open_page(browser, base, page)
         wait_for_typesetting(tab)
-        typeset, untypeset = tab.evaluate("() => document.querySelectorAll('mjx-container').length"), untypeset_formulas(tab)
+        typeset, untypeset = (
+            tab.evaluate("() => document.querySelectorAll('mjx-container').length"),
+            untypeset_formulas(tab),
+        )
         context.close()
         assert typeset >= 1 and untypeset == 0, (page, typeset, untypeset)
         assert "_static/mathjax/tex-chtml.js" in loaded, (page, loaded)
@@ -100,16 +116,24 @@ def test_every_explorer_control_changes_the_frame(browser, site):
                 label_before = label.text_content() if label else None
                 if kind == "range":
                     control.focus()
-                    tab.keyboard.press("ArrowRight" if control.get_attribute("value") != control.get_attribute("max")
-                                       else "ArrowLeft")
+                    tab.keyboard.press(
+                        "ArrowRight"
+                        if control.get_attribute("value") != control.get_attribute("max")
+                        else "ArrowLeft"
+                    )
                 else:
                     if control.is_checked():
                         continue
                     control.check()
-                tab.wait_for_function("([el, before]) => el.getAttribute('src') !== before",
-                                      arg=[explorer.query_selector("img.nnx-frame"), image_before], timeout=5000)
+                tab.wait_for_function(
+                    "([el, before]) => el.getAttribute('src') !== before",
+                    arg=[explorer.query_selector("img.nnx-frame"), image_before],
+                    timeout=5000,
+                )
                 if label is not None:
-                    assert label.text_content() != label_before, f"{page}: label of control {k} did not change"
+                    assert label.text_content() != label_before, (
+                        f"{page}: label of control {k} did not change"
+                    )
             for button in explorer.query_selector_all(".nnx-play"):
                 check_play_button(tab, explorer, button, page)
         assert not problems["external"] and not problems["console"], problems
@@ -134,7 +158,9 @@ def check_play_button(tab, explorer, button, page):
     stopped_at = slider.evaluate("r => +r.value")
     tab.wait_for_timeout(3 * int(button.get_attribute("data-interval")))
     assert slider.evaluate("r => +r.value") == stopped_at, f"{page}: ⏸ did not stop the player"
-    assert button.get_attribute("aria-label").startswith("play "), page  # its name again, not "pause"
+    assert button.get_attribute("aria-label").startswith("play "), (
+        page
+    )  # its name again, not "pause"
 
 
 def test_no_dead_widgets_and_page_budgets(site):

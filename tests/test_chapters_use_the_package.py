@@ -3,6 +3,7 @@
 A chapter that needs a public nnmath function imports it, or prints its source with
 ``inspect.getsource``; a ``def`` of the same name in a chapter is a second copy that drifts.
 """
+
 import ast
 import importlib
 import pkgutil
@@ -14,9 +15,21 @@ import pytest
 import nnmath
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
-CORE = [name for name in ("activations", "losses", "network", "gradcheck", "optimizers", "surfaces",
-                          "training", "datasets", "examples")
-        if importlib.util.find_spec(f"nnmath.{name}")]
+CORE = [
+    name
+    for name in (
+        "activations",
+        "losses",
+        "network",
+        "gradcheck",
+        "optimizers",
+        "surfaces",
+        "training",
+        "datasets",
+        "examples",
+    )
+    if importlib.util.find_spec(f"nnmath.{name}")
+]
 
 
 def public_functions() -> dict[str, str]:
@@ -25,8 +38,11 @@ def public_functions() -> dict[str, str]:
     for module_name in CORE:
         module = importlib.import_module(f"nnmath.{module_name}")
         if hasattr(module, "__path__"):  # a package: its submodules too
-            modules = [module] + [importlib.import_module(f"{module.__name__}.{m.name}")
-                                  for m in pkgutil.iter_modules(module.__path__) if not m.name.startswith("_")]
+            modules = [module] + [
+                importlib.import_module(f"{module.__name__}.{m.name}")
+                for m in pkgutil.iter_modules(module.__path__)
+                if not m.name.startswith("_")
+            ]
         else:
             modules = [module]
         for m in modules:
@@ -45,7 +61,9 @@ def chapter_definitions(path: Path) -> set[str]:
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
-        source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 defined.add(node.name)
@@ -65,9 +83,15 @@ NOT_YET = {
 }
 
 
-@pytest.mark.parametrize("chapter", [
-    pytest.param(name, marks=pytest.mark.xfail(reason=NOT_YET[name], strict=True)) if name in NOT_YET else name
-    for name in sorted(p.name for p in BOOK.glob("*.md"))])
+@pytest.mark.parametrize(
+    "chapter",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(reason=NOT_YET[name], strict=True))
+        if name in NOT_YET
+        else name
+        for name in sorted(p.name for p in BOOK.glob("*.md"))
+    ],
+)
 def test_no_chapter_redefines_a_public_nnmath_function(chapter):
     public = public_functions()
     clashes = {name: public[name] for name in chapter_definitions(BOOK / chapter) if name in public}

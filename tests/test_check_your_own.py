@@ -1,5 +1,6 @@
 """The chapters' "Check your own" cells: the reader's function, as printed, passes its check, and
 the deliberately wrong one next to it fails with the diagnosis the prose announces."""
+
 import ast
 from pathlib import Path
 
@@ -22,8 +23,11 @@ MISTAKES = {
 def check_cells(chapter):
     """The code cells after the chapter's "### Check your own" heading."""
     cells = jupytext.reads((BOOK / f"{chapter}.md").read_text(), fmt="md:myst").cells
-    start = next(i for i, cell in enumerate(cells)
-                 if cell.cell_type == "markdown" and "### Check your own" in cell.source)
+    start = next(
+        i
+        for i, cell in enumerate(cells)
+        if cell.cell_type == "markdown" and "### Check your own" in cell.source
+    )
     return [cell.source for cell in cells[start:] if cell.cell_type == "code"]
 
 
@@ -37,15 +41,20 @@ def run(source, namespace):
 
 def check_cell_tags(chapter):
     cells = jupytext.reads((BOOK / f"{chapter}.md").read_text(), fmt="md:myst").cells
-    start = next(i for i, cell in enumerate(cells)
-                 if cell.cell_type == "markdown" and "### Check your own" in cell.source)
+    start = next(
+        i
+        for i, cell in enumerate(cells)
+        if cell.cell_type == "markdown" and "### Check your own" in cell.source
+    )
     return [cell.metadata.get("tags", []) for cell in cells[start:] if cell.cell_type == "code"]
 
 
 @pytest.mark.parametrize("chapter", sorted(MISTAKES))
 def test_check_your_own_cells(chapter):
     cells = check_cells(chapter)
-    assert len(cells) == 3, f"{chapter}: expected the student's stub, the worked answer, the deliberate mistake"
+    assert len(cells) == 3, (
+        f"{chapter}: expected the student's stub, the worked answer, the deliberate mistake"
+    )
     stub_tags, worked_tags, mistake_tags = check_cell_tags(chapter)
     assert "student-stub" in stub_tags and "raises-exception" in stub_tags
     assert "solution" in worked_tags and "solution" not in mistake_tags
@@ -67,11 +76,19 @@ def test_check_your_own_cells(chapter):
 @pytest.mark.parametrize("chapter", sorted(MISTAKES))
 def test_the_stub_gives_the_signature_and_the_check_but_no_answer(chapter):
     stub, worked, _ = check_cells(chapter)
-    signature = lambda source: [line for line in source.splitlines() if line.startswith(("def ", "check_"))]
+    signature = lambda source: [
+        line for line in source.splitlines() if line.startswith(("def ", "check_"))
+    ]
     assert signature(stub) == signature(worked)
     body = ast.parse(stub)
-    functions = [node for node in body.body if isinstance(node, ast.FunctionDef) and node.name.startswith("my_")]
+    functions = [
+        node
+        for node in body.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("my_")
+    ]
     assert len(functions) == 1
     statements = functions[0].body
-    assert isinstance(statements[0], ast.Expr) and isinstance(statements[0].value, ast.Constant)  # docstring
+    assert isinstance(statements[0], ast.Expr) and isinstance(
+        statements[0].value, ast.Constant
+    )  # docstring
     assert len(statements) == 2 and isinstance(statements[1], ast.Raise)

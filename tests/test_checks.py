@@ -1,17 +1,23 @@
 """nnmath.checks: every diagnosis is named for a deliberately wrong implementation, and a correct
 implementation passes, for random shapes, activations, losses and optimizers (hypothesis)."""
+
 import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnmath import ByLayer
 from nnmath.activations import get_activation
 from nnmath.checks import (
-    CheckResult, check_chain_rule, check_derivative, check_layer_backward, check_network_gradients,
+    CheckResult,
+    check_chain_rule,
+    check_derivative,
+    check_layer_backward,
+    check_network_gradients,
     check_optimizer_step,
 )
 
@@ -31,7 +37,7 @@ def layer(activation="sigmoid", mistake=None):
             "f' at a": lambda: grad_a * f.derivative(a),
             "f instead of f'": lambda: grad_a * a,
             "z(1-z)": lambda: grad_a * z * (1 - z),
-            "1-z²": lambda: grad_a * (1 - z ** 2),
+            "1-z²": lambda: grad_a * (1 - z**2),
             "softmax elementwise": lambda: grad_a * a * (1 - a),
         }.get(mistake, lambda: f.backward(z, grad_a))()
         grad_W = delta @ a_prev.T
@@ -78,33 +84,71 @@ LAYER_DIAGNOSES = [
     ("sigmoid", "f' at a", (3, 2), "δ", "f' is evaluated at a^l = f(z^l) instead of at z^l"),
     ("sigmoid", "f' at a", (3, 2), "δ", "use a directly, not σ'(a)"),
     ("tanh", "f' at a", (3, 2), "δ", "f' is evaluated at a^l = f(z^l) instead of at z^l"),
-    ("sigmoid", "f instead of f'", (3, 2), "δ", "uses the activation f(z^l) = a^l where its derivative"),
+    (
+        "sigmoid",
+        "f instead of f'",
+        (3, 2),
+        "δ",
+        "uses the activation f(z^l) = a^l where its derivative",
+    ),
     ("sigmoid", "z(1-z)", (3, 2), "δ", "writes σ'(z) as z(1 − z)"),
     ("tanh", "1-z²", (3, 2), "δ", "writes tanh'(z) as 1 − z²"),
     ("softmax", "softmax elementwise", (3, 4), "δ", "treats softmax as elementwise"),
-    ("sigmoid", "W transposed", (3, 2), "∇W", "is transposed: it has shape (3, 2), expected (2, 3)"),
+    (
+        "sigmoid",
+        "W transposed",
+        (3, 2),
+        "∇W",
+        "is transposed: it has shape (3, 2), expected (2, 3)",
+    ),
     ("sigmoid", "W transposed", (3, 3), "∇W", "is transposed"),
     ("sigmoid", "W averaged", (3, 2), "∇W", "is averaged over the batch (divided by m = 3)"),
     ("sigmoid", "W from a^l", (3, 2), "∇W", "uses a^l (this layer's own activation)"),
     ("tanh", "W from a^l", (3, 3), "∇W", "uses a^l (this layer's own activation)"),
-    ("sigmoid", "W times 3", (3, 2), "∇W", "is off by a constant factor: it is 3 times the right answer"),
+    (
+        "sigmoid",
+        "W times 3",
+        (3, 2),
+        "∇W",
+        "is off by a constant factor: it is 3 times the right answer",
+    ),
     ("sigmoid", "W sign", (3, 2), "∇W", "has the wrong sign"),
     ("sigmoid", "W junk", (3, 2), "∇W", "none of the common mistakes this check knows"),
     ("sigmoid", "b not summed", (3, 2), "∇b", "is not summed over the batch"),
-    ("sigmoid", "b axis 0", (3, 2), "∇b", "is summed over the units (axis 0) instead of over the examples"),
+    (
+        "sigmoid",
+        "b axis 0",
+        (3, 2),
+        "∇b",
+        "is summed over the units (axis 0) instead of over the examples",
+    ),
     ("sigmoid", "b flat", (3, 2), "∇b", "has shape (2,), expected (2, 1)"),
     ("sigmoid", "b flat", (3, 2), "∇b", "keepdims=True"),
     ("sigmoid", "b averaged", (3, 2), "∇b", "is averaged over the batch instead of summed"),
     ("sigmoid", "b scalar", (3, 2), "∇b", "is summed over everything"),
     ("tanh", "a_prev from grad_a", (3, 2), "∂C/∂a^{l-1}", "uses ∂C/∂a^l where δ^l belongs"),
-    ("tanh", "a_prev W not transposed", (3, 3), "∂C/∂a^{l-1}", "uses W^l where its transpose belongs"),
-    ("tanh", "a_prev transposed", (4, 2), "∂C/∂a^{l-1}", "is transposed: it has shape (3, 4), expected (4, 3)"),
+    (
+        "tanh",
+        "a_prev W not transposed",
+        (3, 3),
+        "∂C/∂a^{l-1}",
+        "uses W^l where its transpose belongs",
+    ),
+    (
+        "tanh",
+        "a_prev transposed",
+        (4, 2),
+        "∂C/∂a^{l-1}",
+        "is transposed: it has shape (3, 4), expected (4, 3)",
+    ),
 ]
 
 
 @pytest.mark.parametrize("activation, mistake, shape, part, words", LAYER_DIAGNOSES)
 def test_layer_diagnosis(activation, mistake, shape, part, words):
-    result = check_layer_backward(layer(activation, mistake), activation, n_in=shape[0], n_out=shape[1])
+    result = check_layer_backward(
+        layer(activation, mistake), activation, n_in=shape[0], n_out=shape[1]
+    )
     assert not result.passed
     assert [p.part for p in result.problems] == [part], result.diagnosis
     assert words in result.diagnosis
@@ -116,13 +160,17 @@ def test_layer_diagnosis(activation, mistake, shape, part, words):
 def test_layer_mistake_in_delta_is_not_blamed_on_the_parts_built_from_it():
     result = check_layer_backward(layer("sigmoid", "f' missing"), "sigmoid")
     assert len(result.problems) == 1
-    assert "∇W, ∇b, ∂C/∂a^{l-1} follow correctly from your δ, so fixing δ fixes them" in result.diagnosis
+    assert (
+        "∇W, ∇b, ∂C/∂a^{l-1} follow correctly from your δ, so fixing δ fixes them"
+        in result.diagnosis
+    )
 
 
 def test_layer_two_independent_mistakes_are_both_named():
     def backward(W, b, a_prev, grad_a):
         delta = grad_a  # f' missing
         return delta, delta @ a_prev.T, delta, W.T @ delta  # and ∇b not summed
+
     result = check_layer_backward(backward, "sigmoid")
     assert [p.part for p in result.problems] == ["δ", "∇b"]
     assert "the activation derivative is missing" in result.problems[0].words
@@ -155,6 +203,7 @@ def test_layer_three_outputs_and_a_dict_are_accepted():
     def as_dict(W, b, a_prev, grad_a):
         d, gW, gb, ga = layer("sigmoid")(W, b, a_prev, grad_a)
         return {"delta": d, "W": gW, "b": gb, "a_prev": ga}
+
     assert check_layer_backward(three).passed
     assert check_layer_backward(as_dict).passed
 
@@ -162,7 +211,9 @@ def test_layer_three_outputs_and_a_dict_are_accepted():
 def test_layer_unusable_return_is_explained():
     result = check_layer_backward(lambda W, b, a_prev, grad_a: grad_a)
     assert result.problems[0].part == "backward"
-    assert "returned ndarray; return a tuple (delta, grad_W, grad_b, grad_a_prev)" in result.diagnosis
+    assert (
+        "returned ndarray; return a tuple (delta, grad_W, grad_b, grad_a_prev)" in result.diagnosis
+    )
     result = check_layer_backward(lambda W, b, a_prev, grad_a: ("δ", "W", "b"))
     assert "is not a numeric array" in result.diagnosis
 
@@ -222,9 +273,11 @@ def network(mistake=None, returns="pair"):
         if returns == "lists":
             return [grad_W[l] for l in range(1, L + 1)], [grad_b[l] for l in range(1, L + 1)]
         if returns == "bylayer":
+
             class Grads:
                 W = ByLayer(1, [grad_W[l] for l in range(1, L + 1)])
                 b = ByLayer(1, [grad_b[l] for l in range(1, L + 1)])
+
             return Grads()
         if returns == "dict":
             return {"W": grad_W, "b": grad_b}
@@ -235,45 +288,145 @@ def network(mistake=None, returns="pair"):
 
 NETWORK_DIAGNOSES = [
     # (mistake, activations, loss, reduction, {words: parts})
-    ("BP1 missing", "tanh", "half_squared_error", None,
-     {"the activation derivative is missing at the output": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"}),
-    ("BP2 missing", "sigmoid", "half_squared_error", None,
-     {"the activation derivative is missing in the hidden layers": "∇W^1, ∇b^1, ∇W^2, ∇b^2"}),
-    ("all missing", "sigmoid", "half_squared_error", None,
-     {"the activation derivative f'(z^l) is missing in every layer": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"}),
-    ("BP1 twice", ["tanh", "tanh", "sigmoid"], "binary_cross_entropy", None,
-     {"δ^L = a^L − t (times the batch factor) already includes the activation's derivative":
-      "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"}),
-    ("BP1 twice", "tanh", "half_squared_error", None,
-     {"the activation derivative is applied twice at the output": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"}),
-    ("BP2 twice", "tanh", "mean_squared_error", None,
-     {"the activation derivative is applied twice in the hidden layers": "∇W^1, ∇b^1, ∇W^2, ∇b^2"}),
-    ("at a", "sigmoid", "half_squared_error", None,
-     {"f' is evaluated at a^l = f(z^l) instead of at z^l, in every layer": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"}),
-    ("b averaged", "tanh", "half_squared_error", None,
-     {"the bias gradient is averaged over the batch instead of summed": "∇b^1, ∇b^2, ∇b^3"}),
-    ("BP1 missing and b averaged", "tanh", "half_squared_error", None,
-     {"the activation derivative is missing at the output": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3",
-      "the bias gradient is averaged over the batch instead of summed": "∇b^1, ∇b^2, ∇b^3"}),
-    ("averaged", "tanh", "half_squared_error", "sum",
-     {"is 1/m of the right gradient (m = 3): this loss sums over the batch": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"}),
-    ("summed", "sigmoid", "mean_squared_error", "mean",
-     {"is m = 3 times the right gradient: this loss averages over the batch": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"}),
-    ("summed", ["relu", "relu", "softmax"], "cross_entropy", None,
-     {"is m = 3 times the right gradient": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"}),
-    ("times 2", "tanh", "half_squared_error", None,
-     {"is twice the right gradient: the derivative of ½(a − t)² is (a − t)": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"}),
-    ("sign", "tanh", "half_squared_error", None,
-     {"has the wrong sign": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"}),
+    (
+        "BP1 missing",
+        "tanh",
+        "half_squared_error",
+        None,
+        {
+            "the activation derivative is missing at the output": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"
+        },
+    ),
+    (
+        "BP2 missing",
+        "sigmoid",
+        "half_squared_error",
+        None,
+        {"the activation derivative is missing in the hidden layers": "∇W^1, ∇b^1, ∇W^2, ∇b^2"},
+    ),
+    (
+        "all missing",
+        "sigmoid",
+        "half_squared_error",
+        None,
+        {
+            "the activation derivative f'(z^l) is missing in every layer": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"
+        },
+    ),
+    (
+        "BP1 twice",
+        ["tanh", "tanh", "sigmoid"],
+        "binary_cross_entropy",
+        None,
+        {
+            "δ^L = a^L − t (times the batch factor) already includes the activation's derivative": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"  # noqa: E501
+        },
+    ),
+    (
+        "BP1 twice",
+        "tanh",
+        "half_squared_error",
+        None,
+        {
+            "the activation derivative is applied twice at the output": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"
+        },
+    ),
+    (
+        "BP2 twice",
+        "tanh",
+        "mean_squared_error",
+        None,
+        {
+            "the activation derivative is applied twice in the hidden layers": "∇W^1, ∇b^1, ∇W^2, ∇b^2"
+        },
+    ),
+    (
+        "at a",
+        "sigmoid",
+        "half_squared_error",
+        None,
+        {
+            "f' is evaluated at a^l = f(z^l) instead of at z^l, in every layer": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"
+        },
+    ),
+    (
+        "b averaged",
+        "tanh",
+        "half_squared_error",
+        None,
+        {"the bias gradient is averaged over the batch instead of summed": "∇b^1, ∇b^2, ∇b^3"},
+    ),
+    (
+        "BP1 missing and b averaged",
+        "tanh",
+        "half_squared_error",
+        None,
+        {
+            "the activation derivative is missing at the output": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3",
+            "the bias gradient is averaged over the batch instead of summed": "∇b^1, ∇b^2, ∇b^3",
+        },
+    ),
+    (
+        "averaged",
+        "tanh",
+        "half_squared_error",
+        "sum",
+        {
+            "is 1/m of the right gradient (m = 3): this loss sums over the batch": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"
+        },
+    ),
+    (
+        "summed",
+        "sigmoid",
+        "mean_squared_error",
+        "mean",
+        {
+            "is m = 3 times the right gradient: this loss averages over the batch": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"
+        },
+    ),
+    (
+        "summed",
+        ["relu", "relu", "softmax"],
+        "cross_entropy",
+        None,
+        {"is m = 3 times the right gradient": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"},
+    ),
+    (
+        "times 2",
+        "tanh",
+        "half_squared_error",
+        None,
+        {
+            "is twice the right gradient: the derivative of ½(a − t)² is (a − t)": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"
+        },
+    ),
+    (
+        "sign",
+        "tanh",
+        "half_squared_error",
+        None,
+        {"has the wrong sign": "∇W^1, ∇b^1, ∇W^2, ∇b^2, ∇W^3, ∇b^3"},
+    ),
     ("b not summed", "tanh", "half_squared_error", None, {"is not summed over the batch": "∇b^1"}),
-    ("W transposed", "tanh", "half_squared_error", None, {"is transposed: it has shape (4, 3), expected (3, 4)": "∇W^1"}),
+    (
+        "W transposed",
+        "tanh",
+        "half_squared_error",
+        None,
+        {"is transposed: it has shape (4, 3), expected (3, 4)": "∇W^1"},
+    ),
 ]
 
 
 @pytest.mark.parametrize("mistake, activations, loss, reduction, expected", NETWORK_DIAGNOSES)
 def test_network_diagnosis(mistake, activations, loss, reduction, expected):
-    result = check_network_gradients(network(mistake), sizes=[4, 3, 3, 2], activations=activations,
-                                     loss=loss, reduction=reduction)
+    result = check_network_gradients(
+        network(mistake),
+        sizes=[4, 3, 3, 2],
+        activations=activations,
+        loss=loss,
+        reduction=reduction,
+    )
     assert not result.passed
     for words, parts in expected.items():
         named = [p for p in result.problems if words in p.words]
@@ -296,8 +449,10 @@ def test_network_nnmath_backward_passes_and_parameters_are_restored():
         grads = net.backward(x, t)
         net.gradient_step(grads, 0.5)  # a reader who also updates in place must not spoil the check
         return grads
-    assert check_network_gradients(backprop, sizes=[3, 5, 2], activations=["relu", "softmax"],
-                                   loss="cross_entropy").passed
+
+    assert check_network_gradients(
+        backprop, sizes=[3, 5, 2], activations=["relu", "softmax"], loss="cross_entropy"
+    ).passed
 
 
 def test_network_unusable_return_is_explained():
@@ -319,7 +474,9 @@ HP = dict(learning_rate=0.1, momentum=0.9, beta=0.9, beta1=0.9, beta2=0.999, eps
 
 
 def optimizer(method, mistake=None, hp=HP):
-    a, mu, beta, b1, b2, eps = (hp[k] for k in ("learning_rate", "momentum", "beta", "beta1", "beta2", "eps"))
+    a, mu, beta, b1, b2, eps = (
+        hp[k] for k in ("learning_rate", "momentum", "beta", "beta1", "beta2", "eps")
+    )
     if mistake == "lr twice":
         a_w = a
     else:
@@ -338,19 +495,22 @@ def optimizer(method, mistake=None, hp=HP):
             if mistake == "velocity after":
                 w = w + v
             v = {"ema": lambda: mu * v - a * (1 - mu) * g, "no mu": lambda: v - a * g}.get(
-                mistake, lambda: mu * v - sign * a * g)()
+                mistake, lambda: mu * v - sign * a * g
+            )()
             if mistake != "velocity after":
                 w = w + a_w * v
             return w, {"v": v, "s": s, "t": t}
         if method == "rmsprop":
-            s = beta * s + (g ** 2 if mistake == "no 1-beta" else (1 - beta) * g ** 2)
+            s = beta * s + (g**2 if mistake == "no 1-beta" else (1 - beta) * g**2)
             root = s if mistake == "no sqrt" else np.sqrt(s)
             return w - sign * a_w * a * g / (root + eps), {"v": v, "s": s, "t": t}
         m1, m2 = (b2, b1) if mistake == "betas swapped" else (b1, b2)
         t = 1 if mistake == "t not carried" else t + 1
         v = m1 * v + (1 - m1) * g
-        s = m2 * s + (1 - m2) * g ** 2
-        v_hat, s_hat = (v, s) if mistake == "no bias correction" else (v / (1 - m1 ** t), s / (1 - m2 ** t))
+        s = m2 * s + (1 - m2) * g**2
+        v_hat, s_hat = (
+            (v, s) if mistake == "no bias correction" else (v / (1 - m1**t), s / (1 - m2**t))
+        )
         root = s_hat if mistake == "no sqrt" else np.sqrt(s_hat)
         return w - sign * a_w * a * v_hat / (root + eps), {"v": v, "s": s, "t": t}
 
@@ -361,12 +521,20 @@ OPTIMIZER_DIAGNOSES = [
     ("sgd", "lr twice", "the learning rate is applied twice"),
     ("sgd", "no lr", "the learning rate is missing"),
     ("sgd", "uphill", "the steps go uphill: a descent step subtracts the gradient (w ← w − α …)"),
-    ("momentum", "not carried", "the momentum state is not carried: v starts again from zero at every step"),
+    (
+        "momentum",
+        "not carried",
+        "the momentum state is not carried: v starts again from zero at every step",
+    ),
     ("momentum", "lr twice", "the learning rate is applied twice"),
     ("momentum", "velocity after", "w moves with the old velocity"),
     ("momentum", "ema", "uses v ← μv − α(1 − μ)∇C"),
     ("momentum", "no mu", "the momentum coefficient μ is missing"),
-    ("momentum", "uphill", "the steps go uphill: a descent step subtracts the gradient (v ← μv − α∇C)"),
+    (
+        "momentum",
+        "uphill",
+        "the steps go uphill: a descent step subtracts the gradient (v ← μv − α∇C)",
+    ),
     ("rmsprop", "not carried", "the state s is not carried"),
     ("rmsprop", "no sqrt", "divides by s + ε"),
     ("rmsprop", "no 1-beta", "uses s ← βs + ∇C²"),
@@ -405,6 +573,7 @@ def test_optimizer_init_gives_the_first_state():
     def momentum(w, g, v):
         v = 0.9 * v - 0.1 * g
         return w + v, v
+
     assert check_optimizer_step(momentum, "momentum", init=init).passed
     assert not check_optimizer_step(momentum, "momentum", init=init, momentum=0.5).passed
 
@@ -418,7 +587,9 @@ def test_optimizer_unusable_returns_are_explained():
 
 
 def test_optimizer_bad_arguments():
-    with pytest.raises(ValueError, match="unknown method 'nesterov'; known: sgd, momentum, rmsprop, adam"):
+    with pytest.raises(
+        ValueError, match="unknown method 'nesterov'; known: sgd, momentum, rmsprop, adam"
+    ):
         check_optimizer_step(optimizer("sgd"), "nesterov")
     with pytest.raises(ValueError, match=r"momentum must lie in \[0, 1\), got 1.0"):
         check_optimizer_step(optimizer("momentum"), "momentum", momentum=1)
@@ -430,7 +601,7 @@ def test_optimizer_bad_arguments():
 
 # -- derivatives and the chain rule ------------------------------------------------------------------------
 OUTER, D_OUTER = np.sin, np.cos
-INNER, D_INNER = (lambda x: x ** 2 + x), (lambda x: 2 * x + 1)
+INNER, D_INNER = (lambda x: x**2 + x), (lambda x: 2 * x + 1)
 
 CHAIN_DIAGNOSES = [
     (lambda x: D_OUTER(INNER(x)), "the inner derivative is missing"),
@@ -459,13 +630,15 @@ def test_chain_rule_correct_passes_with_numpy_and_with_sympy():
     assert "The chain rule agrees with a central difference of f(g(x))" in str(result)
     sympy = pytest.importorskip("sympy")
     x = sympy.Symbol("x")
-    exact = check_chain_rule(lambda x: D_OUTER(INNER(x)) * D_INNER(x), sympy.sin(x), x ** 2 + x)
+    exact = check_chain_rule(lambda x: D_OUTER(INNER(x)) * D_INNER(x), sympy.sin(x), x**2 + x)
     assert exact.passed and exact.max_relative_error < 1e-14
 
 
 def test_derivative_check():
     assert check_derivative(lambda x: 1 - np.tanh(x) ** 2, np.tanh).passed
-    assert "has the wrong sign" in check_derivative(lambda x: np.tanh(x) ** 2 - 1, np.tanh).diagnosis
+    assert (
+        "has the wrong sign" in check_derivative(lambda x: np.tanh(x) ** 2 - 1, np.tanh).diagnosis
+    )
     assert "is the function itself" in check_derivative(np.tanh, np.tanh).diagnosis
     assert "it is 2 times" in check_derivative(lambda x: 2 * np.cos(x), np.sin).diagnosis
     assert check_derivative(lambda x: 1 / x, np.log, points=[0.5, 1, 2, 3]).passed
@@ -484,50 +657,95 @@ def test_derivative_bad_arguments():
 
 # -- a correct implementation is never misdiagnosed ---------------------------------------------------------
 @settings(max_examples=150, deadline=None)
-@given(activation=st.sampled_from(["sigmoid", "tanh", "relu", "identity", "softmax"]),
-       n_in=st.integers(1, 7), n_out=st.integers(1, 7), batch=st.integers(1, 6), seed=st.integers(0, 2**32 - 1))
+@given(
+    activation=st.sampled_from(["sigmoid", "tanh", "relu", "identity", "softmax"]),
+    n_in=st.integers(1, 7),
+    n_out=st.integers(1, 7),
+    batch=st.integers(1, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_correct_layer_always_passes(activation, n_in, n_out, batch, seed):
-    result = check_layer_backward(layer(activation), activation, n_in=n_in, n_out=n_out, batch=batch, seed=seed)
+    result = check_layer_backward(
+        layer(activation), activation, n_in=n_in, n_out=n_out, batch=batch, seed=seed
+    )
     assert result.passed, result.diagnosis
     assert result.diagnosis == "correct" and result.max_relative_error <= 1e-12
 
 
-OUTPUT_LOSSES = [*[(f, loss) for f in ["sigmoid", "tanh", "identity", "softmax"]
-                   for loss in ["half_squared_error", "mean_squared_error"]],
-                 ("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")]
+OUTPUT_LOSSES = [
+    *[
+        (f, loss)
+        for f in ["sigmoid", "tanh", "identity", "softmax"]
+        for loss in ["half_squared_error", "mean_squared_error"]
+    ],
+    ("softmax", "cross_entropy"),
+    ("sigmoid", "binary_cross_entropy"),
+]
 
 
 @settings(max_examples=60, deadline=None)
-@given(widths=st.lists(st.integers(1, 6), min_size=2, max_size=4),
-       hidden=st.lists(st.sampled_from(["sigmoid", "tanh", "relu", "identity"]), min_size=2, max_size=2),
-       output_loss=st.sampled_from(OUTPUT_LOSSES), reduction=st.sampled_from(["sum", "mean"]),
-       batch=st.integers(1, 5), seed=st.integers(0, 2**32 - 1))
+@given(
+    widths=st.lists(st.integers(1, 6), min_size=2, max_size=4),
+    hidden=st.lists(
+        st.sampled_from(["sigmoid", "tanh", "relu", "identity"]), min_size=2, max_size=2
+    ),
+    output_loss=st.sampled_from(OUTPUT_LOSSES),
+    reduction=st.sampled_from(["sum", "mean"]),
+    batch=st.integers(1, 5),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_correct_network_always_passes(widths, hidden, output_loss, reduction, batch, seed):
     output, loss = output_loss
     activations = hidden[: len(widths) - 2] + [output]
-    result = check_network_gradients(network(), widths, activations, loss, reduction=reduction,
-                                     batch=batch, inputs=2, seed=seed)
+    result = check_network_gradients(
+        network(), widths, activations, loss, reduction=reduction, batch=batch, inputs=2, seed=seed
+    )
     assert result.passed, result.diagnosis
 
 
 @settings(max_examples=80, deadline=None)
-@given(method=st.sampled_from(["sgd", "momentum", "rmsprop", "adam"]),
-       learning_rate=st.floats(1e-3, 2.0), momentum=st.floats(0, 0.99), beta=st.floats(0, 0.99),
-       beta1=st.floats(0, 0.99), beta2=st.floats(0, 0.9999),
-       shape=st.lists(st.integers(1, 4), min_size=1, max_size=2), seed=st.integers(0, 2**32 - 1))
-def test_correct_optimizer_always_passes(method, learning_rate, momentum, beta, beta1, beta2, shape, seed):
-    hp = dict(learning_rate=learning_rate, momentum=momentum, beta=beta, beta1=beta1, beta2=beta2, eps=1e-8)
-    result = check_optimizer_step(optimizer(method, hp=hp), method, **hp, shape=tuple(shape), seed=seed)
+@given(
+    method=st.sampled_from(["sgd", "momentum", "rmsprop", "adam"]),
+    learning_rate=st.floats(1e-3, 2.0),
+    momentum=st.floats(0, 0.99),
+    beta=st.floats(0, 0.99),
+    beta1=st.floats(0, 0.99),
+    beta2=st.floats(0, 0.9999),
+    shape=st.lists(st.integers(1, 4), min_size=1, max_size=2),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_correct_optimizer_always_passes(
+    method, learning_rate, momentum, beta, beta1, beta2, shape, seed
+):
+    hp = dict(
+        learning_rate=learning_rate,
+        momentum=momentum,
+        beta=beta,
+        beta1=beta1,
+        beta2=beta2,
+        eps=1e-8,
+    )
+    result = check_optimizer_step(
+        optimizer(method, hp=hp), method, **hp, shape=tuple(shape), seed=seed
+    )
     assert result.passed, result.diagnosis
 
 
-FUNCTIONS = [(np.sin, np.cos), (np.tanh, lambda x: 1 - np.tanh(x) ** 2), (np.exp, np.exp),
-             (lambda x: x ** 3, lambda x: 3 * x ** 2), (lambda x: 1 / (1 + np.exp(-x)),
-                                                        lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2)]
+FUNCTIONS = [
+    (np.sin, np.cos),
+    (np.tanh, lambda x: 1 - np.tanh(x) ** 2),
+    (np.exp, np.exp),
+    (lambda x: x**3, lambda x: 3 * x**2),
+    (lambda x: 1 / (1 + np.exp(-x)), lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2),
+]
 
 
 @settings(max_examples=60, deadline=None)
-@given(outer=st.sampled_from(FUNCTIONS), inner=st.sampled_from(FUNCTIONS), seed=st.integers(0, 2**32 - 1))
+@given(
+    outer=st.sampled_from(FUNCTIONS),
+    inner=st.sampled_from(FUNCTIONS),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_correct_chain_rule_always_passes(outer, inner, seed):
     (f, df), (g, dg) = outer, inner
     result = check_chain_rule(lambda x: df(g(x)) * dg(x), f, g, seed=seed)
@@ -535,8 +753,10 @@ def test_correct_chain_rule_always_passes(outer, inner, seed):
 
 
 def test_import_nnmath_checks_stays_numpy_only():
-    code = ("import sys, nnmath.checks; heavy = [m for m in ('matplotlib', 'sympy', 'ipywidgets') "
-            "if m in sys.modules]; print(','.join(heavy))")
+    code = (
+        "import sys, nnmath.checks; heavy = [m for m in ('matplotlib', 'sympy', 'ipywidgets') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
@@ -551,10 +771,20 @@ def test_optimizer_reference_equals_nnmath_optimizers(method):
     from nnmath import optimizers as opt
     from nnmath.checks.optimizer import _optimizer_steps
 
-    hp = {"learning_rate": 0.1, "momentum": 0.9, "beta": 0.9, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
-    method_object = {"sgd": opt.SGD(0.1), "momentum": opt.Momentum(0.1, 0.9),
-                     "rmsprop": opt.RMSprop(0.1, beta=0.9, eps=1e-8),
-                     "adam": opt.Adam(0.1, 0.9, 0.999, 1e-8, bias_correction=True)}[method]
+    hp = {
+        "learning_rate": 0.1,
+        "momentum": 0.9,
+        "beta": 0.9,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "eps": 1e-8,
+    }
+    method_object = {
+        "sgd": opt.SGD(0.1),
+        "momentum": opt.Momentum(0.1, 0.9),
+        "rmsprop": opt.RMSprop(0.1, beta=0.9, eps=1e-8),
+        "adam": opt.Adam(0.1, 0.9, 0.999, 1e-8, bias_correction=True),
+    }[method]
     rng = np.random.default_rng(7)
     w0, grads = rng.standard_normal((3, 2)), [rng.standard_normal((3, 2)) for _ in range(4)]
     expected, w, state = [], w0.copy(), None
@@ -563,5 +793,9 @@ def test_optimizer_reference_equals_nnmath_optimizers(method):
         steps, state = method_object.update([g], state)
         expected.append(steps[0])
         w = w + steps[0]
-    np.testing.assert_allclose(np.array(_optimizer_steps(method, w0, grads, hp)), np.array(expected),
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        np.array(_optimizer_steps(method, w0, grads, hp)),
+        np.array(expected),
+        rtol=1e-12,
+        atol=1e-15,
+    )

@@ -668,4 +668,6 @@ def test_every_optimizer_mistake_in_the_catalogue_can_be_told_from_the_right_ste
     right = _right_steps(method, w0, grads, hp)
     assert relative_error(_optimizer_steps(method, w0, grads, hp), right) < 1e-12
     for mistake in _OPTIMIZER_MISTAKES[method]:
-        assert relative_error(_optimizer_steps(method, w0, grads, hp, mistake), right) > 1e-3, mistake
+        assert relative_error(_optimizer_steps(method, w0, grads, hp, mistake), right) > 1e-3, (
+            mistake
+        )

@@ -7,8 +7,8 @@ cache). ``NNMATH_COURSE_RELEASE=/path/to/release`` tests a release already made 
 repository's _build/html as the instructor edition), e.g. after
 ``python tools/make_course.py /tmp/course --repository https://github.com/uni-ml/nn-course``.
 """
+
 import ast
-import io
 import json
 import os
 import pydoc
@@ -22,16 +22,23 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-
 from conftest import ROOT
-from test_student_edition import (MIN_FRAGMENT, normalise, notebook_text, site_texts,
-                                  solution_fragments)
+from test_student_edition import (
+    MIN_FRAGMENT,
+    normalise,
+    notebook_text,
+    site_texts,
+    solution_fragments,
+)
 
 REPOSITORY = "https://github.com/uni-ml/nn-course"
 HUB = "https://hub.example.edu"
 BASE_URL = "https://uni-ml.github.io/nn-course/site/"  # make_course's default for REPOSITORY
-ASSIGNMENTS = sorted(path.parent.name for path in (ROOT / "assignments").glob("*/*.ipynb")
-                     if path.stem == path.parent.name)
+ASSIGNMENTS = sorted(
+    path.parent.name
+    for path in (ROOT / "assignments").glob("*/*.ipynb")
+    if path.stem == path.parent.name
+)
 # What a student would paste from a chapter's "Check your own" into an assignment question: the
 # question's function written with the chapter's (adapters for the arguments that differ).
 ADAPTERS = {
@@ -39,21 +46,40 @@ ADAPTERS = {
     ("backprop_mlp", "my_backprop"): "backprop = my_backprop",
     ("optimizers", "my_momentum_step"): (
         "def make_momentum(learning_rate, momentum):\n"
-        "    return lambda w, g, s: my_momentum_step(w, g, s, alpha=learning_rate, mu=momentum)"),
+        "    return lambda w, g, s: my_momentum_step(w, g, s, alpha=learning_rate, mu=momentum)"
+    ),
     ("optimizers", "my_adam_step"): (
         "def make_adam(learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):\n"
         "    return lambda w, g, s: my_adam_step(w, g, s, alpha=learning_rate, beta1=beta1,\n"
-        "                                        beta2=beta2, eps=eps)"),
+        "                                        beta2=beta2, eps=eps)"
+    ),
 }
 # links allowed out of the release: package registries and their documentation, the cited papers
-ALLOWED_HOSTS = ("pypi.org", "numpy.org", "docs.python.org", "scikit-learn.org", "matplotlib.org",
-                 "sympy.org", "docs.sympy.org", "pytorch.org", "jupyter.org", "jupyterbook.org",
-                 "ipywidgets.readthedocs.io", "otter-grader.readthedocs.io", "doi.org", "arxiv.org",
-                 "mybinder.org", "colab.research.google.com", "hub.example.edu",
-                 "creativecommons.org", "opensource.org")
+ALLOWED_HOSTS = (
+    "pypi.org",
+    "numpy.org",
+    "docs.python.org",
+    "scikit-learn.org",
+    "matplotlib.org",
+    "sympy.org",
+    "docs.sympy.org",
+    "pytorch.org",
+    "jupyter.org",
+    "jupyterbook.org",
+    "ipywidgets.readthedocs.io",
+    "otter-grader.readthedocs.io",
+    "doi.org",
+    "arxiv.org",
+    "mybinder.org",
+    "colab.research.google.com",
+    "hub.example.edu",
+    "creativecommons.org",
+    "opensource.org",
+)
 
 
 # ---------------------------------------------------------------------------- the release
+
 
 @pytest.fixture(scope="session")
 def release(request):
@@ -64,10 +90,25 @@ def release(request):
     html, _ = request.getfixturevalue("built_book")
     copy, out = html.parent.parent, html.parent.parent.parent / "course"
     bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(copy))
-    result = subprocess.run([sys.executable, "tools/make_course.py", str(out), "--repository", REPOSITORY,
-                             "--jupyterhub", HUB], cwd=copy, env=env, capture_output=True, text=True,
-                            timeout=1800)
+    env = dict(
+        os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(copy)
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "tools/make_course.py",
+            str(out),
+            "--repository",
+            REPOSITORY,
+            "--jupyterhub",
+            HUB,
+        ],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
     assert not re.search(r"WARNING:|ERROR:|Traceback", result.stdout + result.stderr)
     return out, html
@@ -79,13 +120,26 @@ def assigned(name: str, tmp: str) -> dict:
     dist = Path(tmp) / name
     if not dist.exists():
         master = ROOT / "assignments" / name / f"{name}.ipynb"
-        result = subprocess.run([str(Path(sys.executable).parent / "otter"), "assign", "--no-run-tests",
-                                 master.name, str(dist)], cwd=master.parent, capture_output=True, text=True,
-                                timeout=600)
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "otter"),
+                "assign",
+                "--no-run-tests",
+                master.name,
+                str(dist),
+            ],
+            cwd=master.parent,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
     (zip_path,) = (dist / "autograder").glob("*.zip")
-    return {"student": dist / "student" / f"{name}.ipynb", "solution": dist / "autograder" / f"{name}.ipynb",
-            "zip": zip_path}
+    return {
+        "student": dist / "student" / f"{name}.ipynb",
+        "solution": dist / "autograder" / f"{name}.ipynb",
+        "zip": zip_path,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -154,21 +208,38 @@ def help_text() -> str:
 
     texts = [pydoc.render_doc(nnmath, renderer=pydoc.plaintext)]
     for module in pkgutil.walk_packages(nnmath.__path__, "nnmath."):
-        texts.append(pydoc.render_doc(__import__(module.name, fromlist=["_"]), renderer=pydoc.plaintext))
+        texts.append(
+            pydoc.render_doc(__import__(module.name, fromlist=["_"]), renderer=pydoc.plaintext)
+        )
     return normalise("\n".join(texts))
 
 
 # ---------------------------------------------------------------------------- what it holds
+
 
 @pytest.mark.book
 def test_the_release_holds_what_a_class_gets_and_nothing_else(release):
     out, _ = release
     top = {path.name for path in out.iterdir()}
     notebooks = {name for name in top if name.endswith(".ipynb")}
-    assert top - notebooks == {"site", "assignments", "binder", "requirements.txt", "README.md", ".nojekyll"}
+    assert top - notebooks == {
+        "site",
+        "assignments",
+        "binder",
+        "requirements.txt",
+        "README.md",
+        ".nojekyll",
+    }
     assert len(notebooks) >= 10 and (out / "site" / "index.html").is_file()
     everything = [path.relative_to(out).as_posix() for path in out.rglob("*")]
-    for forbidden in ("jupyter_execute", "_sources", ".doctrees", "autograder", "instructors", ".jupyter_cache"):
+    for forbidden in (
+        "jupyter_execute",
+        "_sources",
+        ".doctrees",
+        "autograder",
+        "instructors",
+        ".jupyter_cache",
+    ):
         assert not [path for path in everything if forbidden in path], forbidden
     for name in ASSIGNMENTS:
         assert (out / "assignments" / name / f"{name}.ipynb").is_file()
@@ -180,7 +251,13 @@ def test_the_release_holds_what_a_class_gets_and_nothing_else(release):
 @pytest.mark.book
 def test_check_your_own_cells_are_stubs_in_the_release(release):
     out, _ = release
-    for chapter in ("adaptive", "backprop_equations", "chain_rule", "gradient_checking", "momentum"):
+    for chapter in (
+        "adaptive",
+        "backprop_equations",
+        "chain_rule",
+        "gradient_checking",
+        "momentum",
+    ):
         text = notebook_text(out / f"{chapter}.ipynb")
         assert "raise NotImplementedError" in text, chapter
         page = (out / "site" / "book" / f"{chapter}.html").read_text()
@@ -189,15 +266,20 @@ def test_check_your_own_cells_are_stubs_in_the_release(release):
 
 # ---------------------------------------------------------------------------- leaks
 
+
 @pytest.mark.book
 def test_no_solution_of_any_kind_is_in_the_release_or_in_nnmath_help(release, otter_dist):
     out, instructor = release
-    secrets = {"book solution": {p for pieces in solution_fragments().values() for p in pieces},
-               "solution cell": solution_cell_lines()}
+    secrets = {
+        "book solution": {p for pieces in solution_fragments().values() for p in pieces},
+        "solution cell": solution_cell_lines(),
+    }
     for name in ASSIGNMENTS:
         secrets[f"{name} solution or hidden test"] = assignment_secret_lines(otter_dist(name))
     # the assignments' prompts are published by design: what they state is not a book solution's
-    prompts = normalise(" ".join(notebook_text(otter_dist(name)["student"]) for name in ASSIGNMENTS))
+    prompts = normalise(
+        " ".join(notebook_text(otter_dist(name)["student"]) for name in ASSIGNMENTS)
+    )
     secrets["book solution"] = {piece for piece in secrets["book solution"] if piece not in prompts}
     assert all(secrets.values()), {kind: len(found) for kind, found in secrets.items()}
     # the extraction finds them where they are: the instructor edition holds the chapters' ones
@@ -223,11 +305,14 @@ def question_names(master: Path) -> dict:
         if cell.cell_type == "raw":
             match = re.search(r"BEGIN QUESTION\s*\nname:\s*(\w+)", source)
             question = match[1] if match else question
-            in_solution = "BEGIN SOLUTION" in source or (in_solution and "END SOLUTION" not in source)
+            in_solution = "BEGIN SOLUTION" in source or (
+                in_solution and "END SOLUTION" not in source
+            )
         elif cell.cell_type == "code" and question and in_solution:
             tree = ast.parse(re.sub(r"^\s*%.*$", "", source, flags=re.M))
             names.setdefault(question, set()).update(
-                node.name for node in tree.body if isinstance(node, ast.FunctionDef))
+                node.name for node in tree.body if isinstance(node, ast.FunctionDef)
+            )
     return names
 
 
@@ -251,7 +336,9 @@ def pasted(notebooks, assignment: str, wanted: set) -> tuple[str, set]:
                     sources.append(ast.get_source_segment(cell.source, node))
                 if adapter:
                     sources.append(adapter)
-                    covered |= {name for name in wanted if re.search(rf"\b{name}\b =|def {name}\(", adapter)}
+                    covered |= {
+                        name for name in wanted if re.search(rf"\b{name}\b =|def {name}\(", adapter)
+                    }
                 elif node.name in wanted:
                     covered.add(node.name)
     return "\n\n".join(["import numpy as np", *sources]), covered
@@ -280,12 +367,16 @@ def paste_scores(notebooks, assignment: str, dist: dict, tmp_path) -> dict:
     path = tmp_path / f"{assignment}.ipynb"
     nbformat.write(student, path)
     results = otter.api.grade_submission(str(path), str(dist["zip"]), quiet=True)
-    return {question: (results.results[question].score, results.results[question].possible)
-            for question in covered_questions}
+    return {
+        question: (results.results[question].score, results.results[question].possible)
+        for question in covered_questions
+    }
 
 
 @pytest.mark.book
-def test_pasting_the_full_book_would_score_so_the_paste_test_can_fail(release, otter_dist, tmp_path):
+def test_pasting_the_full_book_would_score_so_the_paste_test_can_fail(
+    release, otter_dist, tmp_path
+):
     _, instructor = release
     notebooks = sorted((instructor / "notebooks").glob("*.ipynb"))
     scores = paste_scores(notebooks, "backprop_mlp", otter_dist("backprop_mlp"), tmp_path)
@@ -297,12 +388,17 @@ def test_pasting_the_full_book_would_score_so_the_paste_test_can_fail(release, o
 def test_pasting_the_release_scores_nothing(release, otter_dist, tmp_path, assignment):
     out, _ = release
     notebooks = sorted(out.glob("*.ipynb")) + sorted(
-        path for name in ASSIGNMENTS if name != assignment for path in (out / "assignments" / name).glob("*.ipynb"))
+        path
+        for name in ASSIGNMENTS
+        if name != assignment
+        for path in (out / "assignments" / name).glob("*.ipynb")
+    )
     scores = paste_scores(notebooks, assignment, otter_dist(assignment), tmp_path)
     assert all(score == 0 for score, _ in scores.values()), scores
 
 
 # ---------------------------------------------------------------------------- links
+
 
 def links(out: Path):
     """(file, link) of every link and source address in the release's pages, notebooks, README."""
@@ -362,11 +458,15 @@ def test_every_link_stays_in_the_release(release):
         if not allowed(link, base_url):
             outside.setdefault(link, str(path.relative_to(out)))
         elif link.startswith(base_url):
-            target = site / link[len(base_url):].split("#")[0].split("?")[0]
+            target = site / link[len(base_url) :].split("#")[0].split("?")[0]
             if not (target.is_file() or (target / "index.html").is_file()):
                 broken.add(link)
-        elif "{{" not in link and "://" not in link and not link.startswith(("#", "data:", "mailto:")) \
-                and path.suffix == ".html":  # ({{ }}: a theme template in _static, not a page)
+        elif (
+            "{{" not in link
+            and "://" not in link
+            and not link.startswith(("#", "data:", "mailto:"))
+            and path.suffix == ".html"
+        ):  # ({{ }}: a theme template in _static, not a page)
             target = (path.parent / link.split("#")[0].split("?")[0]).resolve()
             if link.split("#")[0] and not target.exists():
                 broken.add(f"{path.relative_to(out)} -> {link}")
@@ -380,8 +480,16 @@ def test_allowed_refuses_the_book_repository_and_other_hosts():
     base = BASE_URL
     assert allowed(base + "book/intro.html", base)
     assert allowed("https://doi.org/10.1038/323533a0", base)
-    assert not allowed("https://nnmath-book.github.io/how-neural-networks-learn/book/intro.html", base)
-    assert not allowed("https://github.com/nnmath-book/how-neural-networks-learn/blob/main/book/sgd.md", base)
-    assert not allowed("https://mybinder.org/v2/gh/nnmath-book/how-neural-networks-learn/main", base)
-    assert not allowed(f"{HUB}/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fother%2Frepo", base)
+    assert not allowed(
+        "https://nnmath-book.github.io/how-neural-networks-learn/book/intro.html", base
+    )
+    assert not allowed(
+        "https://github.com/nnmath-book/how-neural-networks-learn/blob/main/book/sgd.md", base
+    )
+    assert not allowed(
+        "https://mybinder.org/v2/gh/nnmath-book/how-neural-networks-learn/main", base
+    )
+    assert not allowed(
+        f"{HUB}/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fother%2Frepo", base
+    )
     assert allowed(f"{HUB}/hub/user-redirect/git-pull?repo={REPOSITORY}&branch=main", base)

@@ -743,7 +743,9 @@ def test_error_type_and_message(call, error, words):
     assert not missing, f"{missing} not in {message!r}"
 
 
-@pytest.mark.parametrize("call, error, words", NETWORK_WRONG_TYPES.values(), ids=NETWORK_WRONG_TYPES.keys())
+@pytest.mark.parametrize(
+    "call, error, words", NETWORK_WRONG_TYPES.values(), ids=NETWORK_WRONG_TYPES.keys()
+)
 def test_network_wrong_types(call, error, words):
     with pytest.raises(error) as raised:
         call()

@@ -19,12 +19,25 @@ def draw(fig, a, kind="sin", step=0):
 
 
 def spec_of(page):
-    return json.loads(re.search(r'<script type="application/json" class="nnx-spec">(.*?)</script>', page, re.S).group(1))
+    return json.loads(
+        re.search(
+            r'<script type="application/json" class="nnx-spec">(.*?)</script>', page, re.S
+        ).group(1)
+    )
 
 
 def test_static_form_has_one_frame_per_state_and_shows_the_default_without_javascript():
-    explorer = Explorer(draw, [Slider("a", "rate a", [0.5, 1.0, 2.0], default=1.0), Choice("kind", "curve", ["sin", "cos"]),
-                               Play("step", "step", [0, 1, 2])], figsize=(3, 2), dpi=50, alt="curves")
+    explorer = Explorer(
+        draw,
+        [
+            Slider("a", "rate a", [0.5, 1.0, 2.0], default=1.0),
+            Choice("kind", "curve", ["sin", "cos"]),
+            Play("step", "step", [0, 1, 2]),
+        ],
+        figsize=(3, 2),
+        dpi=50,
+        alt="curves",
+    )
     page = explorer.static_html()
     spec = spec_of(page)
     assert spec["sizes"] == [3, 2, 3] and len(spec["frames"]) == 18
@@ -42,8 +55,9 @@ def test_static_form_has_one_frame_per_state_and_shows_the_default_without_javas
 
 
 def test_frames_are_crisp_on_hidpi():
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     explorer = Explorer(draw, [Slider("a", "a", [1.0, 2.0])], figsize=(4, 2), dpi=60)
     frame = spec_of(explorer.static_html())["frames"][0]
@@ -52,21 +66,27 @@ def test_frames_are_crisp_on_hidpi():
 
 
 def test_budget_is_enforced():
-    explorer = Explorer(lambda fig, a: fig.subplots().imshow(np.random.default_rng(int(a * 10)).random((200, 200))),
-                        [Slider("a", "a", list(np.arange(15) / 10))], figsize=(6, 6), dpi=100)
+    explorer = Explorer(
+        lambda fig, a: fig.subplots().imshow(np.random.default_rng(int(a * 10)).random((200, 200))),
+        [Slider("a", "a", list(np.arange(15) / 10))],
+        figsize=(6, 6),
+        dpi=100,
+    )
     with pytest.raises(ValueError, match=r"weighs .* MB, over the 1 MB budget"):
         explorer.static_html()
 
 
 def test_defaults():
-    assert Slider("a", "a", [1, 2, 3]).default == 2       # a slider starts in the middle
-    assert Choice("c", "c", ["x", "y"]).default == "x"    # a choice and a player at the first value
+    assert Slider("a", "a", [1, 2, 3]).default == 2  # a slider starts in the middle
+    assert Choice("c", "c", ["x", "y"]).default == "x"  # a choice and a player at the first value
     assert Play("p", "p", [0, 1, 2]).default == 0
     assert Play("p", "p", [0, 1, 2], default=1).default == 1
 
 
 def test_bad_controls_are_named():
-    with pytest.raises(ValueError, match=r"default 3 of control 'a' is not one of its values \[1, 2\]"):
+    with pytest.raises(
+        ValueError, match=r"default 3 of control 'a' is not one of its values \[1, 2\]"
+    ):
         Slider("a", "a", [1, 2], default=3)
     with pytest.raises(ValueError, match="control 'a' needs at least one value"):
         Slider("a", "a", [])
@@ -81,7 +101,7 @@ def draw_curve(fig, a, kind="sin"):
     """A figure whose curve and title change with the state; returns them for ``update``."""
     ax = fig.subplots()
     ax.set(xlim=(0, 6), ylim=(-1.1, 1.1))
-    curve, = ax.plot([], [], lw=2)
+    (curve,) = ax.plot([], [], lw=2)
     artists = {"curve": curve, "title": ax.set_title(" ")}
     update_curve(artists, a, kind)
     return artists
@@ -116,7 +136,10 @@ def test_live_figure_with_update_redraws_only_the_changing_artists_and_matches_a
 
 def test_an_update_that_forgets_an_artist_is_caught():
     explorer = Explorer(draw_curve, CONTROLS, update=forgetful_update, figsize=(3, 2), dpi=60)
-    with pytest.raises(ValueError, match=r"differs from a fresh draw in .* of its pixels at \{'a': 0.5, 'kind': 'sin'\}"):
+    with pytest.raises(
+        ValueError,
+        match=r"differs from a fresh draw in .* of its pixels at \{'a': 0.5, 'kind': 'sin'\}",
+    ):
         explorer.check_update()
 
 
@@ -126,24 +149,37 @@ def test_live_figure_without_update_draws_again_in_the_first_layout():
     assert live.changing is None
     assert explorer.check_update() == 0.0  # clearing and drawing again is exactly a fresh draw
     assert live.pixels(a=2.0).shape == (120, 180, 3)
-    assert explorer.live(scale=2.0).pixels().shape == (240, 360, 3)  # HiDPI by default in the widget
+    assert explorer.live(scale=2.0).pixels().shape == (
+        240,
+        360,
+        3,
+    )  # HiDPI by default in the widget
 
 
 def test_update_needs_artists_from_draw():
     with pytest.raises(ValueError, match="update must be a function"):
         Explorer(draw_curve, CONTROLS, update="curve")
-    with pytest.raises(ValueError, match="draw.* must return the artists that update changes.*returned NoneType"):
+    with pytest.raises(
+        ValueError, match="draw.* must return the artists that update changes.*returned NoneType"
+    ):
         Explorer(draw, CONTROLS, update=update_curve).live()
     with pytest.raises(ValueError, match="draw returned a int"):
-        Explorer(lambda fig, a, kind: [fig.subplots().plot([0, 1])[0], 3], CONTROLS, update=update_curve).live()
+        Explorer(
+            lambda fig, a, kind: [fig.subplots().plot([0, 1])[0], 3], CONTROLS, update=update_curve
+        ).live()
     with pytest.raises(ValueError, match="scale must be positive, got 0"):
         Explorer(draw_curve, CONTROLS, update=update_curve).live(scale=0)
 
 
 def test_live_form_is_a_widget_whose_image_follows_the_controls():
     ipywidgets = pytest.importorskip("ipywidgets")
-    explorer = Explorer(draw_curve, [Slider("a", "a", [0.5, 1.0]), Choice("kind", "curve", ["sin", "cos"])],
-                        update=update_curve, figsize=(3, 2), dpi=60)
+    explorer = Explorer(
+        draw_curve,
+        [Slider("a", "a", [0.5, 1.0]), Choice("kind", "curve", ["sin", "cos"])],
+        update=update_curve,
+        figsize=(3, 2),
+        dpi=60,
+    )
     box = explorer.widget()
     assert isinstance(box, ipywidgets.VBox)
     slider = next(w for w in box.children if isinstance(w, ipywidgets.SelectionSlider))
@@ -161,7 +197,9 @@ def test_live_form_is_a_widget_whose_image_follows_the_controls():
 
 def test_play_control_steps_its_slider_in_the_live_form():
     ipywidgets = pytest.importorskip("ipywidgets")
-    explorer = Explorer(draw, [Slider("a", "a", [1.0]), Play("step", "step", [0, 1, 2])], figsize=(3, 2), dpi=60)
+    explorer = Explorer(
+        draw, [Slider("a", "a", [1.0]), Play("step", "step", [0, 1, 2])], figsize=(3, 2), dpi=60
+    )
     box = explorer.widget()
     player, slider = next(w for w in box.children if isinstance(w, ipywidgets.HBox)).children
     image = next(w for w in box.children if isinstance(w, ipywidgets.Image))
@@ -177,8 +215,9 @@ def test_chapter_explorers_show_the_same_states_live_and_static():
 
     book = Path(__file__).parents[1] / "book"
     explorers = list(chapter_explorers(book))
-    assert {chapter for chapter, _, _ in explorers} == {path.stem for path in book.glob("*.md")
-                                                        if "Explorer(" in path.read_text()}
+    assert {chapter for chapter, _, _ in explorers} == {
+        path.stem for path in book.glob("*.md") if "Explorer(" in path.read_text()
+    }
     for chapter, name, explorer in explorers:
         assert explorer.check_update() <= 1e-3, (chapter, name)
 
@@ -188,17 +227,23 @@ def test_a_state_with_other_axes_gets_its_own_layout():
         for k, ax in enumerate(fig.subplots(1, panels, squeeze=False)[0]):
             ax.set_title(f"panel {k + 1}")
 
-    explorer = Explorer(draw_panels, [Slider("panels", "panels", [1, 2], default=1)], figsize=(4, 2), dpi=50)
+    explorer = Explorer(
+        draw_panels, [Slider("panels", "panels", [1, 2], default=1)], figsize=(4, 2), dpi=50
+    )
     two = explorer.figure(panels=2)
-    assert len(two.axes) == 2 and two.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+    assert (
+        len(two.axes) == 2
+        and two.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+    )
     live = explorer.live(scale=1.0)
     assert not np.array_equal(live.pixels(panels=2), live.pixels(panels=1))
     assert explorer.check_update() == 0.0
 
 
 def decode(frame):
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     return Image.open(io.BytesIO(base64.b64decode(frame)))
 
@@ -206,12 +251,19 @@ def decode(frame):
 def test_static_form_with_update_is_a_background_and_one_transparent_layer_per_state():
     from PIL import Image
 
-    explorer = Explorer(draw_curve, CONTROLS, update=update_curve, figsize=(3, 2), dpi=60, alt="curves")
+    explorer = Explorer(
+        draw_curve, CONTROLS, update=update_curve, figsize=(3, 2), dpi=60, alt="curves"
+    )
     page = explorer.static_html()
     spec = spec_of(page)
-    background = re.search(r'<img class="nnx-background" src="data:image/png;base64,([^"]+)" alt="curves"', page)
+    background = re.search(
+        r'<img class="nnx-background" src="data:image/png;base64,([^"]+)" alt="curves"', page
+    )
     assert background, "the background image carries the alt text"
-    assert 'class="nnx-frame" src="data:image/png;base64,' in page and 'alt="" aria-hidden="true"' in page
+    assert (
+        'class="nnx-frame" src="data:image/png;base64,' in page
+        and 'alt="" aria-hidden="true"' in page
+    )
     live = explorer.live(scale=2.0)
     background = decode(background.group(1)).convert("RGBA")
     assert background.size == (360, 240)  # 2× pixels, as the whole frames
@@ -239,8 +291,12 @@ def test_overlay_needs_update():
 
 def test_moving_the_step_slider_moves_the_play_control_so_play_continues_from_there():
     ipywidgets = pytest.importorskip("ipywidgets")
-    explorer = Explorer(lambda fig, step: fig.subplots().set_title(f"step {step}"),
-                        [Play("step", "step", [0, 10, 20, 30])], figsize=(3, 2), dpi=60)
+    explorer = Explorer(
+        lambda fig, step: fig.subplots().set_title(f"step {step}"),
+        [Play("step", "step", [0, 10, 20, 30])],
+        figsize=(3, 2),
+        dpi=60,
+    )
     player, slider = explorer.widget().children[0].children
     assert isinstance(player, ipywidgets.Play) and player.value == slider.index == 0
     slider.value = 20
@@ -276,8 +332,12 @@ def test_the_page_script_is_the_readable_file_without_comments_or_layout():
         assert literal in script
     assert re.sub(r"\s", "", script) == re.sub(r"\s", "", code)
     assert script.startswith("(function(id){") and script.endswith("})")
-    page = Explorer(draw, [Slider("a", "a", [1.0])], figsize=(2, 1), dpi=30, name="x1").static_html()
-    assert f'<script>{script}("x1");</script>' in page and "#x1 .nnx-stack{position:relative}" in page
+    page = Explorer(
+        draw, [Slider("a", "a", [1.0])], figsize=(2, 1), dpi=30, name="x1"
+    ).static_html()
+    assert (
+        f'<script>{script}("x1");</script>' in page and "#x1 .nnx-stack{position:relative}" in page
+    )
     assert "/*" not in page and "$" not in page
 
 
@@ -292,21 +352,46 @@ def test_an_installed_nnmath_ships_the_page_script_and_style(tmp_path):
     pytest.importorskip("setuptools")  # the wheel is built offline, with the installed setuptools
     root = Path(__file__).parents[1]
     source = tmp_path / "source"
-    shutil.copytree(root / "nnmath", source / "nnmath", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        root / "nnmath", source / "nnmath", ignore=shutil.ignore_patterns("__pycache__")
+    )
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(root / name, source / name)
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
-                            "--no-index", "--quiet", "--wheel-dir", str(tmp_path / "wheels")],
-                           capture_output=True, text=True, timeout=300)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(source),
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--quiet",
+            "--wheel-dir",
+            str(tmp_path / "wheels"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert built.returncode == 0, built.stderr[-3000:]
-    wheel, = (tmp_path / "wheels").glob("nnmath-*.whl")
+    (wheel,) = (tmp_path / "wheels").glob("nnmath-*.whl")
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)  # what pip install puts in site-packages
-    check = ("import nnmath.explore, nnmath.explore.static as s; from importlib.resources import files; "
-             "print(nnmath.explore.__file__); print(files('nnmath.explore').joinpath('explorer.js').is_file(), "
-             "len(s.page_script()) > 1000, '.nnx-stack' in s.page_style().template)")
-    run = subprocess.run([sys.executable, "-c", check], env={"PYTHONPATH": str(site), "PATH": ""},
-                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    check = (
+        "import nnmath.explore, nnmath.explore.static as s; from importlib.resources import files; "
+        "print(nnmath.explore.__file__); print(files('nnmath.explore').joinpath('explorer.js').is_file(), "
+        "len(s.page_script()) > 1000, '.nnx-stack' in s.page_style().template)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", check],
+        env={"PYTHONPATH": str(site), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     location, found = run.stdout.splitlines()
     assert location.startswith(str(site)) and found == "True True True"
@@ -321,14 +406,20 @@ def test_page_images_keep_the_okabe_ito_colours_exactly():
     from nnmath.plots import ROLE_COLORS
 
     ramp = np.linspace(0, 255, 240)
-    pixels = np.stack(np.broadcast_arrays(ramp[:, None], ramp[None, :], 128 + 0 * ramp[None, :]), -1)
-    pixels = pixels.astype(np.uint8)  # a smooth field of thousands of colours, as a shaded background
-    swatches = [tuple(int(c[k:k + 2], 16) for k in (1, 3, 5)) for c in (*OKABE_ITO, *ROLE_COLORS.values())]
+    pixels = np.stack(
+        np.broadcast_arrays(ramp[:, None], ramp[None, :], 128 + 0 * ramp[None, :]), -1
+    )
+    pixels = pixels.astype(
+        np.uint8
+    )  # a smooth field of thousands of colours, as a shaded background
+    swatches = [
+        tuple(int(c[k : k + 2], 16) for k in (1, 3, 5)) for c in (*OKABE_ITO, *ROLE_COLORS.values())
+    ]
     for k, colour in enumerate(swatches):
-        pixels[10:14, 10 + 6 * k:14 + 6 * k] = colour  # 4×4 swatches, like a legend's line sample
+        pixels[10:14, 10 + 6 * k : 14 + 6 * k] = colour  # 4×4 swatches, like a legend's line sample
     shown = np.asarray(decode(page_png(Image.fromarray(pixels))).convert("RGB"))
     for k, colour in enumerate(swatches):
-        assert (shown[10:14, 10 + 6 * k:14 + 6 * k] == colour).all(), colour
+        assert (shown[10:14, 10 + 6 * k : 14 + 6 * k] == colour).all(), colour
     # the rest keeps its adaptive palette: close to the original everywhere
     assert np.abs(shown.astype(int) - pixels).max() <= 40
 
@@ -338,23 +429,39 @@ def describe_curve(a, kind="sin", step=0):
 
 
 def test_static_form_carries_every_state_description_as_alt_text_and_live_region():
-    explorer = Explorer(draw, [Slider("a", "rate a", [0.5, 1.0], default=1.0), Choice("kind", "curve", ["sin", "cos"])],
-                        describe=describe_curve, figsize=(3, 2), dpi=40, alt="Two curves & a rate")
+    explorer = Explorer(
+        draw,
+        [Slider("a", "rate a", [0.5, 1.0], default=1.0), Choice("kind", "curve", ["sin", "cos"])],
+        describe=describe_curve,
+        figsize=(3, 2),
+        dpi=40,
+        alt="Two curves & a rate",
+    )
     page = explorer.static_html()
     spec = spec_of(page)
     # one sentence per frame, in frame order (last control fastest)
-    assert spec["descriptions"] == [describe_curve(a, k) for a in (0.5, 1.0) for k in ("sin", "cos")]
+    assert spec["descriptions"] == [
+        describe_curve(a, k) for a in (0.5, 1.0) for k in ("sin", "cos")
+    ]
     shown = "A sin curve at rate 1.0, shifted by 0 &lt;&amp;&gt;."
     assert f'alt="{shown}"' in page  # the default state's description is the image's alt text
     assert f'<p class="nnx-description" aria-live="polite">{shown}</p>' in page
     # the figure is named by a caption: the explorer's alt text
     assert "<figcaption" in page and ">Two curves &amp; a rate</figcaption>" in page
-    assert page.index("<figcaption") > page.index('class="nnx-controls"') and page.rstrip().endswith("</figure>")
+    assert page.index("<figcaption") > page.index(
+        'class="nnx-controls"'
+    ) and page.rstrip().endswith("</figure>")
 
 
 def test_layered_static_form_puts_the_description_on_the_background_image():
-    explorer = Explorer(draw_curve, CONTROLS, update=update_curve, describe=lambda a, kind: f"{kind} at {a}.",
-                        figsize=(3, 2), dpi=40)
+    explorer = Explorer(
+        draw_curve,
+        CONTROLS,
+        update=update_curve,
+        describe=lambda a, kind: f"{kind} at {a}.",
+        figsize=(3, 2),
+        dpi=40,
+    )
     page = explorer.static_html()
     background = re.search(r'<img class="nnx-background"[^>]*>', page).group(0)
     frame = re.search(r'<img class="nnx-frame"[^>]*>', page).group(0)
@@ -378,15 +485,24 @@ def test_describe_must_be_a_function_returning_a_sentence():
 
 def test_live_form_shows_the_description_under_the_picture():
     ipywidgets = pytest.importorskip("ipywidgets")
-    explorer = Explorer(draw_curve, CONTROLS, update=update_curve, describe=lambda a, kind: f"{kind} at {a} <",
-                        figsize=(3, 2), dpi=40, alt="curves")
+    explorer = Explorer(
+        draw_curve,
+        CONTROLS,
+        update=update_curve,
+        describe=lambda a, kind: f"{kind} at {a} <",
+        figsize=(3, 2),
+        dpi=40,
+        alt="curves",
+    )
     box = explorer.widget()
     texts = [w for w in box.children if isinstance(w, ipywidgets.HTML)]
     description = texts[0]
     image = next(w for w in box.children if isinstance(w, ipywidgets.Image))
     assert box.children.index(description) > box.children.index(image)
     default = explorer.state()
-    assert description.value == f'<p aria-live="polite">{default["kind"]} at {default["a"]} &lt;</p>'
+    assert (
+        description.value == f'<p aria-live="polite">{default["kind"]} at {default["a"]} &lt;</p>'
+    )
     radio = next(w for w in box.children if isinstance(w, ipywidgets.RadioButtons))
     other = next(v for _, v in radio.options if v != radio.value)
     radio.value = other

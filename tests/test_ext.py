@@ -1,5 +1,6 @@
 """The book's Sphinx extensions in _ext/: their functions on Sphinx's own script objects, and a
 small Jupyter Book built with and without them (a few seconds; no execution, no network)."""
+
 import json
 import subprocess
 import sys
@@ -17,17 +18,26 @@ THEBE = 'const THEBE_JS_URL = "x"'
 
 def test_an_inline_script_registered_as_none_and_as_empty_is_written_once():
     # what Sphinx 7.4 holds for one app.add_js_file(None, body=...) made after the builder started
-    scripts = [_JavaScript("_static/doctools.js", priority=200), _JavaScript(None, body=THEBE, priority=500),
-               _JavaScript("", body=THEBE, priority=500), _JavaScript("", body="var other = 1;"),
-               _JavaScript("_static/doctools.js", priority=200)]
+    scripts = [
+        _JavaScript("_static/doctools.js", priority=200),
+        _JavaScript(None, body=THEBE, priority=500),
+        _JavaScript("", body=THEBE, priority=500),
+        _JavaScript("", body="var other = 1;"),
+        _JavaScript("_static/doctools.js", priority=200),
+    ]
     assert unique_scripts(scripts) == [scripts[0], scripts[1], scripts[3]]
     # a script with other attributes (here async) is another script
-    assert len(unique_scripts([_JavaScript("a.js"), _JavaScript("a.js", **{"async": "async"})])) == 2
+    assert (
+        len(unique_scripts([_JavaScript("a.js"), _JavaScript("a.js", **{"async": "async"})])) == 2
+    )
 
 
 def test_the_widget_state_is_dropped_and_nothing_else():
     state = _JavaScript(None, type=WIDGET_STATE, body='{"state": {}}')
-    kept = [_JavaScript("_static/doctools.js"), _JavaScript(None, type="text/x-thebe-config", body="{}")]
+    kept = [
+        _JavaScript("_static/doctools.js"),
+        _JavaScript(None, type="text/x-thebe-config", body="{}"),
+    ]
     assert without_widget_state([kept[0], state, kept[1]]) == kept
 
 
@@ -38,19 +48,48 @@ def build_small_book(tmp_path, extensions):
     local = "".join(f"\n    {name}: {ROOT / '_ext'}" for name in extensions)
     (book / "_config.yml").write_text(
         "title: small\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: 'off'\n"
-        + (f"sphinx:\n  local_extensions:{local}\n" if extensions else ""))
+        + (f"sphinx:\n  local_extensions:{local}\n" if extensions else "")
+    )
     (book / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: widgets\n")
     (book / "index.md").write_text("# Small\n\nA page.\n")
-    widget_state = {WIDGET_STATE: {"state": {"abc": {"model_name": "LayoutModel", "state": {}}},
-                                   "version_major": 2, "version_minor": 0}}
-    (book / "widgets.ipynb").write_text(json.dumps({
-        "nbformat": 4, "nbformat_minor": 5,
-        "metadata": {"widgets": widget_state, "kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                             "language": "python"}},
-        "cells": [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": "# Widgets\n\nA notebook."}]}))
+    widget_state = {
+        WIDGET_STATE: {
+            "state": {"abc": {"model_name": "LayoutModel", "state": {}}},
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
+    (book / "widgets.ipynb").write_text(
+        json.dumps(
+            {
+                "nbformat": 4,
+                "nbformat_minor": 5,
+                "metadata": {
+                    "widgets": widget_state,
+                    "kernelspec": {
+                        "name": "python3",
+                        "display_name": "Python 3",
+                        "language": "python",
+                    },
+                },
+                "cells": [
+                    {
+                        "cell_type": "markdown",
+                        "id": "a",
+                        "metadata": {},
+                        "source": "# Widgets\n\nA notebook.",
+                    }
+                ],
+            }
+        )
+    )
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    run = subprocess.run([str(jupyter_book), "build", str(book), "-W", "-n", "--keep-going"],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [str(jupyter_book), "build", str(book), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     html = book / "_build" / "html"
     return (html / "index.html").read_text(), (html / "widgets.html").read_text()
@@ -67,28 +106,37 @@ def test_without_the_extensions_sphinx_writes_scripts_twice_and_myst_nb_embeds_t
     """What the extensions work around. When this fails, a newer Sphinx or myst-nb no longer does
     it: remove the extension concerned (see its docstring)."""
     index, widgets = build_small_book(tmp_path, [])
-    assert index.count("const THEBE_JS_URL") == 2, "Sphinx writes inline scripts once now: drop inline_scripts_once"
-    assert WIDGET_STATE in widgets, "myst-nb no longer embeds widget state here: drop no_widget_state"
+    assert index.count("const THEBE_JS_URL") == 2, (
+        "Sphinx writes inline scripts once now: drop inline_scripts_once"
+    )
+    assert WIDGET_STATE in widgets, (
+        "myst-nb no longer embeds widget state here: drop no_widget_state"
+    )
 
 
 # -- accessible_markup: each fix, and whether upstream still needs it ------------------------------
 from _ext import accessible_markup  # noqa: E402
 
 
-
 def _installed(package, *parts):
     import importlib.util
 
-    return Path(importlib.util.find_spec(package).origin).parent.joinpath(*parts).read_text(encoding="utf-8")
+    return (
+        Path(importlib.util.find_spec(package).origin)
+        .parent.joinpath(*parts)
+        .read_text(encoding="utf-8")
+    )
 
 
 def test_accessible_markup_fixes_names_and_roles_and_nothing_else():
-    page = ('<button class="btn search-button-field search-button__button pst-js-only" title="Search" '
-            'aria-label="Search" data-bs-placement="bottom">'
-            '<i class="theme-switch fa-solid fa-sun                fa-lg" data-mode="light" title="Light"></i>'
-            '<summary aria-label="Toggle hidden content">'
-            '<div role="list" class="citation-list">\n<div class="citation" id="id3" role="doc-biblioentry">'
-            '<button aria-label="Search">')
+    page = (
+        '<button class="btn search-button-field search-button__button pst-js-only" title="Search" '
+        'aria-label="Search" data-bs-placement="bottom">'
+        '<i class="theme-switch fa-solid fa-sun                fa-lg" data-mode="light" title="Light"></i>'
+        '<summary aria-label="Toggle hidden content">'
+        '<div role="list" class="citation-list">\n<div class="citation" id="id3" role="doc-biblioentry">'
+        '<button aria-label="Search">'
+    )
     fixed = accessible_markup.fix_markup(page)
     assert 'title="Search" data-bs-placement' in fixed and 'title="Light"' not in fixed
     assert "<summary>" in fixed and 'role="list"' not in fixed and "doc-biblioentry" not in fixed
@@ -102,25 +150,48 @@ def test_the_root_page_has_a_title_a_language_and_a_link():
     assert 'content="0; url=book/intro.html"' in page and '<a href="book/intro.html">' in page
 
 
-@pytest.mark.parametrize("name, source", [
-    ("SEARCH_BUTTON", ("pydata_sphinx_theme", "theme", "pydata_sphinx_theme", "components",
-                       "search-button-field.html")),
-    ("THEME_SWITCH", ("pydata_sphinx_theme", "theme", "pydata_sphinx_theme", "components", "theme-switcher.html")),
-    ("HIDDEN_CELL_SUMMARY", ("myst_nb", "sphinx_.py")),
-    ("CITATION_LIST", ("docutils", "writers", "_html_base.py")),
-    ("CITATION_ROLE", ("docutils", "writers", "_html_base.py")),
-])
+@pytest.mark.parametrize(
+    "name, source",
+    [
+        (
+            "SEARCH_BUTTON",
+            (
+                "pydata_sphinx_theme",
+                "theme",
+                "pydata_sphinx_theme",
+                "components",
+                "search-button-field.html",
+            ),
+        ),
+        (
+            "THEME_SWITCH",
+            (
+                "pydata_sphinx_theme",
+                "theme",
+                "pydata_sphinx_theme",
+                "components",
+                "theme-switcher.html",
+            ),
+        ),
+        ("HIDDEN_CELL_SUMMARY", ("myst_nb", "sphinx_.py")),
+        ("CITATION_LIST", ("docutils", "writers", "_html_base.py")),
+        ("CITATION_ROLE", ("docutils", "writers", "_html_base.py")),
+    ],
+)
 def test_upstream_still_writes_what_accessible_markup_fixes(name, source):
     """When this fails, upstream fixed the markup: drop the fix from _ext/accessible_markup.py."""
     text = _installed(source[0], *source[1:])
-    marker = {"SEARCH_BUTTON": "aria-label=\"{{ _('Search') }}\"", "THEME_SWITCH": "title=\"{{ _('Light') }}\"",
-              "HIDDEN_CELL_SUMMARY": '<summary aria-label="Toggle hidden content">',
-              "CITATION_LIST": '<div role="list" class="citation-list">',
-              "CITATION_ROLE": 'role="doc-biblioentry"'}[name]
+    marker = {
+        "SEARCH_BUTTON": "aria-label=\"{{ _('Search') }}\"",
+        "THEME_SWITCH": "title=\"{{ _('Light') }}\"",
+        "HIDDEN_CELL_SUMMARY": '<summary aria-label="Toggle hidden content">',
+        "CITATION_LIST": '<div role="list" class="citation-list">',
+        "CITATION_ROLE": 'role="doc-biblioentry"',
+    }[name]
     assert marker in text, f"{source[-1]} no longer writes {marker}: {name} can go"
 
 
 def test_sphinx_external_toc_still_writes_a_bare_redirect():
     """When this fails, the root page has a title upstream: the redirect_page fix can go."""
     text = _installed("sphinx_external_toc", "events.py")
-    assert "redirect_text = f'<meta http-equiv=\"Refresh\"" in text
+    assert 'redirect_text = f\'<meta http-equiv="Refresh"' in text

@@ -12,15 +12,17 @@ def test_central_is_second_order_forward_first_order():
     f = lambda x: np.sin(x).sum()
     x = np.array([0.7])
     exact = np.cos(0.7)
-    errors = {m: [abs(numerical_gradient(f, x, h, m)[0] - exact) for h in (1e-2, 1e-3)]
-              for m in ("forward", "central")}
+    errors = {
+        m: [abs(numerical_gradient(f, x, h, m)[0] - exact) for h in (1e-2, 1e-3)]
+        for m in ("forward", "central")
+    }
     assert errors["forward"][0] / errors["forward"][1] == pytest.approx(10, rel=0.05)
     assert errors["central"][0] / errors["central"][1] == pytest.approx(100, rel=0.05)
 
 
 def test_numerical_gradient_of_a_matrix_function():
     A = np.array([[1.0, 2.0], [3.0, 4.0]])
-    f = lambda X: (X ** 2).sum() / 2
+    f = lambda X: (X**2).sum() / 2
     np.testing.assert_allclose(numerical_gradient(f, A), A, rtol=1e-9)
 
 
@@ -39,7 +41,9 @@ def test_gradcheck_options_are_checked():
         numerical_gradient(np.sum, np.zeros(2), h=0)
 
 
-@pytest.mark.parametrize("make", [datasets.xor, datasets.two_moons, datasets.spirals, datasets.blobs])
+@pytest.mark.parametrize(
+    "make", [datasets.xor, datasets.two_moons, datasets.spirals, datasets.blobs]
+)
 def test_datasets_shapes_and_reproducibility(make):
     X1, y1 = make(seed=4)
     X2, y2 = make(seed=4)
@@ -79,7 +83,9 @@ def test_dataset_bad_arguments():
 
 
 def test_import_nnmath_imports_no_heavy_leaves():
-    code = ("import sys, nnmath; heavy = [m for m in ('matplotlib', 'sympy', 'ipywidgets') if m in sys.modules];"
-            "print(','.join(heavy))")
+    code = (
+        "import sys, nnmath; heavy = [m for m in ('matplotlib', 'sympy', 'ipywidgets') if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

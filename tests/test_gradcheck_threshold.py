@@ -1,4 +1,5 @@
 """The gradient check's pass mark: each array's own allowance, scaled by |C| / g_rms."""
+
 import numpy as np
 import pytest
 
@@ -14,34 +15,44 @@ def deep_sigmoid_digits():
 
 
 def test_expected_error_is_truncation_plus_scaled_roundoff():
-    g = np.array([[3.0, -4.0]])          # g_rms = 5/√2
+    g = np.array([[3.0, -4.0]])  # g_rms = 5/√2
     g_rms = 5 / np.sqrt(2)
-    assert expected_relative_error(g, g, cost=2.0, h=1e-5) == pytest.approx(1e-10 + EPS * 2.0 / (1e-5 * g_rms))
+    assert expected_relative_error(g, g, cost=2.0, h=1e-5) == pytest.approx(
+        1e-10 + EPS * 2.0 / (1e-5 * g_rms)
+    )
     assert expected_relative_error(g, g, cost=2.0, h=1e-5, method="forward") == pytest.approx(
-        1e-5 + EPS * 2.0 / (1e-5 * g_rms))
+        1e-5 + EPS * 2.0 / (1e-5 * g_rms)
+    )
     assert expected_relative_error(np.zeros(3), np.zeros(3), cost=1.0, h=1e-5) == np.inf
 
 
 def test_a_correct_deep_network_fails_a_fixed_threshold_but_passes_its_own():
     net, x, t = deep_sigmoid_digits()
     report = check_network(net, x, t, h=1e-5)
-    assert not report.passed(1e-7)           # the old fixed mark calls a correct backward pass wrong
+    assert not report.passed(1e-7)  # the old fixed mark calls a correct backward pass wrong
     assert report.passed(), str(report)
     first, last = report.rows[0], report.rows[-2]
-    assert first.expected_error > 100 * last.expected_error   # the allowance follows |C| / g_rms
+    assert first.expected_error > 100 * last.expected_error  # the allowance follows |C| / g_rms
 
 
 @pytest.mark.parametrize("seed", range(8))
 def test_correct_networks_stay_under_the_estimate_itself(seed):
     rng = np.random.default_rng(seed)
-    activations = [["tanh", "sigmoid", "identity"], ["sigmoid", "sigmoid", "softmax"],
-                   ["tanh", "tanh", "identity"], ["tanh", "relu", "softmax"]][seed % 4]
+    activations = [
+        ["tanh", "sigmoid", "identity"],
+        ["sigmoid", "sigmoid", "softmax"],
+        ["tanh", "tanh", "identity"],
+        ["tanh", "relu", "softmax"],
+    ][seed % 4]
     loss = "cross_entropy" if activations[-1] == "softmax" else "mse"
     sizes = [int(n) for n in rng.integers(2, 8, 3)] + [3]
     net = nnmath.Network(sizes, activations, loss, seed=seed)
     x = rng.standard_normal((sizes[0], 5))
-    t = (nnmath.datasets.one_hot(rng.integers(0, 3, 5), 3) if loss == "cross_entropy"
-         else rng.standard_normal((3, 5)))
+    t = (
+        nnmath.datasets.one_hot(rng.integers(0, 3, 5), 3)
+        if loss == "cross_entropy"
+        else rng.standard_normal((3, 5))
+    )
     report = check_network(net, x, t)
     assert all(r.relative_error < r.expected_error for r in report.rows), str(report)
     assert report.passed() and report.failures() == []

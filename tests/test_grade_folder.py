@@ -1,12 +1,12 @@
 """tools/grade_folder.py grades a folder of submissions without Docker: one CSV, one row each,
 the solution full marks, the untouched student notebook zero, a broken file reported not graded."""
+
 import csv
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 pytest.importorskip("otter.api", reason="otter-grader is in requirements-test.txt")
@@ -17,8 +17,19 @@ import grade_folder  # noqa: E402
 def test_a_folder_is_graded_into_one_csv(tmp_path):
     master = ROOT / "assignments" / "chain_rule" / "chain_rule.ipynb"
     dist = tmp_path / "dist"
-    subprocess.run([str(Path(sys.executable).parent / "otter"), "assign", "--no-run-tests", master.name,
-                    str(dist)], cwd=master.parent, check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "otter"),
+            "assign",
+            "--no-run-tests",
+            master.name,
+            str(dist),
+        ],
+        cwd=master.parent,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     folder = tmp_path / "submissions"
     folder.mkdir()
     (folder / "solution.ipynb").write_bytes((dist / "autograder" / "chain_rule.ipynb").read_bytes())
@@ -26,7 +37,9 @@ def test_a_folder_is_graded_into_one_csv(tmp_path):
     (folder / "broken.ipynb").write_text("not a notebook")
     (zip_path,) = (dist / "autograder").glob("*.zip")
     csv_path = tmp_path / "grades.csv"
-    assert grade_folder.main([str(zip_path), str(folder), "-o", str(csv_path)]) == 1  # one not graded
+    assert (
+        grade_folder.main([str(zip_path), str(folder), "-o", str(csv_path)]) == 1
+    )  # one not graded
     rows = {row["submission"]: row for row in csv.DictReader(csv_path.open())}
     assert set(rows) == {"solution.ipynb", "untouched.ipynb", "broken.ipynb"}
     assert float(rows["solution.ipynb"]["total"]) == float(rows["solution.ipynb"]["possible"]) > 0
@@ -40,5 +53,8 @@ def test_bad_arguments_are_named(tmp_path):
         grade_folder.grade_folder(tmp_path / "nothing.zip", tmp_path, tmp_path / "g.csv")
     (tmp_path / "a.zip").write_bytes(b"")
     with pytest.raises(ValueError, match="no .ipynb or .zip"):
-        grade_folder.grade_folder(tmp_path / "a.zip", tmp_path / "empty" if (tmp_path / "empty").mkdir() is None
-                                  else tmp_path, tmp_path / "g.csv")
+        grade_folder.grade_folder(
+            tmp_path / "a.zip",
+            tmp_path / "empty" if (tmp_path / "empty").mkdir() is None else tmp_path,
+            tmp_path / "g.csv",
+        )

@@ -14,6 +14,7 @@ namespace of the submission's notebook, executed cell by cell as otter does (a c
 does not stop the rest). One test grades a few submissions through ``otter.api.grade_submission``
 too, so the in-process grading is held to otter's own.
 """
+
 import contextlib
 import io
 import re
@@ -22,11 +23,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import ROOT
-from test_assignments import Assigned, otter_api, scores  # noqa: F401  (otter_api: skip without otter)
-
 from otter.test_files import ExceptionTestFile
+from test_assignments import Assigned, otter_api, scores  # noqa: F401  (otter_api: skip without otter)
 
 SUBMISSIONS = ROOT / "tests" / "grading_submissions"
 CATALOGUE = sorted(SUBMISSIONS.glob("*/*.py"))
@@ -56,6 +55,7 @@ def graders(tmp_path_factory):
                 archive.extractall(tests)
             made[name] = assigned, sorted((tests / "tests").glob("q*.py"))
         return made[name]
+
     return get
 
 
@@ -86,8 +86,11 @@ def run_in_process(notebook, test_files):
         test = ExceptionTestFile.from_file(str(path))
         with contextlib.redirect_stdout(io.StringIO()):
             test.run(env)
-        graded[test.name] = (float(test.score), float(test.possible),
-                             [r.message for r in test.test_case_results if not r.passed])
+        graded[test.name] = (
+            float(test.score),
+            float(test.possible),
+            [r.message for r in test.test_case_results if not r.passed],
+        )
     return graded
 
 
@@ -99,7 +102,12 @@ def test_the_catalogue_is_large_enough():
         assert {"question", "cell", "expect"} <= set(fields), f"{path.name}: header {fields}"
         assert fields["expect"] in ("full", "wrong"), path.name
         assert fields["expect"] == "full" or fields.get("message"), f"{path.name} names no message"
-    assert {p.parent.name for p in CATALOGUE} == {"chain_rule", "backprop_mlp", "optimizers", "digits"}
+    assert {p.parent.name for p in CATALOGUE} == {
+        "chain_rule",
+        "backprop_mlp",
+        "optimizers",
+        "digits",
+    }
 
 
 @pytest.mark.parametrize("path", CATALOGUE, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -110,17 +118,25 @@ def test_a_submission_gets_what_it_deserves(graders, path):
     assert fields["question"] in got, f"{path.name}: no question {fields['question']}"
     for question, (score, possible, messages) in got.items():
         if fields["expect"] == "wrong" and question == fields["question"]:
-            assert score == 0, f"{path.name}: {question} scored {score}/{possible} for a wrong answer"
-            assert any(fields["message"] in m for m in messages), \
+            assert score == 0, (
+                f"{path.name}: {question} scored {score}/{possible} for a wrong answer"
+            )
+            assert any(fields["message"] in m for m in messages), (
                 f"{path.name}: expected {fields['message']!r} in a failure message, got {messages}"
+            )
             assert not any("1 times the right answer" in m for m in messages)
         else:
-            assert score == possible > 0, f"{path.name}: {question} scored {score}/{possible}: {messages}"
+            assert score == possible > 0, (
+                f"{path.name}: {question} scored {score}/{possible}: {messages}"
+            )
 
 
 # the in-process grading agrees with otter's own, on a submission with prints and float32 work
-THROUGH_OTTER = ["backprop_mlp/float32_layer_with_prints", "optimizers/adam_efficient_form_in_place",
-                 "digits/prepare_raises"]
+THROUGH_OTTER = [
+    "backprop_mlp/float32_layer_with_prints",
+    "optimizers/adam_efficient_form_in_place",
+    "digits/prepare_raises",
+]
 
 
 @pytest.mark.parametrize("name", THROUGH_OTTER)

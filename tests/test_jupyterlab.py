@@ -6,12 +6,14 @@ chapter pages around it give the launch addresses).
 The edition is committed to a local git repository's ``notebooks`` branch (what the Pages workflow
 publishes); one JupyterLab on 127.0.0.1 with the settings Binder gets (binder/overrides.json) and one
 Chromium serve every chapter, each opened in a fresh tab through nbgitpuller at the address of its
-page's Binder button (only the repository swapped for the local one), every other host blocked. Per chapter (those of ``_toc.yml`` with
+page's Binder button (only the repository swapped for the local one), every other host blocked. Per
+chapter (those of ``_toc.yml`` with
 code): it is a notebook; no raw book markup and no solution text show; Run All finishes without
 error output; every explorer is a live widget whose image changes when each control is operated; no
 tracked file changed. How fast the image changes is measured by benchmarks/jupyterlab.py, with the
 same driver (``JupyterLab``), never asserted here.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,13 +31,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import pytest
-
-from local_site import CHROMIUM_ARGS, CHROMIUM, missing_browser, toc_pages
+from local_site import CHROMIUM, CHROMIUM_ARGS, missing_browser, toc_pages
 
 pytestmark = pytest.mark.jupyterlab
 ROOT = Path(__file__).resolve().parents[1]
-RUN_BUDGET_S = 120          # per chapter: Run All, kernel start included, on a loaded 2-core machine
-RESPONSE_BOUND_S = 5        # an explorer that has not changed its image by then does not respond
+RUN_BUDGET_S = 120  # per chapter: Run All, kernel start included, on a loaded 2-core machine
+RESPONSE_BOUND_S = 5  # an explorer that has not changed its image by then does not respond
 RAW_MARKUP = ["{glue", "```{", ":::{", "{doc}", "{numref}", "{prf:ref}", "{cite"]
 LABEL_LINE = re.compile(r"^\([\w:-]+\)=$", re.M)
 VISIBLE_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -53,9 +54,20 @@ def chapters_with_code(root=ROOT):
 
 
 def _git(*args, cwd):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
-                          env=dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@localhost",
-                                   GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@localhost")).stdout
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=dict(
+            os.environ,
+            GIT_AUTHOR_NAME="t",
+            GIT_AUTHOR_EMAIL="t@localhost",
+            GIT_COMMITTER_NAME="t",
+            GIT_COMMITTER_EMAIL="t@localhost",
+        ),
+    ).stdout
 
 
 def _free_port():
@@ -65,6 +77,7 @@ def _free_port():
 
 
 # ---------------------------------------------------------------------------- the driver
+
 
 class JupyterLab:
     """One JupyterLab server (Binder's settings) and one Chromium, for opening chapters of an edition.
@@ -106,24 +119,43 @@ class JupyterLab:
         bin_dir = Path(sys.executable).parent
         lab = shutil.which("jupyter-lab", path=str(bin_dir))
         if lab is None:
-            raise FileNotFoundError("JupyterLab is not installed (pip install -r requirements-test.txt)")
+            raise FileNotFoundError(
+                "JupyterLab is not installed (pip install -r requirements-test.txt)"
+            )
         self.home, settings = self.workdir / "home", self.workdir / "settings"
         self.home.mkdir()
         settings.mkdir()
         shutil.copy(ROOT / "binder" / "overrides.json", settings / "overrides.json")
         port, self.token = _free_port(), "nnmath-test"
-        env = dict(os.environ, HOME=str(self.home), JUPYTER_CONFIG_DIR=str(self.workdir / "config"),
-                   JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"), IPYTHONDIR=str(self.workdir / "ipython"),
-                   PYTHONPATH=str(ROOT), PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+        env = dict(
+            os.environ,
+            HOME=str(self.home),
+            JUPYTER_CONFIG_DIR=str(self.workdir / "config"),
+            JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
+            IPYTHONDIR=str(self.workdir / "ipython"),
+            PYTHONPATH=str(ROOT),
+            PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        )
         log = self._stack.enter_context(open(self.workdir / "lab.log", "w"))
         process = subprocess.Popen(
-            [lab, "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.home}",
-             f"--LabApp.app_settings_dir={settings}", "--ServerApp.port_retries=0",
-             f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
-             "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the kernel's state, for run_all
-             *(["--allow-root"] if os.geteuid() == 0 else [])],
-            cwd=self.home, env=env, stdout=subprocess.DEVNULL, stderr=log)
+            [
+                lab,
+                "--no-browser",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={port}",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={self.home}",
+                f"--LabApp.app_settings_dir={settings}",
+                "--ServerApp.port_retries=0",
+                f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
+                "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the kernel's state, for run_all
+                *(["--allow-root"] if os.geteuid() == 0 else []),
+            ],
+            cwd=self.home,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
 
         def stop():
             process.terminate()
@@ -141,12 +173,16 @@ class JupyterLab:
                 return
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not start: " + (self.workdir / "lab.log").read_text()[-3000:])
+                    raise RuntimeError(
+                        "JupyterLab did not start: "
+                        + (self.workdir / "lab.log").read_text()[-3000:]
+                    ) from None
                 time.sleep(0.5)
 
     def _api(self, method, path):
-        request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -169,7 +205,9 @@ class JupyterLab:
 
         self.context.route("**/*", route)
         tab = self.context.new_page()
-        tab.goto(f"{self.url}/lab?token={self.token}")  # logs in (a cookie) like Binder's redirect does
+        tab.goto(
+            f"{self.url}/lab?token={self.token}"
+        )  # logs in (a cookie) like Binder's redirect does
         tab.wait_for_selector(".jp-LabShell", timeout=60_000)
         tab.close()
         self._forget_layout()
@@ -209,20 +247,28 @@ class JupyterLab:
 def run_all(tab, timeout_s=RUN_BUDGET_S):
     """Run → Run All Cells from the menu, as a student would; the seconds until every cell has run."""
     # the kernel connected and idle: Run All before that asks which kernel to start
-    tab.wait_for_function("""() => {
+    tab.wait_for_function(
+        """() => {
         const kernel = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;
         return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-    }""", timeout=60_000)
+    }""",
+        timeout=60_000,
+    )
     tab.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     tab.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
     start = time.monotonic()
     # until no cell is queued or running and the kernel is idle (a collapsed cell shows no prompt)
-    tab.wait_for_function("""selector => {
+    tab.wait_for_function(
+        """selector => {
         const panel = document.querySelector(selector);
         const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
         const idle = panel.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']") !== null;
         return idle && prompts.every(p => p === '' || /^\\[\\d+\\]:$/.test(p)) && prompts.some(p => p !== '');
-    }""", arg=VISIBLE_PANEL, timeout=timeout_s * 1000, polling=250)
+    }""",
+        arg=VISIBLE_PANEL,
+        timeout=timeout_s * 1000,
+        polling=250,
+    )
     return time.monotonic() - start
 
 
@@ -231,14 +277,20 @@ def operate_explorers(tab, steps=1, bound_s=RESPONSE_BOUND_S):
     end it is at, another choice, a player's ▶ and then its slider); fails if an image does not
     change within ``bound_s``. Returns the number of explorers and, per operation, its name and the
     latencies (ms, from the first input event on the control in the page to the image's new ``src``)."""
-    explorers = tab.locator(f"{VISIBLE_PANEL} .jp-OutputArea-output .widget-vbox:has(> .widget-image)")
+    explorers = tab.locator(
+        f"{VISIBLE_PANEL} .jp-OutputArea-output .widget-vbox:has(> .widget-image)"
+    )
     measured = []
     for e in range(explorers.count()):
         explorer = explorers.nth(e)
         explorer.scroll_into_view_if_needed()
         image = explorer.locator(":scope > .widget-image")
-        rows = explorer.locator(":scope > :not(.widget-image)")  # one row per control
+        # one row per control; the description (a live region) and the caption follow the image
+        rows = explorer.locator(":scope > :not(.widget-image):not(.widget-html)")
+        description = explorer.locator(":scope > .widget-html [aria-live]")
         assert rows.count(), f"explorer {e} has no control"
+        assert description.count() == 1, f"explorer {e} has no description"
+        descriptions = {description.inner_text()}
         for r in range(rows.count()):
             row = rows.nth(r)
             label = row.locator(".widget-label").last.inner_text().strip() or f"control {r}"
@@ -246,35 +298,50 @@ def operate_explorers(tab, steps=1, bound_s=RESPONSE_BOUND_S):
                 latencies = []
                 for _ in range(steps):
                     before = image.get_attribute("src")
-                    image.evaluate("""(img, row) => {
+                    image.evaluate(
+                        """(img, row) => {
                         window.__nnxStart = null; window.__nnxChanged = null;
                         const start = () => { if (window.__nnxStart === null) window.__nnxStart = performance.now(); };
                         for (const type of ['keydown', 'click']) row.addEventListener(type, start, {capture: true, once: true});
                         new MutationObserver((_, o) => { window.__nnxChanged = performance.now(); o.disconnect(); })
-                            .observe(img, {attributes: true, attributeFilter: ['src']}); }""", row.element_handle())
+                            .observe(img, {attributes: true, attributeFilter: ['src']}); }""",
+                        row.element_handle(),
+                    )
                     operation(row)
                     try:
-                        tab.wait_for_function("() => window.__nnxChanged !== null", timeout=bound_s * 1000,
-                                              polling="raf")
+                        tab.wait_for_function(
+                            "() => window.__nnxChanged !== null",
+                            timeout=bound_s * 1000,
+                            polling="raf",
+                        )
                     except Exception:
-                        raise AssertionError(f"explorer {e}, {label!r} ({operation.__name__}): "
-                                             f"the image did not change in {bound_s} s") from None
+                        raise AssertionError(
+                            f"explorer {e}, {label!r} ({operation.__name__}): "
+                            f"the image did not change in {bound_s} s"
+                        ) from None
                     latencies.append(tab.evaluate("window.__nnxChanged - window.__nnxStart"))
                     if operation is _play:
                         row.locator(".widget-play button").nth(1).click()  # ⏸ what ▶ started
-                        _settle(image)  # a step already on its way is not the next control's response
+                        _settle(
+                            image
+                        )  # a step already on its way is not the next control's response
                     assert image.get_attribute("src") != before
+                    descriptions.add(description.inner_text())
                 measured.append((f"{e}: {label} ({operation.__name__.strip('_')})", latencies))
+        assert len(descriptions) > 1, f"explorer {e}: its description never changed: {descriptions}"
     return explorers.count(), measured
 
 
 def _settle(image, quiet_ms=500):
     """Until the image has not changed for ``quiet_ms``."""
-    image.evaluate("""(img, quiet) => new Promise(resolve => {
+    image.evaluate(
+        """(img, quiet) => new Promise(resolve => {
         let timer = setTimeout(done, quiet);
         const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
         function done() { observer.disconnect(); resolve(); }
-        observer.observe(img, {attributes: true, attributeFilter: ['src']}); })""", quiet_ms)
+        observer.observe(img, {attributes: true, attributeFilter: ['src']}); })""",
+        quiet_ms,
+    )
 
 
 def _operations(row):
@@ -307,6 +374,7 @@ def _slider(row):
 
 # ---------------------------------------------------------------------------- the test
 
+
 @pytest.fixture(scope="module")
 def edition(request):
     # NNMATH_NOTEBOOK_EDITION=_build/html/notebooks reuses a build while iterating on this test
@@ -321,8 +389,10 @@ def edition(request):
 @pytest.fixture(scope="module")
 def lab(edition, tmp_path_factory):
     reason = missing_browser() or (
-        None if shutil.which("jupyter-lab", path=str(Path(sys.executable).parent))
-        else "JupyterLab is not installed (pip install -r requirements-test.txt)")
+        None
+        if shutil.which("jupyter-lab", path=str(Path(sys.executable).parent))
+        else "JupyterLab is not installed (pip install -r requirements-test.txt)"
+    )
     if reason:
         if os.environ.get("CI"):
             pytest.fail(f"{reason} (required in CI)")
@@ -351,7 +421,9 @@ def test_chapter_opens_runs_and_explores(lab, edition, chapter, record_property)
     stored = json.loads((lab.origin / f"{chapter}.ipynb").read_text())["cells"]
     tab = lab.open(chapter, edition.parent / chapters_with_code()[chapter])
     try:
-        assert tab.locator(".jp-FileEditor:visible").count() == 0, f"{chapter} opened in the text editor"
+        assert tab.locator(".jp-FileEditor:visible").count() == 0, (
+            f"{chapter} opened in the text editor"
+        )
         notebook = tab.locator(f"{VISIBLE_PANEL} .jp-Notebook")
 
         # before running: the book's markup is gone, figures are stored, solutions are closed
@@ -359,40 +431,61 @@ def test_chapter_opens_runs_and_explores(lab, edition, chapter, record_property)
         details = notebook.locator(".jp-MarkdownOutput details")
         expect(details).to_have_count(solutions, timeout=20_000)
         images = sum(len(cell.get("attachments", {})) for cell in stored) + sum(
-            "image/png" in output.get("data", {}) for cell in stored for output in cell.get("outputs", []))
+            "image/png" in output.get("data", {})
+            for cell in stored
+            for output in cell.get("outputs", [])
+        )
         shown = notebook.locator(".jp-MarkdownOutput img, .jp-OutputArea-output img")
         expect(shown).to_have_count(images, timeout=20_000)  # markdown renders asynchronously
-        broken = shown.evaluate_all("imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt)")
+        broken = shown.evaluate_all(
+            "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt)"
+        )
         assert not broken, f"stored figures that do not show: {broken}"
-        rendered = "\n".join(notebook.locator(".jp-MarkdownOutput, .jp-OutputArea-output").all_inner_texts()
-                              + shown.evaluate_all("imgs => imgs.map(i => i.alt)"))  # what a screen reader reads
+        rendered = "\n".join(
+            notebook.locator(".jp-MarkdownOutput, .jp-OutputArea-output").all_inner_texts()
+            + shown.evaluate_all("imgs => imgs.map(i => i.alt)")
+        )  # what a screen reader reads
         for markup in RAW_MARKUP:
-            assert markup not in rendered, f"raw {markup!r}: ...{rendered[max(0, rendered.find(markup) - 200):][:400]}"
+            assert markup not in rendered, (
+                f"raw {markup!r}: ...{rendered[max(0, rendered.find(markup) - 200) :][:400]}"
+            )
         assert not LABEL_LINE.search(rendered), "a (label)= line"
         visible = details.evaluate_all("""ds => ds.filter(d => d.open
             || [...d.children].some(c => c.tagName !== 'SUMMARY' && c.checkVisibility())).map(d => d.outerHTML.slice(0, 300))""")
         assert not visible, f"a solution is visible before a click: {visible[0]}"
 
         seconds = run_all(tab)
-        errors = notebook.locator("[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+        errors = notebook.locator(
+            "[data-mime-type='application/vnd.jupyter.stderr']"
+        ).all_inner_texts()
         assert not errors, f"error output after Run All: {errors[0][:2000]}"
         rendered = "\n".join(notebook.locator(".jp-MarkdownOutput").all_inner_texts())
         for markup in RAW_MARKUP:
             assert markup not in rendered, f"raw {markup!r} after running"
 
-        assert notebook.locator("mjx-merror").count() == 0, "a formula MathJax could not typeset: " + \
-            notebook.locator("mjx-merror").first.get_attribute("data-mjx-error")
+        assert notebook.locator("mjx-merror").count() == 0, (
+            "a formula MathJax could not typeset: "
+            + notebook.locator("mjx-merror").first.get_attribute("data-mjx-error")
+        )
 
         count, measured = operate_explorers(tab)
-        expected = sum("<Explorer" in "".join(output.get("data", {}).get("text/plain", ""))
-                       for cell in stored for output in cell.get("outputs", []))
+        expected = sum(
+            "<Explorer" in "".join(output.get("data", {}).get("text/plain", ""))
+            for cell in stored
+            for output in cell.get("outputs", [])
+        )
         assert count == expected, f"{count} live explorers, {expected} in the notebook"
         record_property("run_all_s", round(seconds, 1))
-        record_property("latencies_ms", {label: [round(ms) for ms in ms_list] for label, ms_list in measured})
-        print(f"\n{chapter}: Run All {seconds:.1f} s, {count} explorers, image latencies (ms) "
-              + ", ".join(f"{label} {ms[0]:.0f}" for label, ms in measured))
+        record_property(
+            "latencies_ms", {label: [round(ms) for ms in ms_list] for label, ms_list in measured}
+        )
+        print(
+            f"\n{chapter}: Run All {seconds:.1f} s, {count} explorers, image latencies (ms) "
+            + ", ".join(f"{label} {ms[0]:.0f}" for label, ms in measured)
+        )
     finally:
         lab.close(tab)
     # nothing written: not the pulled edition (the repository is checked when the server stops)
-    assert _git("status", "--porcelain", "--untracked-files=no", cwd=lab.home / "notebooks") == "", \
-        f"{chapter} modified the edition"
+    assert (
+        _git("status", "--porcelain", "--untracked-files=no", cwd=lab.home / "notebooks") == ""
+    ), f"{chapter} modified the edition"

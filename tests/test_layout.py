@@ -1,18 +1,19 @@
 """The built book fits the page: on a 1280 px, a 390 px (phone) and a 320 px wide window, no
 display equation, table, code block or inline equation runs past the content column unless it
-scrolls inside its own box, and the page never scrolls sideways; code wraps at the page width; on the wide window no equation needs to scroll at all. In
+scrolls inside its own box, and the page never scrolls sideways; code wraps at the page width; on
+the wide window no equation needs to scroll at all. In
 dark mode, figures are shown through the stylesheet's filter, not on the theme's white card.
 
 Uses the book built by the ``built_book`` fixture (tests/conftest.py), served on 127.0.0.1 with
 every other host blocked. Needs Debian's Chromium and Playwright; outside CI the tests skip
 with the reason when either is missing, in CI they fail.
 """
+
 import os
 from pathlib import Path
 
-import pytest
-
 import local_site
+import pytest
 
 WIDTHS = (1280, 390, 320)  # 320 px: WCAG 1.4.10 reflow (a 1280 px window at 400 % zoom)
 OVERFLOW_JS = (Path(__file__).parent / "layout" / "overflow.js").read_text()
@@ -39,7 +40,9 @@ def served_book(built_book):
 
 def open_typeset(chromium, base, page, width, scheme="light"):
     """The page at ``width`` px, every other host blocked, once MathJax has typeset it."""
-    context, tab, _, _ = local_site.open_page(chromium, base, page, color_scheme=scheme, viewport=(width, 900))
+    context, tab, _, _ = local_site.open_page(
+        chromium, base, page, color_scheme=scheme, viewport=(width, 900)
+    )
     local_site.wait_for_typesetting(tab)
     return context, tab
 
@@ -84,6 +87,7 @@ def test_the_overflow_check_catches_a_clipped_equation_table_and_code(chromium, 
 
 def test_dark_mode_shows_figures_through_the_filter(chromium, served_book):
     from nnmath.plots import DARK_MODE_FILTER
+
     html, base = served_book
     context, tab = open_typeset(chromium, base, "book/worked_example.html", 1280, "dark")
     styles = tab.evaluate("""() => [...document.querySelectorAll('.bd-content img')]
@@ -109,18 +113,23 @@ def test_dark_mode_colours_are_what_nnmath_plots_computes(chromium, served_book)
     from PIL import Image
 
     from nnmath.plots import ROLE_COLORS, TEXT_COLORS, dark_mode_color
+
     html, base = served_book
     colors = ["#ffffff", *TEXT_COLORS.values(), *ROLE_COLORS.values()]
     strip = Image.new("RGB", (20 * len(colors), 20))
     for i, color in enumerate(colors):
-        strip.paste(tuple(round(255 * v) for v in mcolors.to_rgb(color)), (20 * i, 0, 20 * i + 20, 20))
+        strip.paste(
+            tuple(round(255 * v) for v in mcolors.to_rgb(color)), (20 * i, 0, 20 * i + 20, 20)
+        )
     png = io.BytesIO()
     strip.save(png, "PNG")
     uri = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
     context, tab = open_typeset(chromium, base, "book/notation.html", 1280, "dark")
-    tab.evaluate("""([uri, width]) => document.querySelector('.bd-article').insertAdjacentHTML('afterbegin',
+    tab.evaluate(
+        """([uri, width]) => document.querySelector('.bd-article').insertAdjacentHTML('afterbegin',
         `<img id="probe" src="${uri}" width="${width}" height="20" style="image-rendering:pixelated">`)""",
-                 [uri, strip.width])
+        [uri, strip.width],
+    )
     tab.wait_for_function("() => document.getElementById('probe').complete")
     shot = Image.open(io.BytesIO(tab.locator("#probe").screenshot())).convert("RGB")
     context.close()

@@ -1,11 +1,11 @@
 """requirements.lock pins every package requirements-test.txt installs, inside the ranges of the
 human-readable lists, and CI, Binder and the Pages workflow all install from it."""
+
 import re
 
+from conftest import ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-
-from conftest import ROOT
 
 
 def requirements(path):
@@ -36,8 +36,9 @@ def test_every_requirement_is_pinned_inside_its_range():
     for requirement in wanted:
         name = canonicalize_name(requirement.name)
         assert name in pins, f"{requirement.name} is not in requirements.lock: refresh it (README)"
-        assert requirement.specifier.contains(pins[name], prereleases=True), \
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
             f"requirements.lock pins {requirement.name}=={pins[name]}, outside {requirement.specifier}: refresh it"
+        )
 
 
 def test_the_lock_holds_exact_versions_and_no_pytorch():
@@ -53,4 +54,6 @@ def test_ci_binder_and_the_workflow_install_from_the_lock():
     binder = (ROOT / "binder" / "requirements.txt").read_text().split()
     assert binder[binder.index("-c") + 1] == "../requirements.lock"
     assert binder[binder.index("-r") + 1] == "../requirements.txt"
-    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"  # the lock's Python
+    assert (
+        ROOT / "binder" / "runtime.txt"
+    ).read_text().strip() == "python-3.11"  # the lock's Python

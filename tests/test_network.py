@@ -7,8 +7,14 @@ from nnmath.gradcheck import check_network
 
 
 def tiny_network(**kwargs):
-    return Network([2, 2, 1], "sigmoid", "half_squared_error",
-                   weights=[[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], biases=[[0.1, 0.2], [0.3]], **kwargs)
+    return Network(
+        [2, 2, 1],
+        "sigmoid",
+        "half_squared_error",
+        weights=[[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]],
+        biases=[[0.1, 0.2], [0.3]],
+        **kwargs,
+    )
 
 
 def test_forward_by_hand():
@@ -57,7 +63,9 @@ def test_mean_reduction_divides_by_batch():
     rng = np.random.default_rng(1)
     x, t = rng.standard_normal((3, 4)), rng.standard_normal((2, 4))
     summed = Network([3, 2], "identity", "half_squared_error", seed=0).backward(x, t)
-    meaned = Network([3, 2], "identity", "half_squared_error", seed=0, reduction="mean").backward(x, t)
+    meaned = Network([3, 2], "identity", "half_squared_error", seed=0, reduction="mean").backward(
+        x, t
+    )
     np.testing.assert_allclose(meaned.W[1], summed.W[1] / 4)
     assert meaned.cost == pytest.approx(summed.cost / 4)
 
@@ -129,7 +137,14 @@ def test_network_gradcheck_passes():
     t = np.random.default_rng(1).standard_normal((2, 4))
     report = check_network(net, x, t)
     assert report.passed(1e-7), str(report)
-    assert [(r.parameter, r.layer) for r in report.rows] == [("W", 1), ("b", 1), ("W", 2), ("b", 2), ("W", 3), ("b", 3)]
+    assert [(r.parameter, r.layer) for r in report.rows] == [
+        ("W", 1),
+        ("b", 1),
+        ("W", 2),
+        ("b", 2),
+        ("W", 3),
+        ("b", 3),
+    ]
 
 
 def test_gradcheck_catches_a_wrong_gradient(monkeypatch):

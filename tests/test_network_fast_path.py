@@ -8,6 +8,7 @@ a step allocates fresh parameter-sized arrays), if the in-place update differs f
 a single bit, or if a refused call changes the network. Timing is measured, never asserted
 (benchmarks/train_step.py).
 """
+
 import ast
 import inspect
 import tracemalloc
@@ -34,15 +35,16 @@ def problem(dtype, sizes=(20, 16, 12, 5), batch=8, seed=0):
 def forbid(monkeypatch, target, name):
     def refuse(*args, **kwargs):
         raise AssertionError(f"{name} ran on an ordinary step: the cheap check did not decide")
+
     monkeypatch.setattr(target, name, refuse)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_an_ordinary_step_never_searches_entry_by_entry(monkeypatch, dtype):
     net, x, t = problem(dtype)
-    forbid(monkeypatch, nnmath.network, "require_finite")          # the named search
-    forbid(monkeypatch, Network, "_refuse_non_finite_step")          # the update's exact path
-    forbid(monkeypatch, nnmath.network, "as_float_matrix")          # x, t converted: already right
+    forbid(monkeypatch, nnmath.network, "require_finite")  # the named search
+    forbid(monkeypatch, Network, "_refuse_non_finite_step")  # the update's exact path
+    forbid(monkeypatch, nnmath.network, "as_float_matrix")  # x, t converted: already right
     for _ in range(3):
         net.gradient_step(net.backward(x, t, input_gradient=False), 0.1)
     net.check_gradients(net.backward(x, t))
@@ -86,15 +88,24 @@ def test_backward_allocates_about_its_results_only():
 def test_backward_equals_the_four_equations_written_out():
     net, x, t = problem(np.float64)
     W, b = net.W, net.b
-    z1 = W[1] @ x + b[1]; a1 = np.maximum(z1, 0)
-    z2 = W[2] @ a1 + b[2]; a2 = np.tanh(z2)
-    z3 = W[3] @ a2 + b[3]; a3 = np.exp(z3 - z3.max(0)); a3 /= a3.sum(0)
+    z1 = W[1] @ x + b[1]
+    a1 = np.maximum(z1, 0)
+    z2 = W[2] @ a1 + b[2]
+    a2 = np.tanh(z2)
+    z3 = W[3] @ a2 + b[3]
+    a3 = np.exp(z3 - z3.max(0))
+    a3 /= a3.sum(0)
     d3 = (a3 - t) / x.shape[1]
-    d2 = (W[3].T @ d3) * (1 - a2 ** 2)
+    d2 = (W[3].T @ d3) * (1 - a2**2)
     d1 = (W[2].T @ d2) * (z1 > 0)
     g = net.backward(x, t)
-    for got, want in [(g.W[1], d1 @ x.T), (g.W[2], d2 @ a1.T), (g.W[3], d3 @ a2.T),
-                      (g.b[1], d1.sum(1, keepdims=True)), (g.x, W[1].T @ d1)]:
+    for got, want in [
+        (g.W[1], d1 @ x.T),
+        (g.W[2], d2 @ a1.T),
+        (g.W[3], d3 @ a2.T),
+        (g.b[1], d1.sum(1, keepdims=True)),
+        (g.x, W[1].T @ d1),
+    ]:
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
 
 
@@ -117,12 +128,16 @@ def test_refusals_are_named_and_change_nothing():
     gradients = net.backward(x, t)
     before = snapshot(net)
     gradients.b[2][1, 0] = np.nan
-    with pytest.raises(ValueError, match=r"gradient ∇b\^2 contains non-finite values \(first at index \(1, 0\)"):
+    with pytest.raises(
+        ValueError, match=r"gradient ∇b\^2 contains non-finite values \(first at index \(1, 0\)"
+    ):
         net.gradient_step(gradients, 0.1)
     assert snapshot(net) == before
     step = Network([2, 1], "identity", weights=[[[1.0, 2.0]]])
     before = snapshot(step)
-    with pytest.raises(NonFiniteError, match=r"W\^1 after a step with learning_rate=1e\+300 overflowed"):
+    with pytest.raises(
+        NonFiniteError, match=r"W\^1 after a step with learning_rate=1e\+300 overflowed"
+    ):
         step.gradient_step(step.backward([[1e10], [1e10]], [[0.0]]), 1e300)
     assert snapshot(step) == before
     edited = Network([2, 2, 1], "tanh", seed=0)
@@ -137,17 +152,59 @@ def test_refusals_are_named_and_change_nothing():
 
 
 BAD_CALLS = {  # what is wrong: (x, t, learning rate) for a 3-4-2 network, and the error it names
-    "x rows": (np.ones((2, 2)), np.zeros((2, 2)), 0.1, ValueError, "input x has 2 rows, expected n_0 = 3"),
+    "x rows": (
+        np.ones((2, 2)),
+        np.zeros((2, 2)),
+        0.1,
+        ValueError,
+        "input x has 2 rows, expected n_0 = 3",
+    ),
     "x empty": (np.ones((3, 0)), np.zeros((2, 0)), 0.1, ValueError, "input x has no columns"),
-    "x nan": (np.full((3, 2), np.nan), np.zeros((2, 2)), 0.1, ValueError, "input x contains non-finite"),
+    "x nan": (
+        np.full((3, 2), np.nan),
+        np.zeros((2, 2)),
+        0.1,
+        ValueError,
+        "input x contains non-finite",
+    ),
     "x complex": (np.ones((3, 2)) + 1j, np.zeros((2, 2)), 0.1, TypeError, "input x must be real"),
     "x 1-D": (np.ones(3), np.zeros((2, 1)), 0.1, ValueError, "input x must be a 2-D array"),
     "t shape": (np.ones((3, 2)), np.zeros((2, 3)), 0.1, ValueError, "target t has shape"),
-    "t inf": (np.ones((3, 2)), np.full((2, 2), np.inf), 0.1, ValueError, "target t contains non-finite"),
-    "t strings": (np.ones((3, 2)), np.zeros((2, 2)).astype(str), 0.1, TypeError, "target t must be numeric"),
-    "rate 0": (np.ones((3, 2)), np.zeros((2, 2)), 0, ValueError, "learning_rate must be a positive finite"),
-    "rate nan": (np.ones((3, 2)), np.zeros((2, 2)), np.nan, ValueError, "learning_rate must be a positive finite"),
-    "rate string": (np.ones((3, 2)), np.zeros((2, 2)), "0.1", TypeError, "learning_rate must be a real number"),
+    "t inf": (
+        np.ones((3, 2)),
+        np.full((2, 2), np.inf),
+        0.1,
+        ValueError,
+        "target t contains non-finite",
+    ),
+    "t strings": (
+        np.ones((3, 2)),
+        np.zeros((2, 2)).astype(str),
+        0.1,
+        TypeError,
+        "target t must be numeric",
+    ),
+    "rate 0": (
+        np.ones((3, 2)),
+        np.zeros((2, 2)),
+        0,
+        ValueError,
+        "learning_rate must be a positive finite",
+    ),
+    "rate nan": (
+        np.ones((3, 2)),
+        np.zeros((2, 2)),
+        np.nan,
+        ValueError,
+        "learning_rate must be a positive finite",
+    ),
+    "rate string": (
+        np.ones((3, 2)),
+        np.zeros((2, 2)),
+        "0.1",
+        TypeError,
+        "learning_rate must be a real number",
+    ),
 }
 
 
@@ -175,12 +232,16 @@ def test_backward_can_skip_the_input_gradient():
 
 def test_one_backprop_and_no_backwards_import():
     source = inspect.getsource(nnmath.network)
-    imported = {node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)}
+    imported = {
+        node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)
+    }
     assert "optimizers" not in imported and ".optimizers" not in {f".{m}" for m in imported if m}
     for gone in ("train_step", "_Workspace", "value_into", "backward_into", "_checked_output"):
         assert gone not in source
     for module in (nnmath.activations, nnmath.losses):
-        assert "_into" not in inspect.getsource(module) and "_checked_" not in inspect.getsource(module)
+        assert "_into" not in inspect.getsource(module) and "_checked_" not in inspect.getsource(
+            module
+        )
 
 
 def test_backward_fits_the_page():

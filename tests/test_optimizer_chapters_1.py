@@ -1,4 +1,5 @@
 """The derivations of book/sgd.md and book/momentum.md, checked again outside the chapters."""
+
 from itertools import combinations
 
 import numpy as np
@@ -6,8 +7,15 @@ import sympy as sp
 
 import nnmath
 from nnmath import datasets
-from nnmath.optimizers import (SGD, Momentum, Nesterov, inverse_time, step_decay,
-                               nesterov_change_of_variable, trajectory)
+from nnmath.optimizers import (
+    SGD,
+    Momentum,
+    Nesterov,
+    inverse_time,
+    nesterov_change_of_variable,
+    step_decay,
+    trajectory,
+)
 from nnmath.surfaces import Rosenbrock, ill_conditioned_bowl
 
 
@@ -21,7 +29,7 @@ def test_minibatch_gradient_is_unbiased_with_the_finite_population_variance():
         batch_means = [sum(batch) / b for batch in combinations(g, b)]
         expected = sum(batch_means) / len(batch_means)
         variance = sum((m - mean) ** 2 for m in batch_means) / len(batch_means)
-        assert sp.expand(expected - mean) == 0          # polynomials in g1, …, g6: exactly zero
+        assert sp.expand(expected - mean) == 0  # polynomials in g1, …, g6: exactly zero
         assert sp.expand(variance - spread / b * (n - b) / (n - 1)) == 0
 
 
@@ -39,10 +47,20 @@ def test_measured_minibatch_variance_falls_like_one_over_b():
     np.testing.assert_allclose(per_example.mean(axis=0), full, rtol=1e-12, atol=1e-15)
     sigma2 = np.mean(np.sum((per_example - full) ** 2, axis=1))
     sizes = np.array([2, 5, 10, 20, 50])
-    rng = np.random.default_rng(3)    # independent batches, as the theorem draws them (not one epoch's)
-    measured = np.array([np.mean([np.sum((flat(net.backward(X[:, B], T[:, B])) - full) ** 2)
-                                  for B in (rng.choice(n, size=b, replace=False) for _ in range(1000))])
-                         for b in sizes])
+    rng = np.random.default_rng(
+        3
+    )  # independent batches, as the theorem draws them (not one epoch's)
+    measured = np.array(
+        [
+            np.mean(
+                [
+                    np.sum((flat(net.backward(X[:, B], T[:, B])) - full) ** 2)
+                    for B in (rng.choice(n, size=b, replace=False) for _ in range(1000))
+                ]
+            )
+            for b in sizes
+        ]
+    )
     predicted = sigma2 / sizes * (n - sizes) / (n - 1)
     assert np.all(np.abs(measured / predicted - 1) < 0.1), measured / predicted
     slope = np.polyfit(np.log(sizes[:4]), np.log(measured[:4]), 1)[0]
@@ -53,15 +71,15 @@ def test_inverse_time_meets_robbins_monro_and_exponential_does_not():
     t = sp.symbols("t", positive=True)
     inverse = 1 / (1 + (t - 1) / 10)
     assert sp.summation(inverse, (t, 1, sp.oo)) == sp.oo
-    assert sp.summation(inverse ** 2, (t, 1, sp.oo)).is_finite
+    assert sp.summation(inverse**2, (t, 1, sp.oo)).is_finite
     assert sp.summation(sp.exp(-(t - 1) / 10), (t, 1, sp.oo)).is_finite
     assert inverse_time(1.0, k=0.1)(11) == float(inverse.subs(t, 11))
 
 
 def test_step_decay_over_quarters_of_the_run_drops_three_times():
-    for total in (800, 400, 200, 80, 20):     # the schedule explorer's runs, 20 epochs of 200 examples
+    for total in (800, 400, 200, 80, 20):  # the schedule explorer's runs, 20 epochs of 200 examples
         rates = step_decay(1.0, factor=0.3, every=total // 4)(np.arange(1, total + 1))
-        assert len(np.unique(rates)) - 1 == 3 and np.isclose(rates[-1], 0.3 ** 3)
+        assert len(np.unique(rates)) - 1 == 3 and np.isclose(rates[-1], 0.3**3)
 
 
 # -- momentum.md ----------------------------------------------------------------------------------
@@ -78,11 +96,13 @@ def test_momentum_iteration_matrix_and_its_convergence_region():
     M = iteration_matrix(x_k + mu * v_k - alpha * lam * x_k)
     assert M == sp.Matrix([[1 + mu - alpha * lam, -mu], [1, 0]])
     p = sp.expand(M.charpoly(z).as_expr())
-    assert sp.expand(p - (z ** 2 - (1 + mu - alpha * lam) * z + mu)) == 0
+    assert sp.expand(p - (z**2 - (1 + mu - alpha * lam) * z + mu)) == 0
     assert sp.simplify(p.subs(z, 1) - alpha * lam) == 0
     assert sp.simplify(sp.solve(p.subs(z, -1), alpha)[0] - 2 * (1 + mu) / lam) == 0
     rng = np.random.default_rng(1)
-    for a, m, l in zip(rng.uniform(0, 0.3, 300), rng.uniform(0, 0.99, 300), rng.uniform(0.5, 30, 300)):
+    for a, m, l in zip(
+        rng.uniform(0, 0.3, 300), rng.uniform(0, 0.99, 300), rng.uniform(0.5, 30, 300)
+    ):
         radius = np.abs(np.linalg.eigvals(np.array([[1 + m - a * l, -m], [1, 0]]))).max()
         if abs(a * l - 2 * (1 + m)) > 1e-6:
             assert (radius < 1) == (a * l < 2 * (1 + m))
@@ -90,20 +110,29 @@ def test_momentum_iteration_matrix_and_its_convergence_region():
 
 def test_optimal_momentum_rate_and_its_gain_over_gradient_descent():
     r, kappa, l_min, l_max = sp.symbols("r kappa lambda_min lambda_max", positive=True)
-    solutions = sp.solve([1 + r ** 2 - alpha * l_min - 2 * r, 1 + r ** 2 - alpha * l_max + 2 * r],
-                         [alpha, r], dict=True)
+    solutions = sp.solve(
+        [1 + r**2 - alpha * l_min - 2 * r, 1 + r**2 - alpha * l_max + 2 * r], [alpha, r], dict=True
+    )
     best = next(s for s in solutions if s[r].subs({l_min: 1, l_max: 25}) < 1)
     rate = sp.simplify(best[r].subs(l_max, kappa * l_min))
     assert sp.simplify(rate - (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)) == 0
     assert sp.simplify(best[alpha] - 4 / (sp.sqrt(l_max) + sp.sqrt(l_min)) ** 2) == 0
     gd = (kappa - 1) / (kappa + 1)
-    assert sp.simplify(gd - rate - 2 * sp.sqrt(kappa) * (sp.sqrt(kappa) - 1)
-                       / ((kappa + 1) * (sp.sqrt(kappa) + 1))) == 0
+    assert (
+        sp.simplify(
+            gd
+            - rate
+            - 2 * sp.sqrt(kappa) * (sp.sqrt(kappa) - 1) / ((kappa + 1) * (sp.sqrt(kappa) + 1))
+        )
+        == 0
+    )
 
     # the rates on trajectories of the κ = 25 bowl
     bowl = ill_conditioned_bowl(condition=25)
     a_star, mu_star = 4 / (1 + 5) ** 2, (4 / 6) ** 2
-    errors = np.linalg.norm(trajectory(Momentum(a_star, mu_star), bowl.gradient, bowl.start, 160), axis=1)
+    errors = np.linalg.norm(
+        trajectory(Momentum(a_star, mu_star), bowl.gradient, bowl.start, 160), axis=1
+    )
     assert abs((errors[160] / errors[60]) ** (1 / 100) / (2 / 3) - 1) < 0.015
     errors = np.linalg.norm(trajectory(SGD(2 / 26), bowl.gradient, bowl.start, 400), axis=1)
     assert abs((errors[400] / errors[100]) ** (1 / 300) / (24 / 26) - 1) < 1e-3
@@ -111,8 +140,8 @@ def test_optimal_momentum_rate_and_its_gain_over_gradient_descent():
 
 def test_terminal_velocity_of_the_heavy_ball():
     g, j, t = sp.symbols("g j t", positive=True)
-    v_t = -alpha * g * sp.summation(mu ** j, (j, 0, t - 1)).subs(sp.Eq(mu, 1), False)
-    assert sp.simplify(v_t + alpha * g * (1 - mu ** t) / (1 - mu)) == 0
+    v_t = -alpha * g * sp.summation(mu**j, (j, 0, t - 1)).subs(sp.Eq(mu, 1), False)
+    assert sp.simplify(v_t + alpha * g * (1 - mu**t) / (1 - mu)) == 0
     assert sp.limit(v_t.subs(mu, sp.Rational(9, 10)), t, sp.oo) == -10 * alpha * g
 
 
@@ -129,15 +158,20 @@ def test_nesterov_forms_agree_symbolically_and_on_rosenbrock():
     rosen = Rosenbrock()
     look = trajectory(Nesterov(5e-4, 0.95), rosen.gradient, rosen.start, 500)
     practical = trajectory(Nesterov(5e-4, 0.95, form="practical"), rosen.gradient, rosen.start, 500)
-    np.testing.assert_allclose(nesterov_change_of_variable(look[1:], np.diff(look, axis=0), 0.95),
-                               practical[1:], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        nesterov_change_of_variable(look[1:], np.diff(look, axis=0), 0.95),
+        practical[1:],
+        rtol=1e-10,
+        atol=1e-12,
+    )
 
 
 def test_nesterov_iteration_matrix_on_the_quadratic():
     v_k = x_k - x_prev
     M = iteration_matrix(x_k + mu * v_k - alpha * lam * (x_k + mu * v_k))
-    assert sp.simplify(M - sp.Matrix([[(1 + mu) * (1 - alpha * lam), -mu * (1 - alpha * lam)], [1, 0]])) \
-        == sp.zeros(2, 2)
+    assert sp.simplify(
+        M - sp.Matrix([[(1 + mu) * (1 - alpha * lam), -mu * (1 - alpha * lam)], [1, 0]])
+    ) == sp.zeros(2, 2)
 
 
 def test_no_momentum_setting_beats_the_optimal_rate():
@@ -158,7 +192,7 @@ def test_no_momentum_setting_beats_the_optimal_rate():
 
 
 def test_steps_ratio_at_kappa_100_is_about_sqrt_kappa():
-    gd, momentum = 99 / 101, 9 / 11          # the best rates at κ = 100
+    gd, momentum = 99 / 101, 9 / 11  # the best rates at κ = 100
     assert abs(np.log(momentum) / np.log(gd) / np.sqrt(100) - 1) < 0.01
 
 
@@ -169,10 +203,14 @@ def test_nesterov_converges_only_for_alpha_lambda_below_2_1_plus_mu_over_1_plus_
     p = sp.expand(M.charpoly(z).as_expr())
     assert sp.simplify(p.subs(z, 1) - alpha * lam) == 0
     boundary = sp.solve(p.subs(z, -1), alpha)
-    assert len(boundary) == 1 and sp.simplify(boundary[0] - 2 * (1 + mu) / ((1 + 2 * mu) * lam)) == 0
+    assert (
+        len(boundary) == 1 and sp.simplify(boundary[0] - 2 * (1 + mu) / ((1 + 2 * mu) * lam)) == 0
+    )
     # numerically, on both sides of the boundary, and narrower than the heavy ball's for μ > 0
     rng = np.random.default_rng(3)
-    for a, m, l in zip(rng.uniform(0, 0.3, 300), rng.uniform(0, 0.99, 300), rng.uniform(0.5, 30, 300)):
+    for a, m, l in zip(
+        rng.uniform(0, 0.3, 300), rng.uniform(0, 0.99, 300), rng.uniform(0.5, 30, 300)
+    ):
         c = 1 - a * l
         radius = np.abs(np.linalg.eigvals([[(1 + m) * c, -m * c], [1, 0]])).max()
         limit = 2 * (1 + m) / ((1 + 2 * m) * l)
@@ -189,13 +227,13 @@ def test_nesterov_converges_only_for_alpha_lambda_below_2_1_plus_mu_over_1_plus_
 def test_schedule_with_momentum_notes_form_and_pytorch_form_differ_once_the_rate_changes():
     torch = __import__("pytest").importorskip("torch")
     g = [np.array([1.0, -2.0]), np.array([0.5, 3.0]), np.array([-1.0, 1.0])]
-    schedule, mu_ = step_decay(0.1, factor=0.5, every=1), 0.9          # 0.1, 0.05, 0.025
+    schedule, mu_ = step_decay(0.1, factor=0.5, every=1), 0.9  # 0.1, 0.05, 0.025
     rates = [float(schedule(k)) for k in (1, 2, 3)]
     # the notes' form, v ← μv − α_k g, by nnmath.optimizers.Momentum and by hand
     w_nnmath, state = [np.zeros(2)], None
     w_hand, v = np.zeros(2), np.zeros(2)
     w_torch = torch.zeros(2, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.SGD([w_torch], lr=rates[0], momentum=mu_)         # buf ← μ buf + g, w ← w − α_k buf
+    opt = torch.optim.SGD([w_torch], lr=rates[0], momentum=mu_)  # buf ← μ buf + g, w ← w − α_k buf
     history, momentum = [], Momentum(schedule, mu_)
     for rate, grad in zip(rates, g):
         state = momentum.step(w_nnmath, [grad], state)
@@ -206,8 +244,10 @@ def test_schedule_with_momentum_notes_form_and_pytorch_form_differ_once_the_rate
         opt.step()
         history.append((w_hand.copy(), w_torch.detach().numpy().copy()))
     np.testing.assert_allclose(w_nnmath[0], w_hand, rtol=1e-14)
-    np.testing.assert_allclose(*history[0], rtol=1e-14)                  # same rate: the same step
-    np.testing.assert_allclose(history[1][0] - history[1][1], mu_ * g[0] * (rates[1] - rates[0]), rtol=1e-12)
+    np.testing.assert_allclose(*history[0], rtol=1e-14)  # same rate: the same step
+    np.testing.assert_allclose(
+        history[1][0] - history[1][1], mu_ * g[0] * (rates[1] - rates[0]), rtol=1e-12
+    )
 
 
 def test_sgd_steps_per_epoch_are_n_over_the_batch_size():

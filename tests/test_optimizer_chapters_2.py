@@ -1,13 +1,24 @@
 """The adaptive-methods and second-order chapters: their derivations (re-derived here independently
 of the chapters' own cells), the claims their prose makes about nnmath.optimizers runs, and their
 explorers within the page budget."""
+
 from pathlib import Path
 
 import numpy as np
 import pytest
 import sympy as sp
 
-from nnmath.optimizers import SGD, Adagrad, Adam, Momentum, Nesterov, Newton, RMSprop, newton_step, trajectory
+from nnmath.optimizers import (
+    SGD,
+    Adagrad,
+    Adam,
+    Momentum,
+    Nesterov,
+    Newton,
+    RMSprop,
+    newton_step,
+    trajectory,
+)
 from nnmath.surfaces import Beale, Rosenbrock, ill_conditioned_bowl, saddle
 from nnmath.symbolic import equal
 
@@ -27,7 +38,7 @@ def run_constant_gradient(update, state, steps):
 # -- adaptive methods: the derivations ------------------------------------------------------------
 def test_adagrad_step_is_scale_free_and_decays_like_one_over_root_t():
     c, s0 = sp.symbols("c s_0", positive=True)
-    step = lambda grad, s: -alpha * grad / sp.sqrt(s + grad**2)          # ε = 0
+    step = lambda grad, s: -alpha * grad / sp.sqrt(s + grad**2)  # ε = 0
     assert equal(step(c * g, c**2 * s0), step(g, s0))
     # constant gradient: the t-th step, unrolled by hand, is α/√t
     steps = run_constant_gradient(lambda s, t: (alpha * g / sp.sqrt(s + g**2), s + g**2), 0, 5)
@@ -59,9 +70,14 @@ def test_adam_bias_correction_first_steps():
 @pytest.mark.parametrize("bias_correction", [True, False])
 def test_adam_first_step_on_beale_matches_the_derivation(bias_correction):
     beale = Beale()
-    step = np.diff(trajectory(Adam(0.1, bias_correction=bias_correction), beale.gradient, beale.start, 1), axis=0)[0]
+    step = np.diff(
+        trajectory(Adam(0.1, bias_correction=bias_correction), beale.gradient, beale.start, 1),
+        axis=0,
+    )[0]
     factor = 1.0 if bias_correction else 0.1 / np.sqrt(0.001)
-    np.testing.assert_allclose(step, -0.1 * factor * np.sign(beale.gradient(beale.start)), rtol=1e-7)
+    np.testing.assert_allclose(
+        step, -0.1 * factor * np.sign(beale.gradient(beale.start)), rtol=1e-7
+    )
 
 
 def test_saddle_escape_time_of_gradient_descent_is_the_formula():
@@ -81,16 +97,25 @@ def test_adaptive_methods_escape_the_saddle_regardless_of_the_start():
             path = trajectory(method, surface.gradient, (1.0, offset), 400)
             counts.append(int(np.flatnonzero(np.abs(path).max(axis=1) > 1.5)[0]))
         assert counts[1] - counts[0] <= 3, name
-        assert counts[0] < 77, name            # sooner than gradient descent's 77 steps from 10⁻³
+        assert counts[0] < 77, name  # sooner than gradient descent's 77 steps from 10⁻³
 
 
 def test_every_racer_makes_progress_on_beale():
     beale = Beale()
-    racers = [SGD(0.01), Momentum(0.002, 0.9), Nesterov(0.002, 0.9), Adagrad(1.0), RMSprop(0.02, beta=0.9), Adam(0.1)]
+    racers = [
+        SGD(0.01),
+        Momentum(0.002, 0.9),
+        Nesterov(0.002, 0.9),
+        Adagrad(1.0),
+        RMSprop(0.02, beta=0.9),
+        Adam(0.1),
+    ]
     for method in racers:
         end = trajectory(method, beale.gradient, beale.start, 160)[-1]
-        assert beale(end) < 0.05, method                                   # in the valley
-        assert 0.05 < np.linalg.norm(end - beale.minimum) < 0.4, method    # but not yet at the minimum
+        assert beale(end) < 0.05, method  # in the valley
+        assert 0.05 < np.linalg.norm(end - beale.minimum) < 0.4, (
+            method
+        )  # but not yet at the minimum
 
 
 def test_sgd_lingers_at_the_saddle_point_and_leaves_last():
@@ -103,7 +128,7 @@ def test_sgd_lingers_at_the_saddle_point_and_leaves_last():
 
 def test_adam_below_epsilon_first_step_is_a_sixth_of_alpha():
     step = np.diff(trajectory(Adam(0.05), saddle().gradient, (1.0, 1e-9), 1), axis=0)[0, 1]
-    np.testing.assert_allclose(step, 0.05 * 2e-9 / (2e-9 + 1e-8), rtol=1e-6)    # α g/(|g| + ε) = α/6
+    np.testing.assert_allclose(step, 0.05 * 2e-9 / (2e-9 + 1e-8), rtol=1e-6)  # α g/(|g| + ε) = α/6
 
 
 # -- Newton: the derivations ----------------------------------------------------------------------
@@ -112,7 +137,9 @@ def test_newton_step_minimises_the_quadratic_model():
     G, H, D = sp.Matrix([g1, g2]), sp.Matrix([[h11, h12], [h12, h22]]), sp.Matrix([d1, d2])
     model = (G.T * D)[0] + (D.T * H * D)[0] / 2
     step = -H.inv() * G
-    gradient_at_step = sp.Matrix([sp.diff(model, d) for d in (d1, d2)]).subs({d1: step[0], d2: step[1]})
+    gradient_at_step = sp.Matrix([sp.diff(model, d) for d in (d1, d2)]).subs(
+        {d1: step[0], d2: step[1]}
+    )
     assert sp.simplify(gradient_at_step) == sp.zeros(2, 1)
 
 
@@ -120,7 +147,11 @@ def test_taylor_model_of_beale_to_second_order():
     beale = Beale()
     w, direction = np.array([0.7, -0.4]), np.array([0.6, 0.8])
     for h in (1e-2, 5e-3):
-        model = beale(w) + h * beale.gradient(w) @ direction + h**2 / 2 * direction @ beale.hessian(w) @ direction
+        model = (
+            beale(w)
+            + h * beale.gradient(w) @ direction
+            + h**2 / 2 * direction @ beale.hessian(w) @ direction
+        )
         assert abs(beale(w + h * direction) - model) < 50 * h**3
 
 
@@ -132,14 +163,14 @@ def test_newton_lands_on_a_quadratic_minimum_and_on_the_saddle_in_one_step():
     for start in [(1.0, 1e-3), (0.5, 1.0), (-2.0, 3.0)]:
         landed = np.array(start) + newton_step(surface.gradient(start), surface.hessian())
         np.testing.assert_allclose(landed, surface.center, atol=1e-14)
-    assert surface((0.0, 0.0)) > surface((0.5, 1.0))   # from there, the step climbed
+    assert surface((0.0, 0.0)) > surface((0.5, 1.0))  # from there, the step climbed
 
 
 def test_newton_on_rosenbrock_and_beale():
     rosenbrock = Rosenbrock()
     path = trajectory(Newton(rosenbrock.hessian), rosenbrock.gradient, rosenbrock.start, 8)
     assert np.linalg.norm(path[-1] - rosenbrock.minimum) < 1e-10
-    assert max(rosenbrock(w) for w in path) > 10 * rosenbrock(rosenbrock.start)   # not monotone
+    assert max(rosenbrock(w) for w in path) > 10 * rosenbrock(rosenbrock.start)  # not monotone
     beale = Beale()
     to_saddle = trajectory(Newton(beale.hessian), beale.gradient, beale.start, 8)[-1]
     np.testing.assert_allclose(to_saddle, [0.0, 1.0], atol=1e-8)
@@ -151,7 +182,7 @@ def test_newton_on_rosenbrock_and_beale():
 
 def test_the_hessian_of_the_articles_network():
     P = 1_685_667
-    assert P**2 * 8 > 2e13 and 8 * P < 2e7          # > 20 TB against < 20 MB
+    assert P**2 * 8 > 2e13 and 8 * P < 2e7  # > 20 TB against < 20 MB
     assert 2 * P**3 / 3 > 3e18
     # the chapter's fixed rates (no timing): ~10 years per step at 10¹⁰ flop/s, ~37 days at 10¹²,
     # and ten million such steps ~10⁶ years
@@ -167,7 +198,9 @@ def test_adagrad_rates_on_the_bowl_follow_the_gradient_not_the_curvature():
     optimizer = Adagrad(0.5)
     _, state = optimizer.update([bowl.gradient(w[0])], optimizer.init(w))
     rates = optimizer.learning_rate / (np.sqrt(state.s[0]) + optimizer.eps)
-    np.testing.assert_allclose(rates.max() / rates.min(), 10.0, rtol=1e-6)   # |g₂/g₁| = 25·1/2.5, not 25
+    np.testing.assert_allclose(
+        rates.max() / rates.min(), 10.0, rtol=1e-6
+    )  # |g₂/g₁| = 25·1/2.5, not 25
 
 
 def test_adaptive_uses_the_bowl_of_the_momentum_chapter():
@@ -204,7 +237,7 @@ def test_chapter_numbers(chapter):
     if name == "adaptive":
         assert set(ns["paths"]) == {"Beale", "saddle"} and len(ns["paths"]["Beale"]) == 6
         assert ns["escape"]["GD"][0] == max(counts[0] for counts in ns["escape"].values())
-        assert "SGD" not in ns["escape"] and "SGD" not in ns["racers"]["Beale"]   # exact: GD
+        assert "SGD" not in ns["escape"] and "SGD" not in ns["racers"]["Beale"]  # exact: GD
         assert np.isclose(ns["bowl"].condition, ns["BOWL_KAPPA"])
         last = ns["race_steps"][-1]
         assert "none at the minimum" in ns["race"].description(surface="Beale", k=last)
@@ -213,12 +246,16 @@ def test_chapter_numbers(chapter):
     else:
         assert ns["P"] == 1_685_667 and ns["hessian_bytes"] == 8 * ns["P"] ** 2
         # the prose's times come from fixed rates, never from the timing cell
-        assert ns["step_seconds"] == {name: ns["solve_operations"] / rate for name, rate in ns["rates"].items()}
-        assert ns["step_seconds"]["accelerator"] > 3600 * 8   # hours per step even at 10¹⁴ flop/s
+        assert ns["step_seconds"] == {
+            name: ns["solve_operations"] / rate for name, rate in ns["rates"].items()
+        }
+        assert ns["step_seconds"]["accelerator"] > 3600 * 8  # hours per step even at 10¹⁴ flop/s
         cells = Path(BOOK / "newton.md").read_text().split("```{code-cell}")
         timing = [cell for cell in cells if "perf_counter" in cell]
         assert len(timing) == 1 and "glue(" not in timing[0]
-        assert all("measured_rate" not in cell for cell in cells if cell is not timing[0])   # nothing else reads it
+        assert all(
+            "measured_rate" not in cell for cell in cells if cell is not timing[0]
+        )  # nothing else reads it
         # the race's start: gradient descent heads into the valley, not yet arrived (as in adaptive)
         race_gd, minimum = ns["race_gd"], ns["beale"].minimum
         assert np.linalg.norm(race_gd[-1] - minimum) > 0.05 and ns["beale"](race_gd[-1]) < 0.05

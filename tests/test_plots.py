@@ -1,4 +1,5 @@
 """nnmath.plots: the legibility check catches what it must, and every diagram of the book passes it."""
+
 import re
 from pathlib import Path
 
@@ -11,9 +12,18 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from nnmath import plots  # noqa: E402
-from nnmath.examples import WORKED_WEIGHT_NAMES, worked_example  # noqa: E402
-from nnmath.plots import (DARK_MODE_FILTER, ROLE_COLORS, TEXT_COLORS, LabelLayoutError,  # noqa: E402
-                          book_style, check_labels, contrast_ratio, dark_mode_color, displayed_px)
+from nnmath.examples import worked_example  # noqa: E402
+from nnmath.plots import (  # noqa: E402
+    DARK_MODE_FILTER,
+    ROLE_COLORS,
+    TEXT_COLORS,
+    LabelLayoutError,
+    book_style,
+    check_labels,
+    contrast_ratio,
+    dark_mode_color,
+    displayed_px,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,14 +79,14 @@ def test_a_label_touching_the_outline_from_inside_is_caught():
     label = ax.text(2, 4, "flush", fontsize=11, ha="left", va="center")
     renderer = fig.canvas.get_renderer()
     gap = label.get_window_extent(renderer).x0 - box.get_window_extent(renderer).x0
-    assert abs(gap) < 0.5                            # the text starts on the left outline
+    assert abs(gap) < 0.5  # the text starts on the left outline
     with pytest.raises(LabelLayoutError, match=r"'flush' overlaps the outline of a Rectangle"):
         check_labels(fig)
-    check_labels(fig, inside_margin_px=0)           # only the margin makes it fail
+    check_labels(fig, inside_margin_px=0)  # only the margin makes it fail
 
 
 def test_a_label_too_small_at_page_width_is_caught():
-    fig, ax = empty_axes(width=12)   # a 12 in figure is shrunk to the column: 11 pt becomes ~8.6 px
+    fig, ax = empty_axes(width=12)  # a 12 in figure is shrunk to the column: 11 pt becomes ~8.6 px
     ax.text(1, 1, "tiny", fontsize=11)
     assert displayed_px(fig, 11) < plots.SMALL_TEXT_PX
     with pytest.raises(LabelLayoutError, match=r"'tiny' would appear .* px high"):
@@ -128,8 +138,14 @@ def test_gradient_labels_are_the_gradients():
     gradients = net.backward(x, t)
     fig, ax = plt.subplots(figsize=(6.1, 5.3))
     plots.draw_network(net, x, t, gradients=gradients, show="gradients", ax=ax)
-    shown = {float(text.get_text()) for text in ax.texts if re.fullmatch(r"-?[\d.e-]+", text.get_text())}
-    expected = {float(f"{g:.3g}") for l in range(1, net.L + 1) for g in [*gradients.W[l].ravel(), *gradients.b[l].ravel()]}
+    shown = {
+        float(text.get_text()) for text in ax.texts if re.fullmatch(r"-?[\d.e-]+", text.get_text())
+    }
+    expected = {
+        float(f"{g:.3g}")
+        for l in range(1, net.L + 1)
+        for g in [*gradients.W[l].ravel(), *gradients.b[l].ravel()]
+    }
     assert shown == expected
 
 
@@ -137,9 +153,11 @@ def diagram_cells():
     """(chapter, index of the last cell that draws a diagram) for every chapter that draws one."""
     for path in sorted((ROOT / "book").glob("*.md")):
         cells = [c for c in jupytext.read(path).cells if c.cell_type == "code"]
-        drawing = [i for i, c in enumerate(cells) if re.search(r"\bdraw_(network|graph)\(", c.source)]
+        drawing = [
+            i for i, c in enumerate(cells) if re.search(r"\bdraw_(network|graph)\(", c.source)
+        ]
         if drawing:
-            yield pytest.param(path, cells[:drawing[-1] + 1], id=path.stem)
+            yield pytest.param(path, cells[: drawing[-1] + 1], id=path.stem)
 
 
 @pytest.mark.parametrize("path, cells", list(diagram_cells()))
@@ -156,9 +174,12 @@ def test_every_book_diagram_passes_the_check(path, cells, monkeypatch):
             ax = _original(*args, **kwargs)
             drawn.append(ax.figure)
             return ax
+
         monkeypatch.setattr(plots, name, counted)
     for cell in cells:
-        source = "\n".join(line for line in cell.source.splitlines() if not line.startswith(("%", "!")))
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.startswith(("%", "!"))
+        )
         exec(compile(source, f"{path.name}", "exec"), namespace)
     assert drawn, f"{path.name} draws no diagram through nnmath.plots"
     for fig in drawn:
@@ -169,14 +190,22 @@ def test_every_book_diagram_passes_the_check(path, cells, monkeypatch):
 def test_a_text_colour_below_aa_contrast_is_refused_by_name():
     import matplotlib.pyplot as plt
 
-    from nnmath.plots import LowContrastError, ROLE_COLORS, TEXT_COLORS, check_labels, check_text_contrast
+    from nnmath.plots import (
+        ROLE_COLORS,
+        TEXT_COLORS,
+        LowContrastError,
+        check_labels,
+        check_text_contrast,
+    )
 
     fig, ax = plt.subplots()
     ax.text(0.5, 0.5, "∇C", color=TEXT_COLORS["weight"])
     ax.set_title("fine", color=TEXT_COLORS["target"])
     assert check_text_contrast(fig) is fig
     ax.set_title("digit 3", color=ROLE_COLORS["weight"])  # vermillion on white: 3.8:1
-    with pytest.raises(LowContrastError, match=r"'digit 3' in #d55e00 has contrast 3\.\d\d:1 on #ffffff"):
+    with pytest.raises(
+        LowContrastError, match=r"'digit 3' in #d55e00 has contrast 3\.\d\d:1 on #ffffff"
+    ):
         check_text_contrast(fig)
     with pytest.raises(LowContrastError):
         check_labels(fig)

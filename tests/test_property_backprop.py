@@ -5,19 +5,25 @@ C(w ± h) are each computed with a relative error of about eps, so their differe
 is only known to about eps·|C|/h per entry (h = 1e-5 balances this against the O(h²) truncation
 error). Where a gradient is a million times smaller than the cost, that floor, not backprop, sets
 the agreement; the allowance below is that floor and nothing more. Draws where a finite
-difference would straddle a ReLU kink are discarded (there the difference is not a derivative). (A wrong backward pass is off
+difference would straddle a ReLU kink are discarded (there the difference is not a derivative). (A
+wrong backward pass is off
 by far more: tests/test_network.py shows a 1e-3 error in one entry caught and located.)
 """
+
 import numpy as np
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from nnmath import Network
 from nnmath.gradcheck import network_numerical_gradients, numerical_gradient, relative_error
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
 OUTPUT_LOSSES = [  # (output activation, loss) pairs that fit
-    *[(f, loss) for f in ["sigmoid", "tanh", "relu", "identity", "softmax"]
-      for loss in ["half_squared_error", "mean_squared_error"]],
+    *[
+        (f, loss)
+        for f in ["sigmoid", "tanh", "relu", "identity", "softmax"]
+        for loss in ["half_squared_error", "mean_squared_error"]
+    ],
     ("softmax", "cross_entropy"),
     ("sigmoid", "binary_cross_entropy"),
 ]
@@ -65,9 +71,18 @@ def test_backprop_equals_central_differences(widths, hidden, output_loss, reduct
     # ReLU has a kink at z = 0: a central difference that straddles it measures neither one-sided
     # slope, so draws with a ReLU pre-activation within 100 h of 0 say nothing about backprop.
     forward = net.forward(x)
-    assume(all(np.min(np.abs(forward.z[l])) > 100 * h
-               for l in range(1, L + 1) if net.f[l].name == "relu"))
+    assume(
+        all(
+            np.min(np.abs(forward.z[l])) > 100 * h
+            for l in range(1, L + 1)
+            if net.f[l].name == "relu"
+        )
+    )
     for analytic, numeric in zip(g.as_list(), network_numerical_gradients(net, x, t, h=h)):
-        assert agree(analytic, numeric, g.cost, h), (relative_error(analytic, numeric), analytic, numeric)
+        assert agree(analytic, numeric, g.cost, h), (
+            relative_error(analytic, numeric),
+            analytic,
+            numeric,
+        )
     numeric_x = numerical_gradient(lambda v: net.cost(v, t), x, h=h)
     assert agree(g.x, numeric_x, g.cost, h), relative_error(g.x, numeric_x)

@@ -2,6 +2,7 @@
 everything a student can reach: the pages, the search index, _sources/, every downloadable notebook,
 the notebook edition, and what the launch buttons open. The instructor edition keeps them (checked
 on the same texts, so the leak test cannot pass by looking for the wrong thing)."""
+
 import html as html_lib
 import json
 import os
@@ -13,7 +14,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
-
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -25,10 +25,23 @@ MIN_FRAGMENT = 20  # characters: shorter pieces ("so", "$x$") say nothing about 
 _SOLUTION_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}")
 _OPTION = re.compile(r"^:[\w-]+:.*$")
 # the markup that renders differently in HTML and in a notebook: split the text at it
-_MARKUP = re.compile(r"\$\$.*?\$\$|\$[^$]+\$|\{[\w:-]+\}`[^`]*`|``[^`]+``|`[^`]+`|\[[^\]]*\]\([^)]*\)|"
-                     r"\*\*|\*|(?<!\w)_|_(?!\w)|\\\\|<[^>]+>", re.S)
-_TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-                             "\u2014": "-", "\u2026": "...", "\u00a0": " "})
+_MARKUP = re.compile(
+    r"\$\$.*?\$\$|\$[^$]+\$|\{[\w:-]+\}`[^`]*`|``[^`]+``|`[^`]+`|\[[^\]]*\]\([^)]*\)|"
+    r"\*\*|\*|(?<!\w)_|_(?!\w)|\\\\|<[^>]+>",
+    re.S,
+)
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+    }
+)
 
 
 def normalise(text: str) -> str:
@@ -46,10 +59,11 @@ def split_solutions(markdown: str):
             i += 1
             continue
         fence, end = match["fence"], i + 1
-        while end < len(lines) and not (len(lines[end].strip()) >= len(fence)
-                                        and set(lines[end].strip()) == {fence[0]}):
+        while end < len(lines) and not (
+            len(lines[end].strip()) >= len(fence) and set(lines[end].strip()) == {fence[0]}
+        ):
             end += 1
-        body = [line for line in lines[i + 1:end] if not _OPTION.match(line)]
+        body = [line for line in lines[i + 1 : end] if not _OPTION.match(line)]
         solutions.append("\n".join(body))
         i = end + 1
     return solutions, "\n".join(rest)
@@ -63,7 +77,9 @@ def fragments(solution: str) -> list[str]:
     for _, block in code:
         pieces += block.split("\n")
     solution = re.sub(r"^(`{3,})[^\n]*\n.*?^\1\s*$", "\n", solution, flags=re.S | re.M)
-    spans = r"\{[\w:-]+\}`[^`]*`|\$\$(.*?)\$\$|\$([^$]+)\$|``([^`]+)``|`([^`]+)`"  # a role is not code
+    spans = (
+        r"\{[\w:-]+\}`[^`]*`|\$\$(.*?)\$\$|\$([^$]+)\$|``([^`]+)``|`([^`]+)`"  # a role is not code
+    )
     for match in re.finditer(spans, solution, re.S):
         pieces += [group for group in match.groups() if group is not None]
     pieces += _MARKUP.split(solution)
@@ -79,18 +95,28 @@ def shown_code():
 def solution_fragments() -> dict:
     """chapter -> fragments found in its solutions and nowhere else in the book's sources."""
     chapters = sorted((ROOT / "book").glob("*.md"))
-    elsewhere = normalise(" ".join([split_solutions(path.read_text())[1] for path in chapters]
-                                   + [path.read_text() for path in shown_code()]))
+    elsewhere = normalise(
+        " ".join(
+            [split_solutions(path.read_text())[1] for path in chapters]
+            + [path.read_text() for path in shown_code()]
+        )
+    )
     found = {}
     for path in chapters:
         solutions, _ = split_solutions(path.read_text())
-        pieces = {piece for solution in solutions for piece in fragments(solution) if piece not in elsewhere}
+        pieces = {
+            piece
+            for solution in solutions
+            for piece in fragments(solution)
+            if piece not in elsewhere
+        }
         if pieces:
             found[path.stem] = sorted(pieces)
     return found
 
 
 # ---------------------------------------------------------------------------- what a student gets
+
 
 def notebook_text(path: Path) -> str:
     """Everything a notebook shows or stores as text: sources, text outputs, metadata."""
@@ -118,7 +144,15 @@ def site_texts(site: Path):
     """(path, normalised text) of every text file under ``site``: pages, search index, notebooks,
     anything in _sources/ or elsewhere."""
     for path in sorted(site.rglob("*")):
-        if not path.is_file() or path.suffix in (".png", ".jpg", ".svg", ".woff", ".woff2", ".ttf", ".ico"):
+        if not path.is_file() or path.suffix in (
+            ".png",
+            ".jpg",
+            ".svg",
+            ".woff",
+            ".woff2",
+            ".ttf",
+            ".ico",
+        ):
             continue
         if path.suffix == ".ipynb":
             text = notebook_text(path)
@@ -134,7 +168,7 @@ def site_texts(site: Path):
 
 def search_terms(site: Path) -> set:
     index = (site / "searchindex.js").read_text()
-    data = json.loads(index[index.index("(") + 1:index.rindex(")")])
+    data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
     return set(data["terms"])
 
 
@@ -163,6 +197,7 @@ def solution_only_terms(executed: Path) -> set:
 
 # ---------------------------------------------------------------------------- without a build
 
+
 def test_the_fragments_are_the_solutions():
     chapters = solution_fragments()
     assert len(chapters) >= 8, chapters.keys()
@@ -176,11 +211,17 @@ def test_the_student_configuration_sets_every_switch_and_its_own_branches():
     config = build_student_edition.student_config()
     sphinx = config["sphinx"]
     assert Path(sphinx["local_extensions"]["student_edition"]).is_absolute()
-    assert sphinx["local_extensions"]["notebook_edition"] == str(ROOT / "_ext")  # the book's own, kept
+    assert sphinx["local_extensions"]["notebook_edition"] == str(
+        ROOT / "_ext"
+    )  # the book's own, kept
     assert sphinx["config"]["notebook_edition_branch"] == "notebooks-student"
     assert sphinx["config"]["notebook_edition_binder_branch"] not in ("", "main")
-    assert sphinx["config"]["nb_mime_priority_overrides"]  # the instructor settings survive the merge
-    assert Path(config["execute"]["cache"]) == ROOT / "_build" / ".jupyter_cache"  # reuses the instructor's
+    assert sphinx["config"][
+        "nb_mime_priority_overrides"
+    ]  # the instructor settings survive the merge
+    assert (
+        Path(config["execute"]["cache"]) == ROOT / "_build" / ".jupyter_cache"
+    )  # reuses the instructor's
     assert config["html"]["use_repository_button"] is False
 
 
@@ -201,6 +242,7 @@ def test_the_readme_documents_the_command():
 
 # ---------------------------------------------------------------------------- the two builds
 
+
 @pytest.fixture(scope="session")
 def student_book(built_book):
     """The README's student build in the same clean copy as the instructor build (so it reuses
@@ -208,9 +250,17 @@ def student_book(built_book):
     html, _ = built_book
     copy = html.parent.parent
     bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(copy))
-    result = subprocess.run([sys.executable, *STUDENT_COMMAND[1:]], cwd=copy, env=env,
-                            capture_output=True, text=True, timeout=900)
+    env = dict(
+        os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(copy)
+    )
+    result = subprocess.run(
+        [sys.executable, *STUDENT_COMMAND[1:]],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     return html, copy / "_build" / "student" / "html", result
 
 
@@ -221,8 +271,11 @@ def test_student_edition_builds_clean_and_leaves_the_instructor_build_alone(stud
     assert result.returncode == 0, output[-5000:]
     assert not re.search(r"WARNING:|ERROR:|Traceback|Execution Failed", output), output[-5000:]
     assert "Using cached notebook" in output
-    assert "Executing notebook" not in output, "the student build ran chapters the instructor build had cached"
+    assert "Executing notebook" not in output, (
+        "the student build ran chapters the instructor build had cached"
+    )
     from conftest import toc_pages
+
     assert all((student / page).is_file() for page in toc_pages())
     assert (instructor / "_sources").is_dir() and list((instructor / "notebooks").glob("*.ipynb"))
 
@@ -233,10 +286,14 @@ def test_no_solution_reaches_a_student(student_book):
     expected = solution_fragments()
     everything = " ".join(text for _, text in site_texts(instructor))
     missing = [piece for pieces in expected.values() for piece in pieces if piece not in everything]
-    assert not missing, f"solution text not found in the instructor edition (the extraction is off): {missing}"
+    assert not missing, (
+        f"solution text not found in the instructor edition (the extraction is off): {missing}"
+    )
     for chapter, pieces in expected.items():
         edition = normalise(notebook_text(instructor / "notebooks" / f"{chapter}.ipynb"))
-        assert all(piece in edition for piece in pieces), f"instructor notebook edition of {chapter}"
+        assert all(piece in edition for piece in pieces), (
+            f"instructor notebook edition of {chapter}"
+        )
 
     assert not (student / "_sources").exists()
     notebooks = sorted((student / "notebooks").glob("*.ipynb"))
@@ -253,7 +310,9 @@ def test_no_solution_reaches_a_student(student_book):
 def test_the_search_index_has_no_solution_words(student_book):
     instructor, student, _ = student_book
     only_in_solutions = solution_only_terms(instructor.parent / "jupyter_execute")
-    assert only_in_solutions & search_terms(instructor), "the instructor index should hold solution words"
+    assert only_in_solutions & search_terms(instructor), (
+        "the instructor index should hold solution words"
+    )
     assert not only_in_solutions & search_terms(student)
 
 
@@ -261,7 +320,10 @@ def test_the_search_index_has_no_solution_words(student_book):
 def test_launch_and_download_buttons_open_the_student_edition(student_book):
     _, student, _ = student_book
     config = build_student_edition.student_config()["sphinx"]["config"]
-    branch, environment = config["notebook_edition_branch"], config["notebook_edition_binder_branch"]
+    branch, environment = (
+        config["notebook_edition_branch"],
+        config["notebook_edition_binder_branch"],
+    )
     for chapter in solution_fragments():
         page = (student / "book" / f"{chapter}.html").read_text()
         links = [html_lib.unescape(link) for link in re.findall(r'href="([^"]+)"', page)]
@@ -277,5 +339,6 @@ def test_launch_and_download_buttons_open_the_student_edition(student_book):
         download = [link for link in links if link.endswith(".ipynb") and "://" not in link]
         assert download == [f"../notebooks/{chapter}.ipynb"], download
         assert (student / "notebooks" / f"{chapter}.ipynb").is_file()
-        assert "github.com/" not in " ".join(link for link in links
-                                            if "colab" not in link and "mybinder" not in link), chapter
+        assert "github.com/" not in " ".join(
+            link for link in links if "colab" not in link and "mybinder" not in link
+        ), chapter

@@ -1,4 +1,5 @@
 """``nnmath.fit`` and ``nnmath.train_step``: the chapters' training loops, written once."""
+
 import numpy as np
 import pytest
 
@@ -42,7 +43,9 @@ def test_minibatch_fit_is_the_loop_over_minibatches():
         state = optimizer.step(by_hand.parameters(), by_hand.backward(x_B, t_B).as_list(), state)
     history = fit(fitted, x, t, optimizer=optimizer, epochs=4, batch_size=16, seed=3)
     assert snapshot(fitted) == snapshot(by_hand)
-    assert history.steps == 4 * 4 and history.state.t == state.t  # 60 examples: batches 16, 16, 16, 12
+    assert (
+        history.steps == 4 * 4 and history.state.t == state.t
+    )  # 60 examples: batches 16, 16, 16, 12
 
 
 def test_train_step_returns_the_cost_before_the_step_and_the_state():
@@ -56,7 +59,16 @@ def test_train_step_returns_the_cost_before_the_step_and_the_state():
 def test_the_callback_sees_every_step_and_the_end_of_every_epoch():
     x, t = moons()
     seen = []
-    fit(new_network(), x, t, optimizer=SGD(0.5), epochs=3, batch_size=20, seed=0, callback=seen.append)
+    fit(
+        new_network(),
+        x,
+        t,
+        optimizer=SGD(0.5),
+        epochs=3,
+        batch_size=20,
+        seed=0,
+        callback=seen.append,
+    )
     assert all(isinstance(p, Progress) for p in seen)
     assert [p.step for p in seen] == list(range(10))  # before training, then 3 epochs of 3 steps
     assert [p.step for p in seen if p.end_of_epoch] == [0, 3, 6, 9]
@@ -67,8 +79,14 @@ def test_the_callback_sees_every_step_and_the_end_of_every_epoch():
 def test_recording_per_epoch_in_a_callback():
     x, t = moons()
     net, costs = new_network(), []
-    history = fit(net, x, t, optimizer=SGD(1.0), epochs=5,
-                  callback=lambda p: p.end_of_epoch and costs.append(p.net.cost(x, t)))
+    history = fit(
+        net,
+        x,
+        t,
+        optimizer=SGD(1.0),
+        epochs=5,
+        callback=lambda p: p.end_of_epoch and costs.append(p.net.cost(x, t)),
+    )
     assert len(costs) == 6 and costs[-1] < costs[0] and costs[-1] == net.cost(x, t)
     assert history.costs[0] == costs[0]  # the full batch: its cost is the data set's
 
@@ -86,17 +104,20 @@ def test_a_diverging_run_stops_when_asked_and_raises_otherwise():
     assert snapshot(net) == before
 
 
-@pytest.mark.parametrize("change, error, words", [
-    (dict(net="net"), TypeError, "net must be a nnmath Network"),
-    (dict(optimizer=0.1), TypeError, "optimizer must be a method"),
-    (dict(epochs=2.0), TypeError, "epochs must be an integer"),
-    (dict(epochs=0), ValueError, "epochs must be a positive integer"),
-    (dict(batch_size=True), TypeError, "batch_size must be an integer"),
-    (dict(batch_size=0), ValueError, "batch_size must be a positive integer"),
-    (dict(batch_size=61), ValueError, "batch_size 61 is larger than the 60 examples"),
-    (dict(callback="print"), TypeError, "callback must be a function"),
-    (dict(t=np.zeros((1, 59))), ValueError, "x has 60 examples"),
-])
+@pytest.mark.parametrize(
+    "change, error, words",
+    [
+        (dict(net="net"), TypeError, "net must be a nnmath Network"),
+        (dict(optimizer=0.1), TypeError, "optimizer must be a method"),
+        (dict(epochs=2.0), TypeError, "epochs must be an integer"),
+        (dict(epochs=0), ValueError, "epochs must be a positive integer"),
+        (dict(batch_size=True), TypeError, "batch_size must be an integer"),
+        (dict(batch_size=0), ValueError, "batch_size must be a positive integer"),
+        (dict(batch_size=61), ValueError, "batch_size 61 is larger than the 60 examples"),
+        (dict(callback="print"), TypeError, "callback must be a function"),
+        (dict(t=np.zeros((1, 59))), ValueError, "x has 60 examples"),
+    ],
+)
 def test_bad_arguments_are_named_and_train_nothing(change, error, words):
     x, t = moons()
     net = new_network()

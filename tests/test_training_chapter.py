@@ -1,5 +1,6 @@
 """Chapter Training a network (book/training_a_network.md): the claims its prose makes, checked on
 the chapter's own run (its settings, its seeds), and the sympy bound σ' ≤ 1/4 it derives."""
+
 import html
 import re
 import sys
@@ -8,8 +9,8 @@ import matplotlib
 import numpy as np
 import pytest
 import sympy as sp
-
 from conftest import ROOT
+
 from nnmath.datasets import digits
 from nnmath.symbolic import equal
 
@@ -59,7 +60,7 @@ def test_digits_network_beats_95_percent_on_validation(chapter):
     # the splits keep apart: no held-out image is also a development image
     development_images = {column.tobytes() for column in development.x.T}
     duplicates = sum(column.tobytes() in development_images for column in held_out.x.T)
-    assert duplicates <= 5                                         # the data have a few
+    assert duplicates <= 5  # the data have a few
     confusion = chapter["confusion"]
     assert confusion.sum() == validation.labels.size
     right = chapter["digits"]["validation_accuracy"][-1]
@@ -70,8 +71,11 @@ def test_fit_never_sees_the_held_out_split(chapter):
     """Every run of the chapter is scored on the validation split; only the final accuracy() call,
     after the choice, reads the held-out split."""
     held_out = chapter["digits_held_out"]
-    runs = [chapter["digits"]] + [run for runs in chapter["compared"].values() for run in runs] \
+    runs = (
+        [chapter["digits"]]
+        + [run for runs in chapter["compared"].values() for run in runs]
         + [run for runs in chapter["lr_runs"].values() for run in runs]
+    )
     validation_n = chapter["digits_validation"].labels.size
     for run in runs:
         right = run["validation_accuracy"][-1] * validation_n
@@ -79,27 +83,33 @@ def test_fit_never_sees_the_held_out_split(chapter):
     assert "held_out_cost" not in chapter["chosen"]
     assert chapter["chosen"]["validation_cost"].size == 0
     source = CHAPTER.read_text()
-    uses = [line for line in source.splitlines()
-            if "digits_held_out" in line and "glue(" not in line]
+    uses = [
+        line for line in source.splitlines() if "digits_held_out" in line and "glue(" not in line
+    ]
     assert len([line for line in uses if "accuracy(" in line or "fit(" in line]) == 1, uses
     assert chapter["held_out_accuracy"] * held_out.labels.size == pytest.approx(
-        round(chapter["held_out_accuracy"] * held_out.labels.size))
+        round(chapter["held_out_accuracy"] * held_out.labels.size)
+    )
 
 
 def test_moons_boundary_learns_after_a_plateau(chapter):
     moons = chapter["moons"]
     assert moons["validation_accuracy"][-1] >= 0.95 and moons["train_accuracy"][-1] >= 0.95
     assert moons["validation_accuracy"][0] < 0.6
-    plateau = moons["train_cost"][chapter["PLATEAU_FIRST"]:chapter["PLATEAU_LAST"]]
+    plateau = moons["train_cost"][chapter["PLATEAU_FIRST"] : chapter["PLATEAU_LAST"]]
     assert plateau.max() / plateau.min() < 1.2 and moons["train_cost"][-1] < 0.5 * plateau.min()
 
 
 def test_delta_norms_shrink_with_sigmoids_and_stay_level_with_relu_he(chapter):
-    norms, bound_holds, deep_network = chapter["norms"], chapter["bound_holds"], chapter["deep_network"]
+    norms, bound_holds, deep_network = (
+        chapter["norms"],
+        chapter["bound_holds"],
+        chapter["deep_network"],
+    )
     for init in ("naive", "xavier"):
-        assert np.all(np.diff(norms["sigmoid", init]) > 0), init   # smaller towards the input
+        assert np.all(np.diff(norms["sigmoid", init]) > 0), init  # smaller towards the input
     assert chapter["per_layer_sigmoid_xavier"] < 0.3
-    assert np.all(np.diff(norms["relu", "naive"]) < 0)              # larger towards the input: exploding
+    assert np.all(np.diff(norms["relu", "naive"]) < 0)  # larger towards the input: exploding
     for key in (("relu", "he"), ("tanh", "xavier")):
         assert norms[key].max() / norms[key].min() < 3, key
     assert all(bound_holds(deep_network(activation, init)) for activation, init in norms)
@@ -113,8 +123,12 @@ def test_the_bound_check_can_fail(chapter):
     forward = net.forward(x)
     delta = net.backward(x, chapter["sample"].t, forward=forward).delta
     l = 3
-    too_small = np.linalg.norm(net.W[l + 1], 2) * 0.1 * net.f[l].derivative(forward.z[l]).max(axis=0) \
+    too_small = (
+        np.linalg.norm(net.W[l + 1], 2)
+        * 0.1
+        * net.f[l].derivative(forward.z[l]).max(axis=0)
         * np.linalg.norm(delta[l + 1], axis=0)
+    )
     assert np.any(np.linalg.norm(delta[l], axis=0) > too_small)
 
 
@@ -123,14 +137,17 @@ def test_optimizers_compared_at_equal_effective_rate_over_seeds(chapter):
     assert set(compared) == {"SGD", "momentum", "RMSprop", "Adam"} and len(seeds) >= 3
     sgd = compared["SGD"][0]
     momentum_rate = chapter["SGD_RATE"] * (1 - chapter["MU"])
-    assert momentum_rate / (1 - chapter["MU"]) == pytest.approx(chapter["SGD_RATE"])   # α/(1−μ)
-    accuracy = {name: np.array([run["validation_accuracy"][-1] for run in runs])
-                for name, runs in compared.items()}
+    assert momentum_rate / (1 - chapter["MU"]) == pytest.approx(chapter["SGD_RATE"])  # α/(1−μ)
+    accuracy = {
+        name: np.array([run["validation_accuracy"][-1] for run in runs])
+        for name, runs in compared.items()
+    }
     assert min(a.min() for a in accuracy.values()) > 0.9
     gap = max(a.mean() for a in accuracy.values()) - min(a.mean() for a in accuracy.values())
-    assert gap < max(np.ptp(a) for a in accuracy.values())     # "do not rank the methods"
-    first = {name: np.array([run["train_cost"][1] for run in runs])
-             for name, runs in compared.items()}
+    assert gap < max(np.ptp(a) for a in accuracy.values())  # "do not rank the methods"
+    first = {
+        name: np.array([run["train_cost"][1] for run in runs]) for name, runs in compared.items()
+    }
     for k in range(len(seeds)):
         assert min(first, key=lambda name: first[name][k]) == "RMSprop"
     assert max(first, key=lambda name: first[name].mean()) == "momentum"
@@ -144,9 +161,11 @@ def test_range_test_finds_the_band_and_validation_chooses_within_it(chapter):
     lowest_by_seed, runs = chapter["lowest_by_seed"], chapter["lr_runs"]
     for rates, cost in chapter["sweeps"].values():
         assert rates[0] < rates[cost.argmin()] < rates[-1] and rates.size < 150
-        assert cost[-1] > 4 * cost.min()                  # "past four times" its lowest value
-    mean = {rate: np.mean([run["validation_accuracy"][-1] for run in seeds])
-            for rate, seeds in runs.items()}
+        assert cost[-1] > 4 * cost.min()  # "past four times" its lowest value
+    mean = {
+        rate: np.mean([run["validation_accuracy"][-1] for run in seeds])
+        for rate, seeds in runs.items()
+    }
     best = max(mean, key=mean.get)
     assert best == chapter["best_rate"]
     band = [rate for rate in mean if lowest_by_seed.min() / 10 <= rate <= lowest_by_seed.max()]
@@ -167,9 +186,9 @@ def test_the_range_test_and_the_choice_never_see_the_validation_split(chapter):
     training_images = {column.tobytes() for column in train.x.T}
     assert sum(column.tobytes() in training_images for column in validation.x.T) <= 5
     source = CHAPTER.read_text()
-    body = source[source.index("def range_test"):source.index("sweeps = {seed: range_test")]
+    body = source[source.index("def range_test") : source.index("sweeps = {seed: range_test")]
     assert "minibatches(digits_train.x, digits_train.t" in body
-    assert "validation" not in body.split('"""')[2]           # the code, past the docstring
+    assert "validation" not in body.split('"""')[2]  # the code, past the docstring
 
 
 def test_explorers_fit_the_budget_and_play_over_epochs(chapter):
@@ -189,7 +208,9 @@ def test_explorers_fit_the_budget_and_play_over_epochs(chapter):
 @pytest.mark.book
 def test_page_states_the_computed_accuracy(built_book, chapter):
     html_dir, _ = built_book
-    text = html.unescape(re.sub(r"<[^>]+>", "", (html_dir / "book" / "training_a_network.html").read_text()))
+    text = html.unescape(
+        re.sub(r"<[^>]+>", "", (html_dir / "book" / "training_a_network.html").read_text())
+    )
     assert f"{100 * chapter['digits']['validation_accuracy'][-1]:.1f} % of the" in text
     assert f"α = {chapter['best_rate']}" in text
     assert "np.float64" not in text

@@ -1,4 +1,5 @@
 """The worked example: three gradient computations agree, and the page states the computed numbers."""
+
 import html
 import re
 
@@ -15,8 +16,12 @@ def test_backprop_sympy_and_central_differences_agree():
     backprop = net.backward(x, t)
     exact_W, exact_b = exact_gradients(net, x, t, digits=30)
     for l in range(1, net.L + 1):
-        np.testing.assert_allclose(backprop.W[l], np.array(exact_W[l - 1], dtype=float), rtol=1e-14, atol=0)
-        np.testing.assert_allclose(backprop.b[l], np.array(exact_b[l - 1], dtype=float), rtol=1e-14, atol=0)
+        np.testing.assert_allclose(
+            backprop.W[l], np.array(exact_W[l - 1], dtype=float), rtol=1e-14, atol=0
+        )
+        np.testing.assert_allclose(
+            backprop.b[l], np.array(exact_b[l - 1], dtype=float), rtol=1e-14, atol=0
+        )
     assert check_network(net, x, t, h=1e-5).max_relative_error < 1e-8
 
 
@@ -36,8 +41,13 @@ def test_one_step_lowers_the_loss():
 def test_parameter_and_symbol_counts():
     """15 parameters (10 weights, 5 biases); with x₁, x₂ and t the symbolic loss has 18 symbols."""
     from nnmath.symbolic import SymbolicNetwork
+
     net, x, t, _ = worked_example()
-    assert net.n_parameters == 15 and sum(W.size for W in net.W) == 10 and sum(b.size for b in net.b) == 5
+    assert (
+        net.n_parameters == 15
+        and sum(W.size for W in net.W) == 10
+        and sum(b.size for b in net.b) == 5
+    )
     assert len(SymbolicNetwork(net.sizes).cost.free_symbols) == 18
 
 
@@ -59,7 +69,9 @@ def test_learning_rate_threshold_and_plateau():
 @pytest.mark.book
 def test_page_states_the_computed_numbers(built_book):
     html_dir, _ = built_book
-    text = html.unescape(re.sub(r"<[^>]+>", "", (html_dir / "book" / "worked_example.html").read_text()))
+    text = html.unescape(
+        re.sub(r"<[^>]+>", "", (html_dir / "book" / "worked_example.html").read_text())
+    )
     net, x, t, learning_rate = worked_example()
     fwd = net.forward(x)
     g = net.backward(x, t)

@@ -6,6 +6,7 @@ a chapter's objects (its explorers above all). Not part of the nnmath package a 
 ``tools`` is found from the repository root: pytest puts it on the path (``pythonpath`` in
 pyproject.toml); a script elsewhere inserts the root itself, as benchmarks/explorers.py does.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +16,8 @@ __all__ = ["run_chapter", "chapter_explorers"]
 
 def run_chapter(path) -> dict:
     """Run the code cells of a MyST Markdown chapter (skipping those tagged ``skip-execution``)
-    in a fresh namespace and return it."""
+    in a fresh namespace and return it. A cell tagged ``raises-exception`` may raise, as in Jupyter
+    (a student's stub that is not written yet)."""
     import jupytext
 
     path = Path(path)
@@ -24,8 +26,14 @@ def run_chapter(path) -> dict:
     notebook = jupytext.reads(path.read_text(), fmt="md:myst")
     namespace: dict = {"__name__": f"chapter_{path.stem}"}
     for cell in notebook.cells:
-        if cell.cell_type == "code" and "skip-execution" not in cell.metadata.get("tags", []):
+        tags = cell.metadata.get("tags", []) if cell.cell_type == "code" else ["skip-execution"]
+        if "skip-execution" in tags:
+            continue
+        try:
             exec(compile(cell.source, str(path), "exec"), namespace)
+        except Exception:
+            if "raises-exception" not in tags:
+                raise
     return namespace
 
 

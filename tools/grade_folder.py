@@ -12,6 +12,7 @@ Each run's full results are kept in ``<csv>.results/<submission>/results.json``.
 For a large class, ``otter grade`` (one Docker container per submission) or Gradescope scale
 further; see the book's page *For instructors*.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,29 +38,52 @@ def submissions(folder: Path) -> list[Path]:
 def grade_one(autograder: Path, submission: Path, output: Path, timeout: float) -> dict:
     """{question: (score, possible)} of one submission, from ``otter run``'s results.json."""
     output.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([otter_command(), "run", "--no-logo", "-a", str(autograder), "-o", str(output),
-                             str(submission)], capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [
+            otter_command(),
+            "run",
+            "--no-logo",
+            "-a",
+            str(autograder),
+            "-o",
+            str(output),
+            str(submission),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     results = output / "results.json"
     if result.returncode or not results.is_file():
-        raise RuntimeError((result.stderr or result.stdout).strip().splitlines()[-1:] or ["otter run failed"])
+        raise RuntimeError(
+            (result.stderr or result.stdout).strip().splitlines()[-1:] or ["otter run failed"]
+        )
     # Gradescope's format: one entry per question (and a "Public Tests" summary without a score)
     tests = json.loads(results.read_text())["tests"]
-    return {test["name"]: (float(test["score"]), float(test["max_score"]))
-            for test in tests if "score" in test and "max_score" in test}
+    return {
+        test["name"]: (float(test["score"]), float(test["max_score"]))
+        for test in tests
+        if "score" in test and "max_score" in test
+    }
 
 
-def grade_folder(autograder: Path, folder: Path, csv_path: Path, timeout: float = 600) -> list[dict]:
+def grade_folder(
+    autograder: Path, folder: Path, csv_path: Path, timeout: float = 600
+) -> list[dict]:
     autograder, folder = Path(autograder), Path(folder)
     if not autograder.is_file() or autograder.suffix != ".zip":
-        raise ValueError(f"{autograder} is not an autograder zip (otter assign's dist/autograder/*.zip)")
+        raise ValueError(
+            f"{autograder} is not an autograder zip (otter assign's dist/autograder/*.zip)"
+        )
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder of submissions")
     rows, questions = [], []
     for submission in submissions(folder):
         row = {"submission": submission.name}
         try:
-            scores = grade_one(autograder, submission, csv_path.with_suffix(".results") / submission.stem,
-                               timeout)
+            scores = grade_one(
+                autograder, submission, csv_path.with_suffix(".results") / submission.stem, timeout
+            )
         except (RuntimeError, subprocess.TimeoutExpired, KeyError, ValueError) as error:
             row["error"] = str(error)
             print(f"{submission.name}: not graded ({error})", file=sys.stderr)
@@ -73,7 +97,9 @@ def grade_folder(autograder: Path, folder: Path, csv_path: Path, timeout: float 
             print(f"{submission.name}: {row['total']:g}/{row['possible']:g}")
         rows.append(row)
     with open(csv_path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, ["submission", *sorted(questions), "total", "possible", "error"])
+        writer = csv.DictWriter(
+            handle, ["submission", *sorted(questions), "total", "possible", "error"]
+        )
         writer.writeheader()
         writer.writerows(rows)
     return rows
@@ -81,9 +107,13 @@ def grade_folder(autograder: Path, folder: Path, csv_path: Path, timeout: float 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("autograder", type=Path, help="the autograder zip (otter assign's dist/autograder/)")
+    parser.add_argument(
+        "autograder", type=Path, help="the autograder zip (otter assign's dist/autograder/)"
+    )
     parser.add_argument("folder", type=Path, help="the folder of submissions (.ipynb or .zip)")
-    parser.add_argument("-o", "--output", type=Path, default=Path("grades.csv"), help="the CSV (grades.csv)")
+    parser.add_argument(
+        "-o", "--output", type=Path, default=Path("grades.csv"), help="the CSV (grades.csv)"
+    )
     parser.add_argument("--timeout", type=float, default=600, help="seconds per submission (600)")
     args = parser.parse_args(argv)
     rows = grade_folder(args.autograder, args.folder, args.output, args.timeout)

@@ -19,6 +19,7 @@ Nothing of the build (``jupyter_execute/``, ``.doctrees``, the execution cache) 
 student build runs in ``_build/course/`` of this repository and reuses the instructor build's cache.
 Push OUT to the course's own (public) repository; the book's repository stays the private master.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,7 @@ import build_student_edition  # noqa: E402
 
 BOOK_REPOSITORY = "https://github.com/nnmath-book/how-neural-networks-learn"
 LEFT_OUT = ["book/instructors"]  # pages for instructors only
-COURSE_BRANCH = "main"           # the release's branch: notebooks, Binder environment, site
+COURSE_BRANCH = "main"  # the release's branch: notebooks, Binder environment, site
 
 
 def version() -> str:
@@ -49,8 +50,10 @@ def pages_url(repository: str) -> str:
     """GitHub Pages' address of the release's site: https://ORG.github.io/REPO/site/."""
     parts = repository.rstrip("/").split("github.com/")
     if len(parts) != 2 or parts[1].count("/") != 1:
-        raise ValueError(f"--repository must be https://github.com/ORG/REPO, got {repository!r}; "
-                         "give --base-url for a release hosted elsewhere")
+        raise ValueError(
+            f"--repository must be https://github.com/ORG/REPO, got {repository!r}; "
+            "give --base-url for a release hosted elsewhere"
+        )
     org, repo = parts[1].split("/")
     return f"https://{org}.github.io/{repo}/site/"
 
@@ -60,7 +63,9 @@ def course_toc(path: Path) -> Path:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     parts = []
     for part in toc.get("parts", []):
-        chapters = [chapter for chapter in part.get("chapters", []) if chapter.get("file") not in LEFT_OUT]
+        chapters = [
+            chapter for chapter in part.get("chapters", []) if chapter.get("file") not in LEFT_OUT
+        ]
         if chapters:
             parts.append({**part, "chapters": chapters})
     toc["parts"] = parts
@@ -76,13 +81,15 @@ def course_config(repository: str, base_url: str, jupyterhub: str, nnmath: str) 
     return {
         "repository": {"url": repository, "branch": COURSE_BRANCH, "path_to_book": ""},
         "launch_buttons": launch,
-        "sphinx": {"config": {
-            "html_baseurl": base_url,
-            "notebook_edition_branch": COURSE_BRANCH,          # the notebooks are at its root
-            "notebook_edition_binder_branch": COURSE_BRANCH,   # and so is binder/: no solutions there
-            "notebook_edition_package": nnmath,
-            "student_edition_left_out": LEFT_OUT,
-        }},
+        "sphinx": {
+            "config": {
+                "html_baseurl": base_url,
+                "notebook_edition_branch": COURSE_BRANCH,  # the notebooks are at its root
+                "notebook_edition_binder_branch": COURSE_BRANCH,  # and so is binder/: no solutions there
+                "notebook_edition_package": nnmath,
+                "student_edition_left_out": LEFT_OUT,
+            }
+        },
     }
 
 
@@ -95,8 +102,13 @@ def student_assignments(out: Path) -> list[str]:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             dist = Path(tmp) / "dist"
-            result = subprocess.run([str(otter), "assign", "--no-run-tests", master.name, str(dist)],
-                                    cwd=master.parent, capture_output=True, text=True, timeout=600)
+            result = subprocess.run(
+                [str(otter), "assign", "--no-run-tests", master.name, str(dist)],
+                cwd=master.parent,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             if result.returncode:
                 raise RuntimeError(f"otter assign {master}: {result.stderr[-3000:]}")
             shutil.copytree(dist / "student", out / master.stem)
@@ -110,10 +122,20 @@ def runtime_requirements(nnmath: str) -> list[str]:
     sys.path.insert(0, str(ROOT / "_ext"))
     from notebook_edition import _runtime_requirements
 
-    otter = next(line.split("#")[0].strip() for line in (ROOT / "requirements-test.txt").read_text().splitlines()
-                 if line.startswith("otter-grader"))
-    return [nnmath, *[line for line in _runtime_requirements(ROOT / "requirements.txt")
-                      if not line.startswith("-")], otter]
+    otter = next(
+        line.split("#")[0].strip()
+        for line in (ROOT / "requirements-test.txt").read_text().splitlines()
+        if line.startswith("otter-grader")
+    )
+    return [
+        nnmath,
+        *[
+            line
+            for line in _runtime_requirements(ROOT / "requirements.txt")
+            if not line.startswith("-")
+        ],
+        otter,
+    ]
 
 
 README = """# {title}
@@ -140,18 +162,28 @@ def write_environment(out: Path, nnmath: str) -> None:
     requirements = runtime_requirements(nnmath)
     (out / "requirements.txt").write_text(
         "# The course's environment: nnmath at the book's release, the chapters' requirements, otter.\n"
-        + "\n".join(requirements) + "\n")
+        + "\n".join(requirements)
+        + "\n"
+    )
     binder = out / "binder"
     binder.mkdir()
     (binder / "requirements.txt").write_text(
         "# Binder's environment: the course's requirements, JupyterLab, nbgitpuller.\n"
-        "-r ../requirements.txt\njupyterlab>=4,<5\nnbgitpuller>=1.2,<2\n")
+        "-r ../requirements.txt\njupyterlab>=4,<5\nnbgitpuller>=1.2,<2\n"
+    )
     for name in ("runtime.txt", "postBuild", "overrides.json"):
         shutil.copy2(ROOT / "binder" / name, binder / name)
 
 
-def make(out: Path, *, repository: str, base_url: str = "", jupyterhub: str = "", nnmath: str = "",
-         build_dir: Path | None = None) -> Path:
+def make(
+    out: Path,
+    *,
+    repository: str,
+    base_url: str = "",
+    jupyterhub: str = "",
+    nnmath: str = "",
+    build_dir: Path | None = None,
+) -> Path:
     out = Path(out).resolve()
     if out.exists() and any(out.iterdir()):
         raise ValueError(f"{out} exists and is not empty: give a new folder")
@@ -164,8 +196,10 @@ def make(out: Path, *, repository: str, base_url: str = "", jupyterhub: str = ""
     shutil.rmtree(html, ignore_errors=True)
     build_dir.mkdir(parents=True, exist_ok=True)
     status = build_student_edition.build(
-        html, extra=course_config(repository, base_url, jupyterhub, nnmath),
-        toc=course_toc(build_dir / "_toc.yml"))
+        html,
+        extra=course_config(repository, base_url, jupyterhub, nnmath),
+        toc=course_toc(build_dir / "_toc.yml"),
+    )
     if status:
         raise RuntimeError(f"the course's student edition did not build clean (status {status})")
     out.mkdir(parents=True, exist_ok=True)
@@ -174,31 +208,54 @@ def make(out: Path, *, repository: str, base_url: str = "", jupyterhub: str = ""
         shutil.copy2(notebook, out / notebook.name)
     names = student_assignments(out / "assignments")
     write_environment(out, nnmath)
-    (out / "README.md").write_text(README.format(
-        title=yaml.safe_load((ROOT / "_config.yml").read_text())["title"], base_url=base_url,
-        hub=", your university's JupyterHub" if jupyterhub else "",
-        author=yaml.safe_load((ROOT / "_config.yml").read_text())["author"],
-        version=version()))
+    (out / "README.md").write_text(
+        README.format(
+            title=yaml.safe_load((ROOT / "_config.yml").read_text())["title"],
+            base_url=base_url,
+            hub=", your university's JupyterHub" if jupyterhub else "",
+            author=yaml.safe_load((ROOT / "_config.yml").read_text())["author"],
+            version=version(),
+        )
+    )
     (out / ".nojekyll").write_text("")  # GitHub Pages serves _static/ as it is
-    print(f"Course release in {out}: site/, {len(list(out.glob('*.ipynb')))} notebooks, "
-          f"assignments {', '.join(names)}")
+    print(
+        f"Course release in {out}: site/, {len(list(out.glob('*.ipynb')))} notebooks, "
+        f"assignments {', '.join(names)}"
+    )
     return out
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path, help="a new folder (outside this repository)")
-    parser.add_argument("--repository", default="https://github.com/ORG/COURSE",
-                        help="the course's public GitHub repository the release is pushed to")
-    parser.add_argument("--base-url", default="",
-                        help="where site/ is published (default: the repository's GitHub Pages/site/)")
-    parser.add_argument("--jupyterhub", default="",
-                        help="the university's JupyterHub, e.g. https://hub.example.edu: adds its launch button")
-    parser.add_argument("--nnmath", default="",
-                        help="pip requirement for nnmath (default: the book's repository at this version's tag)")
+    parser.add_argument(
+        "--repository",
+        default="https://github.com/ORG/COURSE",
+        help="the course's public GitHub repository the release is pushed to",
+    )
+    parser.add_argument(
+        "--base-url",
+        default="",
+        help="where site/ is published (default: the repository's GitHub Pages/site/)",
+    )
+    parser.add_argument(
+        "--jupyterhub",
+        default="",
+        help="the university's JupyterHub, e.g. https://hub.example.edu: adds its launch button",
+    )
+    parser.add_argument(
+        "--nnmath",
+        default="",
+        help="pip requirement for nnmath (default: the book's repository at this version's tag)",
+    )
     args = parser.parse_args(argv)
-    make(args.out, repository=args.repository, base_url=args.base_url, jupyterhub=args.jupyterhub,
-         nnmath=args.nnmath)
+    make(
+        args.out,
+        repository=args.repository,
+        base_url=args.base_url,
+        jupyterhub=args.jupyterhub,
+        nnmath=args.nnmath,
+    )
     return 0
 
 

@@ -31,6 +31,7 @@ How to call each check (your functions are yours to write; the signatures are wh
 
 For an autograder, ``result.assert_passed()`` raises ``AssertionError`` with the diagnosis.
 """
+
 from ._compare import TOLERANCE
 from ._result import CheckResult, Problem
 from .calculus import check_chain_rule, check_derivative
@@ -39,7 +40,14 @@ from .layer import LAYER_PARTS, check_layer_backward
 from .optimizer import OPTIMIZERS, check_optimizer_step
 
 __all__ = [
-    "CheckResult", "Problem", "check_layer_backward", "check_network_gradients",
-    "check_optimizer_step", "check_chain_rule", "check_derivative", "OPTIMIZERS", "TOLERANCE",
+    "CheckResult",
+    "Problem",
+    "check_layer_backward",
+    "check_network_gradients",
+    "check_optimizer_step",
+    "check_chain_rule",
+    "check_derivative",
+    "OPTIMIZERS",
+    "TOLERANCE",
     "LAYER_PARTS",
 ]

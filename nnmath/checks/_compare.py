@@ -1,4 +1,5 @@
 """The comparison engine: yours against the right answer and against every known mistake."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,10 +34,15 @@ def _shape_words(yours, right, explain, shape_hints):
     if yours.shape in shape_hints:
         return shape_hints[yours.shape]
     if yours.ndim == 2 and yours.shape == right.shape[::-1]:
-        return (f"is transposed: it has shape {yours.shape}, expected {right.shape} {explain}.")
-    if yours.size == right.size and np.squeeze(np.empty(yours.shape)).shape == np.squeeze(np.empty(right.shape)).shape:
-        return (f"has shape {yours.shape}, expected {right.shape} {explain}: keep it a column "
-                f"(for example keepdims=True in a sum, or .reshape({', '.join(map(str, right.shape))})).")
+        return f"is transposed: it has shape {yours.shape}, expected {right.shape} {explain}."
+    if (
+        yours.size == right.size
+        and np.squeeze(np.empty(yours.shape)).shape == np.squeeze(np.empty(right.shape)).shape
+    ):
+        return (
+            f"has shape {yours.shape}, expected {right.shape} {explain}: keep it a column "
+            f"(for example keepdims=True in a sum, or .reshape({', '.join(map(str, right.shape))}))."
+        )
     return f"has the wrong shape {yours.shape}, expected {right.shape} {explain}."
 
 
@@ -97,8 +103,9 @@ def _listed(indices):
 def where_and_how(y, r, tolerance, axis_names=None):
     """Where yours differs from the right answer (entries, rows, steps), how (ratio, sign, …)."""
     diff = y - r
-    scale = max(float(np.abs(r).max(initial=0)), float(np.abs(y).max(initial=0)),
-                np.finfo(float).tiny)
+    scale = max(
+        float(np.abs(r).max(initial=0)), float(np.abs(y).max(initial=0)), np.finfo(float).tiny
+    )
     bad = np.abs(diff) > tolerance * scale
     if not bad.any():
         bad = np.abs(diff) == np.abs(diff).max()
@@ -112,14 +119,21 @@ def where_and_how(y, r, tolerance, axis_names=None):
         cols = np.flatnonzero(bad.any(axis=0)) if y.ndim == 2 else None
         if names[0] == "step" and first.size and first[0] > 0:
             k = first[0]
-            where = ("step 1 is right; from step 2 on they differ" if k == 1 else
-                     f"steps 1–{k} are right; from step {k + 1} on they differ")
+            where = (
+                "step 1 is right; from step 2 on they differ"
+                if k == 1
+                else f"steps 1–{k} are right; from step {k + 1} on they differ"
+            )
         elif y.ndim == 2 and bad[first].all() and first.size < y.shape[0]:
-            where = (f"{names[0]}{'s' if first.size > 1 else ''} {_listed(first)} "
-                     f"differ{'' if first.size > 1 else 's'}, the rest are right")
+            where = (
+                f"{names[0]}{'s' if first.size > 1 else ''} {_listed(first)} "
+                f"differ{'' if first.size > 1 else 's'}, the rest are right"
+            )
         elif y.ndim == 2 and bad[:, cols].all() and cols.size < y.shape[1]:
-            where = (f"{names[1]}{'s' if cols.size > 1 else ''} {_listed(cols)} "
-                     f"differ{'' if cols.size > 1 else 's'}, the rest are right")
+            where = (
+                f"{names[1]}{'s' if cols.size > 1 else ''} {_listed(cols)} "
+                f"differ{'' if cols.size > 1 else 's'}, the rest are right"
+            )
         else:
             where = f"{n_bad} of {n} entries differ"
     nz = bad & (np.abs(r) > 1e-12 * scale)
@@ -133,16 +147,24 @@ def where_and_how(y, r, tolerance, axis_names=None):
         elif np.isclose(c, -1, rtol=1e-3):
             how = "there it has the opposite sign"
         else:
-            how = ("there it is zero" if abs(c) < 1e-12
-                   else f"there it is {c:.4g} times the right value")
+            how = (
+                "there it is zero"
+                if abs(c) < 1e-12
+                else f"there it is {c:.4g} times the right value"
+            )
     elif n_bad > 1 and np.allclose(diff[bad], diff[bad].flat[0], rtol=1e-3, atol=0):
         how = f"there it is off by the same amount, {float(diff[bad].flat[0]):+.4g}"
-    elif y.ndim == 2 and y.shape[0] == y.shape[1] \
-            and np.allclose(y, r.T, rtol=1e-3, atol=1e-12 * scale):
+    elif (
+        y.ndim == 2
+        and y.shape[0] == y.shape[1]
+        and np.allclose(y, r.T, rtol=1e-3, atol=1e-12 * scale)
+    ):
         how = "it is the right answer transposed"
     elif ratios.size and np.all(ratios < 0):
-        how = (f"there it has the opposite sign and a different size "
-               f"(ratios {ratios.min():.3g} to {ratios.max():.3g})")
+        how = (
+            f"there it has the opposite sign and a different size "
+            f"(ratios {ratios.min():.3g} to {ratios.max():.3g})"
+        )
     elif np.abs(y).max(initial=0) <= 1e-12 * scale:
         how = "it is zero everywhere"
     elif ratios.size:
@@ -154,8 +176,19 @@ def where_and_how(y, r, tolerance, axis_names=None):
     return "; ".join(w for w in (where, how, worst) if w)
 
 
-def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hints=None,
-             factor_hints=None, first_match=False, axis_names=None):
+def _compare(
+    name,
+    yours,
+    right,
+    variants=(),
+    *,
+    tolerance,
+    explain="",
+    shape_hints=None,
+    factor_hints=None,
+    first_match=False,
+    axis_names=None,
+):
     """Diagnose one part over every random input. Returns (words or None, max relative error).
 
     ``yours`` and ``right`` are lists with one array per random input. When several variants
@@ -176,8 +209,10 @@ def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hi
         return None, max(errors)
 
     def matches(candidates):
-        return all(v is not None and v.shape == y.shape and relative_error(y, v) <= tolerance
-                   for y, v in zip(arrays, candidates))
+        return all(
+            v is not None and v.shape == y.shape and relative_error(y, v) <= tolerance
+            for y, v in zip(arrays, candidates)
+        )
 
     all_variants = list(variants)
     for r in right[:1]:
@@ -187,33 +222,49 @@ def _compare(name, yours, right, variants=(), *, tolerance, explain="", shape_hi
     for variant in all_variants:
         if any(v is None or np.shape(v) != r.shape for v, r in zip(variant.values, right)):
             continue  # not applicable here, or a shape that the shape check above already rules out
-        indistinguishable = all(relative_error(v, r) <= tolerance for v, r in zip(variant.values, right))
+        indistinguishable = all(
+            relative_error(v, r) <= tolerance for v, r in zip(variant.values, right)
+        )
         if not indistinguishable and matches(variant.values) and variant.words not in named:
             named.append(variant.words)
     if len(named) == 1 or (named and (named[0] == "follows" or first_match)):
         return named[0], max(errors)
     if named:  # two mistakes that give the same numbers with these settings: name both
-        return (named[0] + " Or: " + " Or: ".join(named[1:])
-                + " (With these settings they give the same numbers.)"), max(errors)
+        return (
+            named[0]
+            + " Or: "
+            + " Or: ".join(named[1:])
+            + " (With these settings they give the same numbers.)"
+        ), max(errors)
 
     found = f"relative error {max(errors):.1e}, tolerance {tolerance:.0e}"
     if max(errors) < 1e-3:  # no mistake is this small: a precision question, not a wrong formula
-        return (f"is close to the right answer but not within the tolerance ({found}): "
-                f"compute in float64, or pass a larger tolerance."), max(errors)
+        return (
+            f"is close to the right answer but not within the tolerance ({found}): "
+            f"compute in float64, or pass a larger tolerance."
+        ), max(errors)
     # A constant multiple of the right answer, the same multiple on every input.
-    factors = [float(np.vdot(y, r) / np.vdot(r, r)) for y, r in zip(arrays, right) if np.vdot(r, r) > 0]
-    if factors and all(relative_error(y, c * r) <= tolerance
-                       for y, r, c in zip(arrays, [r for r in right if np.vdot(r, r) > 0], factors)):
+    factors = [
+        float(np.vdot(y, r) / np.vdot(r, r)) for y, r in zip(arrays, right) if np.vdot(r, r) > 0
+    ]
+    if factors and all(
+        relative_error(y, c * r) <= tolerance
+        for y, r, c in zip(arrays, [r for r in right if np.vdot(r, r) > 0], factors)
+    ):
         if np.allclose(factors, factors[0], rtol=1e-6, atol=0):
             return _factor_words(factors[0], factor_hints), max(errors)
         listed = ", ".join(f"{c:.3g}" for c in factors)
-        return (f"points in the right direction but its size is wrong by a factor that changes from "
-                f"input to input ({listed})."), max(errors)
+        return (
+            f"points in the right direction but its size is wrong by a factor that changes from "
+            f"input to input ({listed})."
+        ), max(errors)
 
     worst_input = int(np.argmax(errors))
     y, r = arrays[worst_input], right[worst_input]
-    words = (f"does not match, and it is none of the common mistakes this check knows ({found}). "
-             f"On input {worst_input + 1}: {where_and_how(y, r, tolerance, axis_names)}.")
+    words = (
+        f"does not match, and it is none of the common mistakes this check knows ({found}). "
+        f"On input {worst_input + 1}: {where_and_how(y, r, tolerance, axis_names)}."
+    )
     return words, max(errors)
 
 
@@ -224,8 +275,12 @@ def _positive_int(value, name, minimum=1):
 
 
 def _positive_float(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
-            or not np.isfinite(value) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.floating, np.integer))
+        or not np.isfinite(value)
+        or value <= 0
+    ):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return float(value)
 
@@ -233,4 +288,3 @@ def _positive_float(value, name):
 def _require_callable(value, name, signature):
     if not callable(value):
         raise TypeError(f"{name} must be a function {signature}, got {type(value).__name__}")
-

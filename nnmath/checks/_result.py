@@ -1,9 +1,9 @@
 """What a check returns: the problems found, in words, and the error measured."""
+
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-
 
 
 # -- the result ------------------------------------------------------------------------------------
@@ -50,8 +50,10 @@ class CheckResult:
         return self.passed
 
     def _measure(self) -> str:
-        return (f"largest relative error against {self.against}: {self.max_relative_error:.1e} "
-                f"(tolerance {self.tolerance:.0e}, {self.inputs} {self.input_words})")
+        return (
+            f"largest relative error against {self.against}: {self.max_relative_error:.1e} "
+            f"(tolerance {self.tolerance:.0e}, {self.inputs} {self.input_words})"
+        )
 
     def __str__(self):
         if self.passed:
@@ -68,22 +70,30 @@ class CheckResult:
         return str(self)
 
     def _repr_html_(self):
-        colour, mark = ("#009E73", "✓") if self.passed else ("#D55E00", "✗")  # Okabe-Ito green, vermillion
+        colour, mark = (
+            ("#009E73", "✓") if self.passed else ("#D55E00", "✗")
+        )  # Okabe-Ito green, vermillion
         if self.passed:
             body = ""
         else:
-            body = "<ul>" + "".join(f"<li><b>{html.escape(p.part)}</b>: {html.escape(p.words)}</li>"
-                                    for p in self.problems) + "</ul>"
+            body = (
+                "<ul>"
+                + "".join(
+                    f"<li><b>{html.escape(p.part)}</b>: {html.escape(p.words)}</li>"
+                    for p in self.problems
+                )
+                + "</ul>"
+            )
         notes = "".join(f"<br>{html.escape(n)}" for n in self.notes)
         verdict = "correct" if self.passed else f"{len(self.problems)} problem(s)"
-        return (f'<div class="nnmath-check" style="border-left: 4px solid {colour}; padding-left: 0.6em">'
-                f'<b style="color: {colour}">{mark}</b> <b>{html.escape(self.title)}</b>: {verdict}'
-                f"{body}<small>{html.escape(self._measure())}{notes}</small></div>")
+        return (
+            f'<div class="nnmath-check" style="border-left: 4px solid {colour}; padding-left: 0.6em">'
+            f'<b style="color: {colour}">{mark}</b> <b>{html.escape(self.title)}</b>: {verdict}'
+            f"{body}<small>{html.escape(self._measure())}{notes}</small></div>"
+        )
 
     def assert_passed(self) -> CheckResult:
         """Raise ``AssertionError`` with the diagnosis unless the check passed (for autograders)."""
         if not self.passed:
             raise AssertionError(str(self))
         return self
-
-

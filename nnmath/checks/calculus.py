@@ -1,4 +1,5 @@
 """Derivatives of functions of one number, and of compositions (the chain rule)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,8 +7,9 @@ from collections.abc import Callable
 import numpy as np
 
 from ..gradcheck import relative_error
-from ._compare import _compare, raised_words, _positive_float, _require_callable, _Variant
+from ._compare import _compare, _positive_float, _require_callable, _Variant, raised_words
 from ._result import CheckResult, Problem
+
 
 # -- derivatives of functions and compositions -----------------------------------------------------------
 def _is_sympy(f):
@@ -21,7 +23,9 @@ def _value_and_derivative(f, name, h):
 
         symbols = sorted(f.free_symbols, key=str)
         if len(symbols) != 1:
-            raise ValueError(f"{name} must be an expression in one symbol, got free symbols {symbols}")
+            raise ValueError(
+                f"{name} must be an expression in one symbol, got free symbols {symbols}"
+            )
         x = symbols[0]
         value, slope = sympy.lambdify(x, f, "numpy"), sympy.lambdify(x, sympy.diff(f, x), "numpy")
         return (lambda u: float(value(u))), (lambda u: float(slope(u)))
@@ -30,7 +34,7 @@ def _value_and_derivative(f, name, h):
     def value(u):
         return float(f(u))
 
-    return value, (lambda u: (value(u + h) - value(u - h)) / (2 * h))   # central difference
+    return value, (lambda u: (value(u + h) - value(u - h)) / (2 * h))  # central difference
 
 
 def _listed(values):
@@ -47,8 +51,9 @@ def _points(points, seed):
     return points
 
 
-def check_derivative(derivative: Callable, function, points=None, *, h: float = 1e-5, seed=0,
-                     tolerance: float = 1e-6) -> CheckResult:
+def check_derivative(
+    derivative: Callable, function, points=None, *, h: float = 1e-5, seed=0, tolerance: float = 1e-6
+) -> CheckResult:
     """Check ``derivative(x)`` against f'(x) of ``function`` at several points (8 random ones in
     [−2, 2] unless ``points`` is given). ``function`` is a Python/numpy function of one number (its
     derivative is a central difference with step ``h``) or a sympy expression (differentiated exactly).
@@ -62,16 +67,34 @@ def check_derivative(derivative: Callable, function, points=None, *, h: float = 
     f, df = _value_and_derivative(function, "function", _positive_float(h, "h"))
     right = np.array([df(x) for x in xs])
     yours = np.array([float(derivative(x)) for x in xs])
-    variants = [_Variant("is the function itself, not its derivative.", [np.array([f(x) for x in xs])])]
-    words, error = _compare("derivative", [yours], [right], variants, tolerance=_positive_float(tolerance, "tolerance"))
+    variants = [
+        _Variant("is the function itself, not its derivative.", [np.array([f(x) for x in xs])])
+    ]
+    words, error = _compare(
+        "derivative", [yours], [right], variants, tolerance=_positive_float(tolerance, "tolerance")
+    )
     problems = [] if words is None else [Problem("derivative", words)]
-    return CheckResult(f"Derivative at {xs.size} points", problems, error, tolerance, xs.size,
-                       against="f'(x)" + (" (sympy)" if _is_sympy(function) else " (central differences)"),
-                       input_words="points")
+    return CheckResult(
+        f"Derivative at {xs.size} points",
+        problems,
+        error,
+        tolerance,
+        xs.size,
+        against="f'(x)" + (" (sympy)" if _is_sympy(function) else " (central differences)"),
+        input_words="points",
+    )
 
 
-def check_chain_rule(derivative: Callable, outer, inner, points=None, *, h: float = 1e-5, seed=0,
-                     tolerance: float = 1e-6) -> CheckResult:
+def check_chain_rule(
+    derivative: Callable,
+    outer,
+    inner,
+    points=None,
+    *,
+    h: float = 1e-5,
+    seed=0,
+    tolerance: float = 1e-6,
+) -> CheckResult:
     """Check ``derivative(x)`` of the composition f(g(x)), with f = ``outer`` and g = ``inner``,
     against the chain rule (f∘g)'(x) = f'(g(x)) · g'(x) at several points.
 
@@ -91,54 +114,109 @@ def check_chain_rule(derivative: Callable, outer, inner, points=None, *, h: floa
     g, dg = _value_and_derivative(inner, "inner", h)
     gx, dgx = np.array([g(x) for x in xs]), np.array([dg(x) for x in xs])
     df_at_g, df_at_x = np.array([df(u) for u in gx]), np.array([df(x) for x in xs])
-    right = df_at_g * dgx                                               # (f∘g)'(x) = f'(g(x)) · g'(x)
+    right = df_at_g * dgx  # (f∘g)'(x) = f'(g(x)) · g'(x)
     try:
         yours = np.array([float(derivative(x)) for x in xs])
+    except NotImplementedError:
+        raise  # a stub not yet written: the reader's own message
     except Exception as error:  # a reader's bug is reported, not raised
         problem = Problem("(f∘g)'", raised_words(error))
-        return CheckResult(f"Chain rule at {xs.size} points", [problem], np.inf, tolerance, xs.size,
-                           against="f'(g(x)) · g'(x)", input_words="points")
+        return CheckResult(
+            f"Chain rule at {xs.size} points",
+            [problem],
+            np.inf,
+            tolerance,
+            xs.size,
+            against="f'(g(x)) · g'(x)",
+            input_words="points",
+        )
     variants = [
-        _Variant("the inner derivative is missing: this is f'(g(x)); the chain rule multiplies it by g'(x).",
-                 [df_at_g]),
-        _Variant("f' is evaluated at x instead of at the inner value g(x): (f∘g)'(x) = f'(g(x)) · g'(x) "
-                 "(the same slip as σ'(a) for σ'(z) in backprop).", [df_at_x * dgx]),
-        _Variant("is f'(x): the outer derivative at x, without the inner derivative; the chain rule gives "
-                 "f'(g(x)) · g'(x).", [df_at_x]),
-        _Variant("is only the inner derivative g'(x): the outer factor f'(g(x)) is missing.", [dgx]),
-        _Variant("the inner derivative is applied twice: f'(g(x)) · g'(x)²; it appears once.", [df_at_g * dgx ** 2]),
-        _Variant("adds the derivatives, f'(g(x)) + g'(x); the chain rule multiplies them.", [df_at_g + dgx]),
-        _Variant("uses f(g(x)), the outer function itself, where its derivative f'(g(x)) belongs.",
-                 [np.array([f(u) for u in gx]) * dgx]),
-        _Variant("composes the derivatives, f'(g'(x)); the chain rule is f'(g(x)) · g'(x).",
-                 [np.array([df(u) for u in dgx])]),
-        _Variant("the inner derivative is wrong: this is f'(g(x)) · g(x), with the inner function "
-                 "where its "
-                 "derivative g'(x) belongs.", [df_at_g * gx]),
-        _Variant("the inner derivative is evaluated at the wrong point, g'(g(x)); the chain rule "
-                 "uses g'(x).",
-                 [df_at_g * np.array([dg(u) for u in gx])]),
-        _Variant("the outer derivative is evaluated at the wrong point, f'(g'(x)) · g'(x); it "
-                 "belongs at the "
-                 "inner value: f'(g(x)) · g'(x).", [np.array([df(u) for u in dgx]) * dgx]),
-        _Variant("the outer derivative is evaluated at the wrong point, f'(f(x)) · g'(x); it "
-                 "belongs at the "
-                 "inner value g(x): f'(g(x)) · g'(x).", [np.array([df(f(x)) for x in xs]) * dgx]),
-        _Variant("divides by the inner derivative, f'(g(x)) / g'(x); the chain rule multiplies: "
-                 "f'(g(x)) · g'(x).", [df_at_g / np.where(dgx == 0, np.nan, dgx)]),
+        _Variant(
+            "the inner derivative is missing: this is f'(g(x)); the chain rule multiplies it by g'(x).",
+            [df_at_g],
+        ),
+        _Variant(
+            "f' is evaluated at x instead of at the inner value g(x): (f∘g)'(x) = f'(g(x)) · g'(x) "
+            "(the same slip as σ'(a) for σ'(z) in backprop).",
+            [df_at_x * dgx],
+        ),
+        _Variant(
+            "is f'(x): the outer derivative at x, without the inner derivative; the chain rule gives "
+            "f'(g(x)) · g'(x).",
+            [df_at_x],
+        ),
+        _Variant(
+            "is only the inner derivative g'(x): the outer factor f'(g(x)) is missing.", [dgx]
+        ),
+        _Variant(
+            "the inner derivative is applied twice: f'(g(x)) · g'(x)²; it appears once.",
+            [df_at_g * dgx**2],
+        ),
+        _Variant(
+            "adds the derivatives, f'(g(x)) + g'(x); the chain rule multiplies them.",
+            [df_at_g + dgx],
+        ),
+        _Variant(
+            "uses f(g(x)), the outer function itself, where its derivative f'(g(x)) belongs.",
+            [np.array([f(u) for u in gx]) * dgx],
+        ),
+        _Variant(
+            "composes the derivatives, f'(g'(x)); the chain rule is f'(g(x)) · g'(x).",
+            [np.array([df(u) for u in dgx])],
+        ),
+        _Variant(
+            "the inner derivative is wrong: this is f'(g(x)) · g(x), with the inner function "
+            "where its "
+            "derivative g'(x) belongs.",
+            [df_at_g * gx],
+        ),
+        _Variant(
+            "the inner derivative is evaluated at the wrong point, g'(g(x)); the chain rule "
+            "uses g'(x).",
+            [df_at_g * np.array([dg(u) for u in gx])],
+        ),
+        _Variant(
+            "the outer derivative is evaluated at the wrong point, f'(g'(x)) · g'(x); it "
+            "belongs at the "
+            "inner value: f'(g(x)) · g'(x).",
+            [np.array([df(u) for u in dgx]) * dgx],
+        ),
+        _Variant(
+            "the outer derivative is evaluated at the wrong point, f'(f(x)) · g'(x); it "
+            "belongs at the "
+            "inner value g(x): f'(g(x)) · g'(x).",
+            [np.array([df(f(x)) for x in xs]) * dgx],
+        ),
+        _Variant(
+            "divides by the inner derivative, f'(g(x)) / g'(x); the chain rule multiplies: "
+            "f'(g(x)) · g'(x).",
+            [df_at_g / np.where(dgx == 0, np.nan, dgx)],
+        ),
     ]
     variants = [v for v in variants if np.all(np.isfinite(v.values[0]))]
     words, error = _compare("derivative", [yours], [right], variants, tolerance=tolerance)
     if words is not None and "none of the common mistakes" in words and np.all(df_at_g != 0):
         shown = slice(0, 4)  # the outer factor may be right and the inner one wrong: show both
-        words += (" If your outer factor f'(g(x)) is right, your inner derivative is yours / "
-                  "f'(g(x)) = "
-                  f"{_listed(yours[shown] / df_at_g[shown])} at x = {_listed(xs[shown])}, where "
-                  "g'(x) = "
-                  f"{_listed(dgx[shown])}.")
+        words += (
+            " If your outer factor f'(g(x)) is right, your inner derivative is yours / "
+            "f'(g(x)) = "
+            f"{_listed(yours[shown] / df_at_g[shown])} at x = {_listed(xs[shown])}, where "
+            "g'(x) = "
+            f"{_listed(dgx[shown])}."
+        )
     problems = [] if words is None else [Problem("(f∘g)'", words)]
     numeric = np.array([(f(g(x + h)) - f(g(x - h))) / (2 * h) for x in xs])
-    notes = [f"The chain rule agrees with a central difference of f(g(x)) (h = {h:g}) to "
-             f"{relative_error(right, numeric):.1e}."]
-    return CheckResult(f"Chain rule at {xs.size} points", problems, error, tolerance, xs.size, notes,
-                       against="f'(g(x)) · g'(x)", input_words="points")
+    notes = [
+        f"The chain rule agrees with a central difference of f(g(x)) (h = {h:g}) to "
+        f"{relative_error(right, numeric):.1e}."
+    ]
+    return CheckResult(
+        f"Chain rule at {xs.size} points",
+        problems,
+        error,
+        tolerance,
+        xs.size,
+        notes,
+        against="f'(g(x)) · g'(x)",
+        input_words="points",
+    )

@@ -1,4 +1,5 @@
 """An optimizer's steps, several in a row, and the mistakes made in its update equations."""
+
 from __future__ import annotations
 
 import warnings
@@ -9,7 +10,13 @@ import numpy as np
 from .. import optimizers
 from ..gradcheck import relative_error
 from ._compare import (
-    _as_array, _compare, _positive_float, _positive_int, _require_callable, _Variant, raised_words,
+    _as_array,
+    _compare,
+    _positive_float,
+    _positive_int,
+    _require_callable,
+    _Variant,
+    raised_words,
     tolerance_for,
 )
 from ._result import CheckResult, Problem
@@ -20,10 +27,12 @@ OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 def _right_steps(method, w0, grads, hp):
     """The steps Δw_k that ``nnmath.optimizers`` takes for g_1, g_2, …: the right answer."""
     a = hp["learning_rate"]
-    optimizer = {"sgd": lambda: optimizers.SGD(a),
-                 "momentum": lambda: optimizers.Momentum(a, hp["momentum"]),
-                 "rmsprop": lambda: optimizers.RMSprop(a, beta=hp["beta"], eps=hp["eps"]),
-                 "adam": lambda: optimizers.Adam(a, hp["beta1"], hp["beta2"], hp["eps"])}[method]()
+    optimizer = {
+        "sgd": lambda: optimizers.SGD(a),
+        "momentum": lambda: optimizers.Momentum(a, hp["momentum"]),
+        "rmsprop": lambda: optimizers.RMSprop(a, beta=hp["beta"], eps=hp["eps"]),
+        "adam": lambda: optimizers.Adam(a, hp["beta1"], hp["beta2"], hp["eps"]),
+    }[method]()
     state, steps = optimizer.init([w0.copy()]), []
     for g in grads:
         step, state = optimizer.update([g], state)
@@ -40,8 +49,8 @@ def _efficient_adam_steps(w0, grads, hp):
     v, s, steps = np.zeros_like(w0), np.zeros_like(w0), []
     for t, g in enumerate(grads, start=1):
         v = b1 * v + (1 - b1) * g
-        s = b2 * s + (1 - b2) * g ** 2
-        steps.append(-a * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * v / (np.sqrt(s) + eps))
+        s = b2 * s + (1 - b2) * g**2
+        steps.append(-a * np.sqrt(1 - b2**t) / (1 - b1**t) * v / (np.sqrt(s) + eps))
     return np.stack(steps)
 
 
@@ -57,64 +66,66 @@ def _optimizer_steps(method, w0, grads, hp, mistake=None):
         a = a * a
     w, v, s, t = w0.copy(), np.zeros_like(w0), np.zeros_like(w0), 0
     if mistake in ("velocity_from_gradient", "s_from_gradient"):
-        v, s = grads[0].copy(), grads[0] ** 2                # (mistake: starts at the gradient)
+        v, s = grads[0].copy(), grads[0] ** 2  # (mistake: starts at the gradient)
     if mistake == "velocity_from_step":
-        v = -a * grads[0]                                    # (mistake: v starts at the first step)
-    def root(x):                                             # √s, or (mistake) √(s + ε) − ε
+        v = -a * grads[0]  # (mistake: v starts at the first step)
+
+    def root(x):  # √s, or (mistake) √(s + ε) − ε
         return np.sqrt(x + eps) - eps if mistake == "eps_inside" else np.sqrt(x)
+
     steps = []
     for g in grads:
         if mistake == "not_carried":
             v, s, t = np.zeros_like(w0), np.zeros_like(w0), 0
         w_old = w.copy()
         if method == "sgd":
-            w = w - a * g                                    # w ← w − α∇C
+            w = w - a * g  # w ← w − α∇C
         elif method == "momentum":
             if mistake == "velocity_after":
-                w = w + v                                    # (mistake: w moves with the old v)
+                w = w + v  # (mistake: w moves with the old v)
             if mistake == "ema":
-                v = mu * v - a * (1 - mu) * g                # (mistake: v ← μv − α(1 − μ)∇C)
+                v = mu * v - a * (1 - mu) * g  # (mistake: v ← μv − α(1 − μ)∇C)
             elif mistake == "no_mu":
-                v = v - a * g                                # (mistake: v ← v − α∇C)
+                v = v - a * g  # (mistake: v ← v − α∇C)
             elif mistake == "decay_on_gradient":
-                v = mu * (v - a * g)                         # (mistake: v ← μ(v − α∇C))
+                v = mu * (v - a * g)  # (mistake: v ← μ(v − α∇C))
             else:
-                v = mu * v - a * g                           # v ← μv − α∇C
+                v = mu * v - a * g  # v ← μv − α∇C
             if mistake != "velocity_after":
-                w = w + v                                    # w ← w + v
+                w = w + v  # w ← w + v
         elif method == "rmsprop":
             s_old = s
             if mistake == "no_one_minus_beta":
-                s = beta * s + g ** 2                        # (mistake: s ← βs + ∇C²)
+                s = beta * s + g**2  # (mistake: s ← βs + ∇C²)
             elif mistake == "decay_swapped":
-                s = (1 - beta) * s + beta * g ** 2           # (mistake: s ← (1 − β)s + β∇C²)
+                s = (1 - beta) * s + beta * g**2  # (mistake: s ← (1 − β)s + β∇C²)
             else:
-                s = beta * s + (1 - beta) * g ** 2           # s ← βs + (1 − β)∇C²
+                s = beta * s + (1 - beta) * g**2  # s ← βs + (1 − β)∇C²
             used = s_old if mistake == "old_accumulator" else s
             denominator = used if mistake == "no_sqrt" else root(used)
-            w = w - a * g / (denominator + eps)              # w ← w − α∇C / (√s + ε)
+            w = w - a * g / (denominator + eps)  # w ← w − α∇C / (√s + ε)
         elif method == "adam":
             m1, m2 = (b2, b1) if mistake == "betas_swapped" else (b1, b2)
-            t = 1 if mistake == "t_not_carried" else t + 1   # t ← t + 1
+            t = 1 if mistake == "t_not_carried" else t + 1  # t ← t + 1
             t_c = t + 1 if mistake == "t_off_by_one" else t
             v_old, s_old = v, s
             if mistake == "decay_swapped":
-                v = (1 - m1) * v + m1 * g                    # (mistake: the weights swapped)
-                s = (1 - m2) * s + m2 * g ** 2
+                v = (1 - m1) * v + m1 * g  # (mistake: the weights swapped)
+                s = (1 - m2) * s + m2 * g**2
             else:
-                v = m1 * v + (1 - m1) * g                    # v ← β₁v + (1 − β₁)∇C
-                s = m2 * s + (1 - m2) * g ** 2               # s ← β₂s + (1 − β₂)∇C²
+                v = m1 * v + (1 - m1) * g  # v ← β₁v + (1 − β₁)∇C
+                s = m2 * s + (1 - m2) * g**2  # s ← β₂s + (1 − β₂)∇C²
             if mistake == "no_bias_correction":
                 v_hat, s_hat = v, s
             else:
-                v_hat = v / (1 - m1 ** t_c)                  # v̂ = v / (1 − β₁ᵗ)
-                s_hat = s / (1 - m2 ** t_c)                  # ŝ = s / (1 − β₂ᵗ)
+                v_hat = v / (1 - m1**t_c)  # v̂ = v / (1 − β₁ᵗ)
+                s_hat = s / (1 - m2**t_c)  # ŝ = s / (1 − β₂ᵗ)
             if mistake == "stored_corrected":
-                v, s = v_hat, s_hat                          # (mistake: the state keeps v̂, ŝ)
-            if mistake == "old_accumulator":                 # (mistake: the moments before it)
-                v_hat, s_hat = v_old / (1 - m1 ** t_c), s_old / (1 - m2 ** t_c)
+                v, s = v_hat, s_hat  # (mistake: the state keeps v̂, ŝ)
+            if mistake == "old_accumulator":  # (mistake: the moments before it)
+                v_hat, s_hat = v_old / (1 - m1**t_c), s_old / (1 - m2**t_c)
             denominator = s_hat if mistake == "no_sqrt" else root(s_hat)
-            w = w - a * v_hat / (denominator + eps)          # w ← w − α v̂ / (√ŝ + ε)
+            w = w - a * v_hat / (denominator + eps)  # w ← w − α v̂ / (√ŝ + ε)
         steps.append(w - w_old)
     return np.stack(steps)
 
@@ -123,66 +134,79 @@ _OPTIMIZER_MISTAKES = {
     "sgd": {},
     "momentum": {
         "not_carried": "the momentum state is not carried: v starts again from zero at every step, so this is "
-                       "plain gradient descent. Return the new v as the state and use the state you are given.",
+        "plain gradient descent. Return the new v as the state and use the state you are given.",
         "velocity_after": "w moves with the old velocity: update v ← μv − α∇C first, then w ← w + v.",
         "ema": "uses v ← μv − α(1 − μ)∇C; the book's momentum is v ← μv − α∇C (no 1 − μ).",
         "no_mu": "the momentum coefficient μ is missing: v ← μv − α∇C, not v ← v − α∇C.",
         "velocity_from_gradient": "the velocity starts at the gradient (v₀ = ∇C at the first "
-                                  "call); it starts at "
-                                  "zero, v₀ = 0, and the first step is v₁ = −α∇C.",
+        "call); it starts at "
+        "zero, v₀ = 0, and the first step is v₁ = −α∇C.",
         "velocity_from_step": "the velocity starts at the first step (v₀ = −α∇C) and is then "
-                              "updated again; it "
-                              "starts at zero, so v₁ = −α∇C.",
+        "updated again; it "
+        "starts at zero, so v₁ = −α∇C.",
         "decay_on_gradient": "the decay μ is applied to the gradient term too, v ← μ(v − α∇C); it "
-                             "multiplies "
-                             "only the old velocity: v ← μv − α∇C.",
+        "multiplies "
+        "only the old velocity: v ← μv − α∇C.",
     },
     "rmsprop": {
         "not_carried": "the state s is not carried: it starts again from zero at every step. Return the new s "
-                       "as the state and use the state you are given.",
+        "as the state and use the state you are given.",
         "no_sqrt": "divides by s + ε; RMSprop divides by the root mean square, √s + ε.",
         "no_one_minus_beta": "uses s ← βs + ∇C²; the running average is s ← βs + (1 − β)∇C².",
         "decay_swapped": "the decay is applied to the wrong term, s ← (1 − β)s + β∇C²; the "
-                         "running average "
-                         "keeps β of the old s: s ← βs + (1 − β)∇C².",
+        "running average "
+        "keeps β of the old s: s ← βs + (1 − β)∇C².",
         "eps_inside": "ε is inside the root, √(s + ε); RMSprop divides by √s + ε.",
         "old_accumulator": "the step uses the old s, before this step's update; update s ← βs + "
-                           "(1 − β)∇C² first, "
-                           "then w ← w − α∇C / (√s + ε) with the new s.",
+        "(1 − β)∇C² first, "
+        "then w ← w − α∇C / (√s + ε) with the new s.",
         "s_from_gradient": "s starts at the first ∇C² instead of at zero.",
     },
     "adam": {
         "not_carried": "the state (v, s, t) is not carried: it starts again from zero at every step. Return the "
-                       "new state and use the state you are given.",
+        "new state and use the state you are given.",
         "t_not_carried": "the step count t is not carried: the bias correction uses t = 1 at every step "
-                         "(t ← t + 1 before v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ)).",
+        "(t ← t + 1 before v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ)).",
         "t_off_by_one": "the step count is off by one: the bias correction uses t + 1 (t = 2 at "
-                        "the first step); "
-                        "t ← t + 1 comes first, so the first step has t = 1.",
+        "the first step); "
+        "t ← t + 1 comes first, so the first step has t = 1.",
         "no_bias_correction": "the bias correction is missing: use v̂ = v / (1 − β₁ᵗ) and ŝ = s / (1 − β₂ᵗ).",
         "stored_corrected": "the moments are stored bias-corrected: the state must keep v and s; "
-                            "v̂ and ŝ are "
-                            "used for this step only (stored, they are corrected again at every "
-                            "step).",
+        "v̂ and ŝ are "
+        "used for this step only (stored, they are corrected again at every "
+        "step).",
         "betas_swapped": "β₁ and β₂ are swapped: v ← β₁v + (1 − β₁)∇C averages the gradient, "
-                         "s ← β₂s + (1 − β₂)∇C² its square.",
+        "s ← β₂s + (1 − β₂)∇C² its square.",
         "decay_swapped": "the decays are applied to the wrong terms, v ← (1 − β₁)v + β₁∇C; each "
-                         "average keeps β "
-                         "of the old value: v ← β₁v + (1 − β₁)∇C, s ← β₂s + (1 − β₂)∇C².",
+        "average keeps β "
+        "of the old value: v ← β₁v + (1 − β₁)∇C, s ← β₂s + (1 − β₂)∇C².",
         "no_sqrt": "divides by ŝ + ε; Adam divides by √ŝ + ε.",
         "eps_inside": "ε is inside the root, √(ŝ + ε); Adam divides by √ŝ + ε.",
         "old_accumulator": "the step uses the moments from before this step's update; update v "
-                           "and s first, then "
-                           "step with v̂, ŝ from the new ones.",
+        "and s first, then "
+        "step with v̂, ŝ from the new ones.",
     },
 }
 
 
-def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float = 0.1, momentum: float = 0.9,
-                         beta: float = 0.9, beta1: float = 0.9, beta2: float = 0.999,
-                         eps: float = 1e-8,
-                         init: Callable | None = None, shape=(3, 2), steps: int = 5, inputs: int = 3, seed=0,
-                         tolerance: float | None = None, rho: float | None = None) -> CheckResult:
+def check_optimizer_step(
+    step: Callable,
+    method="sgd",
+    *,
+    learning_rate: float = 0.1,
+    momentum: float = 0.9,
+    beta: float = 0.9,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    init: Callable | None = None,
+    shape=(3, 2),
+    steps: int = 5,
+    inputs: int = 3,
+    seed=0,
+    tolerance: float | None = None,
+    rho: float | None = None,
+) -> CheckResult:
     """Check an optimizer step ``step(w, g, state) -> (w_new, state)`` over several steps in a row.
 
     ``method`` is one of ``"sgd"``, ``"momentum"``, ``"rmsprop"``, ``"adam"``; the hyperparameters
@@ -211,14 +235,22 @@ def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float =
     if method not in OPTIMIZERS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(OPTIMIZERS)}")
     if rho is not None:
-        warnings.warn("check_optimizer_step(rho=…) is deprecated: RMSprop's decay is called beta, "
-                      "as in "
-                      "nnmath.optimizers.RMSprop", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "check_optimizer_step(rho=…) is deprecated: RMSprop's decay is called beta, "
+            "as in "
+            "nnmath.optimizers.RMSprop",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         beta = rho
-    hp = {"learning_rate": _positive_float(learning_rate, "learning_rate"),
-          "momentum": float(momentum), "beta": float(beta), "beta1": float(beta1),
-          "beta2": float(beta2),
-          "eps": _positive_float(eps, "eps")}
+    hp = {
+        "learning_rate": _positive_float(learning_rate, "learning_rate"),
+        "momentum": float(momentum),
+        "beta": float(beta),
+        "beta1": float(beta1),
+        "beta2": float(beta2),
+        "eps": _positive_float(eps, "eps"),
+    }
     for name in ("momentum", "beta", "beta1", "beta2"):
         if not 0 <= hp[name] < 1:
             raise ValueError(f"{name} must lie in [0, 1), got {hp[name]!r}")
@@ -241,23 +273,29 @@ def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float =
         for k, g in enumerate(grads, start=1):
             try:
                 returned = step(w.copy(), g.copy(), state)
+            except NotImplementedError:
+                raise  # a stub not yet written: the reader's own message
             except Exception as error:  # a reader's bug is reported, not raised
                 problem = Problem("step", f"at step {k} " + raised_words(error))
-                return CheckResult(title, [problem], np.inf,
-                                   tolerance, inputs)
+                return CheckResult(title, [problem], np.inf, tolerance, inputs)
             if not (isinstance(returned, tuple) and len(returned) == 2):
-                words = (f"returned {type(returned).__name__}"
-                         + (f" of length {len(returned)}" if isinstance(returned, tuple) else "")
-                         + f" at step {k}; return (w_new, state) — the state is what the next "
-                           "call gets"
-                         + (" (for SGD, return the state you were given)." if method == "sgd" else "."))
+                words = (
+                    f"returned {type(returned).__name__}"
+                    + (f" of length {len(returned)}" if isinstance(returned, tuple) else "")
+                    + f" at step {k}; return (w_new, state) — the state is what the next "
+                    "call gets"
+                    + (" (for SGD, return the state you were given)." if method == "sgd" else ".")
+                )
                 return CheckResult(title, [Problem("step", words)], np.inf, tolerance, inputs)
             w_new, state = returned
             returned_w.append(w_new)
             w_new = _as_array(w_new)
             if w_new is None or w_new.shape != shape:
-                words = (f"w_new at step {k} has shape {np.shape(returned[0])}, expected {shape}, the shape of w."
-                         if w_new is not None else f"w_new at step {k} is not a numeric array.")
+                words = (
+                    f"w_new at step {k} has shape {np.shape(returned[0])}, expected {shape}, the shape of w."
+                    if w_new is not None
+                    else f"w_new at step {k} is not a numeric array."
+                )
                 return CheckResult(title, [Problem("step", words)], np.inf, tolerance, inputs)
             taken.append(w_new - w)
             w = w_new
@@ -267,30 +305,52 @@ def check_optimizer_step(step: Callable, method="sgd", *, learning_rate: float =
     tolerance = tolerance_for(returned_w, given)
     if given is None:
         # Rounded to float32, w_new − w loses about ε₃₂‖w‖/‖Δw‖ of a small step: allow for it.
-        ratio = max(np.linalg.norm(w0) / max(np.linalg.norm(r[-1]), 1e-300)
-                    for w0, r in zip(starts, right))
+        ratio = max(
+            np.linalg.norm(w0) / max(np.linalg.norm(r[-1]), 1e-300) for w0, r in zip(starts, right)
+        )
         tolerance = float(min(1e-2, max(tolerance, 50 * np.finfo(np.float32).eps * ratio)))
     notes = []
     if method == "adam":
         efficient = [_efficient_adam_steps(w0, g, hp) for w0, g in zip(starts, gradients)]
-        if all(relative_error(y, e) <= tolerance for y, e in zip(yours, efficient)) and \
-                not all(relative_error(y, r) <= tolerance for y, r in zip(yours, right)):
+        if all(relative_error(y, e) <= tolerance for y, e in zip(yours, efficient)) and not all(
+            relative_error(y, r) <= tolerance for y, r in zip(yours, right)
+        ):
             right = efficient
-            notes.append("Your steps follow Kingma & Ba's efficient form of Adam (ε added before "
-                         "the bias "
-                         "correction), accepted as right.")
-    variants = [_Variant(f"the learning rate is applied twice: the steps are α = {alpha:g} times too small "
-                         "(α appears once in the update).",
-                         [_optimizer_steps(method, w0, g, hp, "lr_twice") for w0, g in zip(starts, gradients)])]
-    variants += [_Variant(words, [_optimizer_steps(method, w0, g, hp, mistake) for w0, g in zip(starts, gradients)])
-                 for mistake, words in _OPTIMIZER_MISTAKES[method].items()]
-    factor_hints = {-1.0: "the steps go uphill: a descent step subtracts the gradient"
-                          + (" (v ← μv − α∇C)." if method == "momentum" else " (w ← w − α …)."),
-                    1 / alpha: "the learning rate is missing: the steps are 1/α times the right ones."}
-    words, worst = _compare("steps", yours, right, variants, tolerance=tolerance,
-                            explain="", factor_hints=factor_hints,
-                            axis_names=("step",) + ("entry",) * len(shape))
+            notes.append(
+                "Your steps follow Kingma & Ba's efficient form of Adam (ε added before "
+                "the bias "
+                "correction), accepted as right."
+            )
+    variants = [
+        _Variant(
+            f"the learning rate is applied twice: the steps are α = {alpha:g} times too small "
+            "(α appears once in the update).",
+            [_optimizer_steps(method, w0, g, hp, "lr_twice") for w0, g in zip(starts, gradients)],
+        )
+    ]
+    variants += [
+        _Variant(
+            words,
+            [_optimizer_steps(method, w0, g, hp, mistake) for w0, g in zip(starts, gradients)],
+        )
+        for mistake, words in _OPTIMIZER_MISTAKES[method].items()
+    ]
+    factor_hints = {
+        -1.0: "the steps go uphill: a descent step subtracts the gradient"
+        + (" (v ← μv − α∇C)." if method == "momentum" else " (w ← w − α …)."),
+        1 / alpha: "the learning rate is missing: the steps are 1/α times the right ones.",
+    }
+    words, worst = _compare(
+        "steps",
+        yours,
+        right,
+        variants,
+        tolerance=tolerance,
+        explain="",
+        factor_hints=factor_hints,
+        axis_names=("step",) + ("entry",) * len(shape),
+    )
     problems = [] if words is None else [Problem("the steps Δw = w_new − w", words)]
-    return CheckResult(title, problems, worst, tolerance, inputs, notes,
-                       against="nnmath.optimizers")
-
+    return CheckResult(
+        title, problems, worst, tolerance, inputs, notes, against="nnmath.optimizers"
+    )

@@ -25,6 +25,7 @@ The modules, one job each:
 ``static``    the static HTML page; its script and style are ``explorer.js`` and ``explorer.css``
 ``widget``    the ipywidgets form
 """
+
 from .controls import Choice, Play, Slider
 from .explorer import MAX_EXPLORER_BYTES, Explorer
 from .live import LiveFigure

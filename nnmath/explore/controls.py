@@ -4,6 +4,7 @@ A control is a name, a label and a fixed list of values: the static page can sho
 drawn at build time. A state is one value index per control; the static page numbers its frames
 in the order of :func:`states` (last control fastest), and its script computes the same number.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -27,7 +28,9 @@ class _Control:
         if self.default is None:
             self.default = self.values[self._default_index_when_unset()]
         if self.default not in self.values:
-            raise ValueError(f"default {self.default!r} of control {self.name!r} is not one of its values {self.values}")
+            raise ValueError(
+                f"default {self.default!r} of control {self.name!r} is not one of its values {self.values}"
+            )
 
     def _default_index_when_unset(self) -> int:
         return 0

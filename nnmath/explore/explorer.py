@@ -1,4 +1,5 @@
 """The :class:`Explorer`: a drawing function, its controls, and both of its renderings."""
+
 from __future__ import annotations
 
 import uuid
@@ -26,12 +27,24 @@ class Explorer:
     who cannot see the picture gets for that state.
     """
 
-    def __init__(self, draw, controls, *, update=None, describe=None, figsize=(7.0, 3.4), dpi=90, alt="",
-                 name=None):
+    def __init__(
+        self,
+        draw,
+        controls,
+        *,
+        update=None,
+        describe=None,
+        figsize=(7.0, 3.4),
+        dpi=90,
+        alt="",
+        name=None,
+    ):
         self.draw = draw
         self.update = update
         if describe is not None and not callable(describe):
-            raise TypeError(f"describe must be a function describe(**values) -> str, got {type(describe).__name__}")
+            raise TypeError(
+                f"describe must be a function describe(**values) -> str, got {type(describe).__name__}"
+            )
         self.describe = describe
         self.controls = list(controls)
         names = [c.name for c in self.controls]
@@ -40,7 +53,9 @@ class Explorer:
         if not self.controls:
             raise ValueError("an explorer needs at least one control")
         if update is not None and not callable(update):
-            raise ValueError(f"update must be a function update(artists, **values), got {type(update).__name__}")
+            raise ValueError(
+                f"update must be a function update(artists, **values), got {type(update).__name__}"
+            )
         self.figsize, self.dpi = figsize, dpi
         self.width_px = int(figsize[0] * dpi)  # shown at 1×, whatever the pixels behind it
         self.alt = alt or "interactive figure"
@@ -62,7 +77,9 @@ class Explorer:
             return self.alt
         text = self.describe(**self.state(**values))
         if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"describe returned {text!r} for {self.state(**values)}: it must return a sentence")
+            raise ValueError(
+                f"describe returned {text!r} for {self.state(**values)}: it must return a sentence"
+            )
         return text
 
     def values_of(self, state):
@@ -110,13 +127,17 @@ class Explorer:
             fresh = np.asarray(fig.canvas.buffer_rgba())[..., :3]
             shown = live.pixels(**values)
             if shown.shape != fresh.shape:
-                raise ValueError(f"live figure is {shown.shape[1]}x{shown.shape[0]} px, a fresh draw "
-                                 f"{fresh.shape[1]}x{fresh.shape[0]} px, at {values}")
+                raise ValueError(
+                    f"live figure is {shown.shape[1]}x{shown.shape[0]} px, a fresh draw "
+                    f"{fresh.shape[1]}x{fresh.shape[0]} px, at {values}"
+                )
             fraction = float(np.mean(np.any(shown != fresh, axis=-1)))
             if fraction > max_fraction:
-                raise ValueError(f"the live figure differs from a fresh draw in {fraction:.2%} of its pixels "
-                                 f"at {values} (allowed {max_fraction:.2%}): does update set every artist "
-                                 "that changes, and does draw return them all?")
+                raise ValueError(
+                    f"the live figure differs from a fresh draw in {fraction:.2%} of its pixels "
+                    f"at {values} (allowed {max_fraction:.2%}): does update set every artist "
+                    "that changes, and does draw return them all?"
+                )
             worst = max(worst, fraction)
         return worst
 
@@ -125,8 +146,10 @@ class Explorer:
         """The static form: every state prebuilt, a few lines of the page's own JavaScript."""
         page = self._static_page()
         if len(page.encode()) > MAX_EXPLORER_BYTES:
-            raise ValueError(f"explorer {self.name} weighs {len(page.encode()) / 1e6:.2f} MB, over the "
-                             f"{MAX_EXPLORER_BYTES / 1e6:.0f} MB budget: use fewer values or a smaller figure")
+            raise ValueError(
+                f"explorer {self.name} weighs {len(page.encode()) / 1e6:.2f} MB, over the "
+                f"{MAX_EXPLORER_BYTES / 1e6:.0f} MB budget: use fewer values or a smaller figure"
+            )
         return page
 
     def _static_page(self) -> str:
@@ -142,7 +165,10 @@ class Explorer:
         return explorer_widget(self, scale=scale)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/html": self.static_html(), "text/plain": f"<Explorer {self.name}: {self.alt}>"}
+        bundle = {
+            "text/html": self.static_html(),
+            "text/plain": f"<Explorer {self.name}: {self.alt}>",
+        }
         try:
             from IPython import get_ipython
 

@@ -1,4 +1,5 @@
 """PNG encoding of explorer states: small for the page, fast for the kernel."""
+
 from __future__ import annotations
 
 import base64
@@ -15,7 +16,7 @@ OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "
 
 
 def _rgb(hex_colour):
-    return tuple(int(hex_colour[k:k + 2], 16) for k in (1, 3, 5))
+    return tuple(int(hex_colour[k : k + 2], 16) for k in (1, 3, 5))
 
 
 def _kept_colours():
@@ -34,7 +35,7 @@ def _palette_image(image):
 
     others = PALETTE_COLOURS - len(KEPT_COLOURS)
     adaptive = image.quantize(colors=others, method=Image.Quantize.MEDIANCUT).getpalette()
-    own = [tuple(adaptive[k:k + 3]) for k in range(0, 3 * others, 3)]
+    own = [tuple(adaptive[k : k + 3]) for k in range(0, 3 * others, 3)]
     colours = list(dict.fromkeys([*KEPT_COLOURS, *own]))
     palette = Image.new("P", (1, 1))
     palette.putpalette([channel for colour in colours for channel in colour])

@@ -1,4 +1,5 @@
 """Figures for explorers, and the one axes layout every state shares."""
+
 from __future__ import annotations
 
 __all__ = ["new_figure", "SharedLayout"]

@@ -1,4 +1,5 @@
 """The persistent figure of an explorer's live form."""
+
 from __future__ import annotations
 
 from .images import kernel_png
@@ -28,9 +29,11 @@ class LiveFigure:
         if explorer.update is not None:
             self.changing = _artists(returned)
             if not self.changing:
-                raise ValueError("with update=, draw(fig, **values) must return the artists that update changes "
-                                 "(an artist, or a list, tuple or dict of them); it returned "
-                                 f"{type(returned).__name__}")
+                raise ValueError(
+                    "with update=, draw(fig, **values) must return the artists that update changes "
+                    "(an artist, or a list, tuple or dict of them); it returned "
+                    f"{type(returned).__name__}"
+                )
             self.returned = returned
             for artist in self.changing:
                 artist.set_animated(True)
@@ -85,6 +88,8 @@ def _artists(returned):
         return [returned]
     items = returned.values() if isinstance(returned, dict) else returned
     if not isinstance(items, (list, tuple, type({}.values()))):
-        raise ValueError(f"draw returned a {type(returned).__name__}; with update= it must return the artists "
-                         "that update changes (an artist, or a list, tuple or dict of them)")
+        raise ValueError(
+            f"draw returned a {type(returned).__name__}; with update= it must return the artists "
+            "that update changes (an artist, or a list, tuple or dict of them)"
+        )
     return [artist for item in items for artist in _artists(item)]

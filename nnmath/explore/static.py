@@ -4,6 +4,7 @@ controls, and the page's own script (``explorer.js``) and style (``explorer.css`
 Every piece of HTML is a :class:`string.Template` filled with escaped values; nothing else
 builds markup.
 """
+
 from __future__ import annotations
 
 import html
@@ -31,29 +32,41 @@ $images
 <script>$script("$id");</script>
 </figure>""")
 
-WHOLE_FRAME = Template('<img class="nnx-frame" src="data:image/png;base64,$frame" alt="$alt" width="$width">')
+WHOLE_FRAME = Template(
+    '<img class="nnx-frame" src="data:image/png;base64,$frame" alt="$alt" width="$width">'
+)
 
 # with update=: the background carries the alt text; the state's layer over it is decoration
-LAYERED_FRAME = Template('<div class="nnx-stack"><img class="nnx-background" src="data:image/png;base64,$background" '
-                         'alt="$alt" width="$width"><img class="nnx-frame" src="data:image/png;base64,$frame" '
-                         'alt="" aria-hidden="true" width="$width"></div>')
+LAYERED_FRAME = Template(
+    '<div class="nnx-stack"><img class="nnx-background" src="data:image/png;base64,$background" '
+    'alt="$alt" width="$width"><img class="nnx-frame" src="data:image/png;base64,$frame" '
+    'alt="" aria-hidden="true" width="$width"></div>'
+)
 
-SLIDER = Template('<div class="nnx-slider">$play<label for="$cid">$label</label>'
-                  '<input type="range" id="$cid" min="0" max="$max" step="1" value="$index" data-control="$k" '
-                  'aria-valuetext="$value"><output for="$cid" data-control="$k">$value</output></div>')
+SLIDER = Template(
+    '<div class="nnx-slider">$play<label for="$cid">$label</label>'
+    '<input type="range" id="$cid" min="0" max="$max" step="1" value="$index" data-control="$k" '
+    'aria-valuetext="$value"><output for="$cid" data-control="$k">$value</output></div>'
+)
 
-PLAY_BUTTON = Template('<button type="button" class="nnx-play" data-control="$k" data-interval="$interval" '
-                       'aria-label="play $label">$icons</button>')
+PLAY_BUTTON = Template(
+    '<button type="button" class="nnx-play" data-control="$k" data-interval="$interval" '
+    'aria-label="play $label">$icons</button>'
+)
 
 # Drawn, not typed: the ⏸ character is missing from many fonts
-PLAY_ICONS = ('<svg class="nnx-start" viewBox="0 0 10 10" width="12" height="12" aria-hidden="true">'
-              '<path d="M2 1v8l7-4z" fill="currentColor"/></svg>'
-              '<svg class="nnx-pause" viewBox="0 0 10 10" width="12" height="12" aria-hidden="true">'
-              '<path d="M2 1h2v8H2zM6 1h2v8H6z" fill="currentColor"/></svg>')
+PLAY_ICONS = (
+    '<svg class="nnx-start" viewBox="0 0 10 10" width="12" height="12" aria-hidden="true">'
+    '<path d="M2 1v8l7-4z" fill="currentColor"/></svg>'
+    '<svg class="nnx-pause" viewBox="0 0 10 10" width="12" height="12" aria-hidden="true">'
+    '<path d="M2 1h2v8H2zM6 1h2v8H6z" fill="currentColor"/></svg>'
+)
 
 CHOICE = Template('<fieldset class="nnx-choice"><legend>$label</legend>$buttons</fieldset>')
 
-RADIO = Template('<label><input type="radio" name="$cid" value="$i" data-control="$k"$checked> $text</label>')
+RADIO = Template(
+    '<label><input type="radio" name="$cid" value="$i" data-control="$k"$checked> $text</label>'
+)
 
 
 @cache
@@ -62,9 +75,14 @@ def page_script() -> str:
     breaks, and the spaces next to punctuation (but + and -, which could fuse) outside '…' strings:
     a readable file at the weight of a minified one; the file's header lists the rules it keeps."""
     source = files(__package__).joinpath("explorer.js").read_text(encoding="utf-8")
-    code = "".join(line.strip() for line in source.splitlines() if not line.strip().startswith("//"))
+    code = "".join(
+        line.strip() for line in source.splitlines() if not line.strip().startswith("//")
+    )
     parts = re.split(r"('[^']*')", code)  # odd parts are string literals, kept as they are
-    return "".join(part if k % 2 else re.sub(r"\s*([^\w\s'.$+-])\s*", r"\1", part) for k, part in enumerate(parts))
+    return "".join(
+        part if k % 2 else re.sub(r"\s*([^\w\s'.$+-])\s*", r"\1", part)
+        for k, part in enumerate(parts)
+    )
 
 
 @cache
@@ -87,15 +105,22 @@ def static_page(explorer) -> str:
     # the image's alt text is the state's description (explorer.js follows the state)
     alt = html.escape(descriptions[states.index(tuple(default))], quote=True)
     if explorer.update is None:
-        frames = [figure_png(explorer.figure(**explorer.values_of(s)), dpi=2 * explorer.dpi) for s in states]
+        frames = [
+            figure_png(explorer.figure(**explorer.values_of(s)), dpi=2 * explorer.dpi)
+            for s in states
+        ]
         shown = frames[states.index(tuple(default))]  # the image without JavaScript
         images = WHOLE_FRAME.substitute(frame=shown, alt=alt, width=explorer.width_px)
     else:
         live = explorer.live(scale=2.0)  # the static frames' 2× pixels
-        frames = [page_png(Image.fromarray(live.overlay(**explorer.values_of(s)), "RGBA")) for s in states]
+        frames = [
+            page_png(Image.fromarray(live.overlay(**explorer.values_of(s)), "RGBA")) for s in states
+        ]
         shown = frames[states.index(tuple(default))]
         background = page_png(Image.fromarray(live.background_pixels[..., :3]))
-        images = LAYERED_FRAME.substitute(background=background, frame=shown, alt=alt, width=explorer.width_px)
+        images = LAYERED_FRAME.substitute(
+            background=background, frame=shown, alt=alt, width=explorer.width_px
+        )
     spec = {
         "frames": frames,
         "sizes": [len(c.values) for c in explorer.controls],
@@ -104,12 +129,19 @@ def static_page(explorer) -> str:
         "descriptions": descriptions,
     }
     return FIGURE.substitute(
-        id=explorer.name, width=explorer.width_px, style=page_style().substitute(id=explorer.name),
-        images=images, description=alt, caption=html.escape(explorer.alt),
-        controls="".join(control_html(c, k, f"{explorer.name}-c{k}")
-                                         for k, c in enumerate(explorer.controls)),
+        id=explorer.name,
+        width=explorer.width_px,
+        style=page_style().substitute(id=explorer.name),
+        images=images,
+        description=alt,
+        caption=html.escape(explorer.alt),
+        controls="".join(
+            control_html(c, k, f"{explorer.name}-c{k}") for k, c in enumerate(explorer.controls)
+        ),
         # "</" inside the JSON would end its <script> element
-        spec=json.dumps(spec, separators=(",", ":")).replace("</", "<\\/"), script=page_script())
+        spec=json.dumps(spec, separators=(",", ":")).replace("</", "<\\/"),
+        script=page_script(),
+    )
 
 
 @singledispatch
@@ -120,20 +152,35 @@ def control_html(control, k: int, cid: str) -> str:
 
 @control_html.register
 def _(control: Slider, k, cid, play=""):
-    return SLIDER.substitute(play=play, cid=cid, label=html.escape(control.label), max=len(control.values) - 1,
-                             index=control.default_index, k=k, value=html.escape(control.text(control.default)))
+    return SLIDER.substitute(
+        play=play,
+        cid=cid,
+        label=html.escape(control.label),
+        max=len(control.values) - 1,
+        index=control.default_index,
+        k=k,
+        value=html.escape(control.text(control.default)),
+    )
 
 
 @control_html.register
 def _(control: Play, k, cid):
-    button = PLAY_BUTTON.substitute(k=k, interval=control.interval_ms, label=html.escape(control.label),
-                                    icons=PLAY_ICONS)
+    button = PLAY_BUTTON.substitute(
+        k=k, interval=control.interval_ms, label=html.escape(control.label), icons=PLAY_ICONS
+    )
     return control_html.dispatch(Slider)(control, k, cid, play=button)
 
 
 @control_html.register
 def _(control: Choice, k, cid):
-    buttons = "".join(RADIO.substitute(cid=cid, i=i, k=k, checked=" checked" if i == control.default_index else "",
-                                       text=html.escape(control.text(v)))
-                      for i, v in enumerate(control.values))
+    buttons = "".join(
+        RADIO.substitute(
+            cid=cid,
+            i=i,
+            k=k,
+            checked=" checked" if i == control.default_index else "",
+            text=html.escape(control.text(v)),
+        )
+        for i, v in enumerate(control.values)
+    )
     return CHOICE.substitute(label=html.escape(control.label), buttons=buttons)

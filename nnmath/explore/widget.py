@@ -1,4 +1,5 @@
 """The live form: ipywidgets controls above an image of the explorer's :class:`LiveFigure`."""
+
 from __future__ import annotations
 
 import html
@@ -20,7 +21,9 @@ def explorer_widget(explorer, scale=2.0):
     for control in explorer.controls:
         row, inputs[control.name] = control_widget(control)
         rows.append(row)
-    image = widgets.Image(value=live.png(), format="png", layout=widgets.Layout(width=f"{explorer.width_px}px"))
+    image = widgets.Image(
+        value=live.png(), format="png", layout=widgets.Layout(width=f"{explorer.width_px}px")
+    )
     # the state in words under the picture, as on the static page (a polite live region)
     description = widgets.HTML(value=description_html(explorer.description()))
 
@@ -40,7 +43,6 @@ def description_html(text: str) -> str:
     return f'<p aria-live="polite">{html.escape(text)}</p>'
 
 
-
 @singledispatch
 def control_widget(control):
     """The widgets of one control: ``(row, value_widget)``, the row shown and the widget whose
@@ -53,8 +55,12 @@ def _options(control: _Control):
 
 
 def _labelled(kind, control):
-    return kind(options=_options(control), value=control.default, description=control.label,
-                style={"description_width": "initial"})
+    return kind(
+        options=_options(control),
+        value=control.default,
+        description=control.label,
+        style={"description_width": "initial"},
+    )
 
 
 @control_widget.register
@@ -78,8 +84,13 @@ def _(control: Play):
     import ipywidgets as widgets
 
     slider = _labelled(widgets.SelectionSlider, control)
-    player = widgets.Play(value=control.default_index, min=0, max=len(control.values) - 1,
-                          interval=control.interval_ms, description=f"play {control.label}")
+    player = widgets.Play(
+        value=control.default_index,
+        min=0,
+        max=len(control.values) - 1,
+        interval=control.interval_ms,
+        description=f"play {control.label}",
+    )
     # both ways, as on the static page: the player steps the slider, and a moved slider moves the
     # player, so ▶ continues from the step shown instead of restarting from the first
     widgets.link((player, "value"), (slider, "index"))

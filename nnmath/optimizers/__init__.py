@@ -29,25 +29,76 @@ Chapters deriving the rules: *Stochastic and minibatch gradient descent* (book/s
 *Momentum and Nesterov* (book/momentum.md), *Adaptive methods: Adagrad, RMSprop, Adam*
 (book/adaptive.md), *Second-order methods* (book/newton.md).
 """
+
 from __future__ import annotations
 
 from .base import State, apply
-from .first_order import (SGD, Adagrad, Adam, Momentum, Nesterov, RMSprop,
-                          nesterov_change_of_variable)
+from .first_order import (
+    SGD,
+    Adagrad,
+    Adam,
+    Momentum,
+    Nesterov,
+    RMSprop,
+    nesterov_change_of_variable,
+)
 from .running import minibatches, trajectory
-from .schedules import (SCHEDULES, Constant, Cosine, Exponential, InverseTime, LinearWarmup,
-                        StepDecay, constant, cosine, exponential, inverse_time, linear_warmup,
-                        schedule, step_decay)
+from .schedules import (
+    SCHEDULES,
+    Constant,
+    Cosine,
+    Exponential,
+    InverseTime,
+    LinearWarmup,
+    StepDecay,
+    constant,
+    cosine,
+    exponential,
+    inverse_time,
+    linear_warmup,
+    schedule,
+    step_decay,
+)
 from .second_order import Newton, newton_minimize, newton_step
 
 __all__ = [
-    "State", "SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam", "Newton",
-    "apply", "trajectory", "newton_step", "newton_minimize", "minibatches",
+    "State",
+    "SGD",
+    "Momentum",
+    "Nesterov",
+    "Adagrad",
+    "RMSprop",
+    "Adam",
+    "Newton",
+    "apply",
+    "trajectory",
+    "newton_step",
+    "newton_minimize",
+    "minibatches",
     "nesterov_change_of_variable",
-    "Constant", "StepDecay", "Exponential", "InverseTime", "Cosine", "LinearWarmup",
-    "constant", "step_decay", "exponential", "inverse_time", "cosine", "linear_warmup",
-    "schedule", "SCHEDULES", "METHODS",
+    "Constant",
+    "StepDecay",
+    "Exponential",
+    "InverseTime",
+    "Cosine",
+    "LinearWarmup",
+    "constant",
+    "step_decay",
+    "exponential",
+    "inverse_time",
+    "cosine",
+    "linear_warmup",
+    "schedule",
+    "SCHEDULES",
+    "METHODS",
 ]
 
-METHODS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov, "adagrad": Adagrad,
-           "rmsprop": RMSprop, "adam": Adam, "newton": Newton}
+METHODS = {
+    "sgd": SGD,
+    "momentum": Momentum,
+    "nesterov": Nesterov,
+    "adagrad": Adagrad,
+    "rmsprop": RMSprop,
+    "adam": Adam,
+    "newton": Newton,
+}

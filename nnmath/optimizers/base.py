@@ -5,6 +5,7 @@ equation, decorated with ``@checked_update``: that refuses, before the state mov
 ``apply`` would refuse later (a non-finite gradient, an accumulator or a step that overflows), with
 a ``NonFiniteError`` naming the quantity, the parameter and the entries.
 """
+
 from __future__ import annotations
 
 import functools
@@ -37,8 +38,10 @@ class State:
 
 
 # what each kept quantity is, for the messages
-_STATE_NAMES = {"v": "v (the velocity or first-moment average)",
-                "s": "s (the squared-gradient sum or average)"}
+_STATE_NAMES = {
+    "v": "v (the velocity or first-moment average)",
+    "s": "s (the squared-gradient sum or average)",
+}
 
 
 def frozen(arrays) -> tuple:
@@ -54,17 +57,20 @@ def frozen(arrays) -> tuple:
 class Optimizer:
     """What every method shares: init, the learning rate at step t, step, lookahead."""
 
-    keeps = ()            # which of v, s the method keeps
+    keeps = ()  # which of v, s the method keeps
     needs_params = False  # whether update needs the parameters themselves (Newton's Hessian)
 
     def init(self, params) -> State:
         """The state before the first step: t = 0 and zero averages shaped like ``params``."""
         params = as_array_list(params, "params")
         zeros = frozen(np.zeros_like(p) for p in params)
-        return State(t=0, like=tuple((p.shape, p.dtype) for p in params),
-                     v=zeros if "v" in self.keeps else None,
-                     s=zeros if "s" in self.keeps else None,
-                     method=type(self).__name__)
+        return State(
+            t=0,
+            like=tuple((p.shape, p.dtype) for p in params),
+            v=zeros if "v" in self.keeps else None,
+            s=zeros if "s" in self.keeps else None,
+            method=type(self).__name__,
+        )
 
     def lookahead(self, params, state: State) -> list[np.ndarray]:
         """Where the next gradient is evaluated: the parameters themselves (Nesterov looks ahead)."""
@@ -81,8 +87,7 @@ class Optimizer:
         state = self.init(params) if state is None else state
         self._check_state(state)
         match_like(params, state.like, "params")
-        steps, new_state = self.update(grads, state,
-                                       params=params if self.needs_params else None)
+        steps, new_state = self.update(grads, state, params=params if self.needs_params else None)
         _apply(params, steps, at_step=new_state.t)
         return new_state
 
@@ -93,11 +98,15 @@ class Optimizer:
         made_by = state.method
         if made_by is None:  # a State built by hand: judge it by what it keeps
             if any((getattr(state, k) is None) != (k not in self.keeps) for k in ("v", "s")):
-                raise ValueError(f"state keeps {self._kept(state)} but {method} keeps "
-                                 f"{', '.join(self.keeps) or 'nothing'}; start from {method}.init")
+                raise ValueError(
+                    f"state keeps {self._kept(state)} but {method} keeps "
+                    f"{', '.join(self.keeps) or 'nothing'}; start from {method}.init"
+                )
         elif made_by != method:
-            raise ValueError(f"state is {made_by}'s state, not {method}'s: each method continues "
-                             f"only its own state; start from {method}(...).init(params)")
+            raise ValueError(
+                f"state is {made_by}'s state, not {method}'s: each method continues "
+                f"only its own state; start from {method}(...).init(params)"
+            )
 
     @staticmethod
     def _kept(state) -> str:
@@ -110,9 +119,12 @@ class Optimizer:
         t = state.t + 1
         for k, g in enumerate(grads):
             if not all_finite(g):
-                raise NonFiniteError(f"at step t = {t}, the gradient grads[{k}] of parameter {k} "
-                                     f"is non-finite ({first_non_finite(g)}); the state was "
-                                     "not advanced", parameter=k)
+                raise NonFiniteError(
+                    f"at step t = {t}, the gradient grads[{k}] of parameter {k} "
+                    f"is non-finite ({first_non_finite(g)}); the state was "
+                    "not advanced",
+                    parameter=k,
+                )
         return grads, t, self._alpha(t)
 
     def _alpha(self, t: int) -> float:
@@ -122,11 +134,14 @@ class Optimizer:
         try:
             alpha = float(alpha)
         except (TypeError, ValueError):
-            raise TypeError(f"learning_rate schedule returned {alpha!r} at step t = {t}, "
-                            "not a number") from None
+            raise TypeError(
+                f"learning_rate schedule returned {alpha!r} at step t = {t}, not a number"
+            ) from None
         if not (math.isfinite(alpha) and alpha >= 0):
-            raise ValueError(f"learning_rate schedule gave α_{t} = {alpha!r} at step t = {t}; "
-                             "it must be finite and ≥ 0")
+            raise ValueError(
+                f"learning_rate schedule gave α_{t} = {alpha!r} at step t = {t}; "
+                "it must be finite and ≥ 0"
+            )
         return alpha
 
 
@@ -137,6 +152,7 @@ def checked_update(update):
     a finite gradient of 1e200), then the steps: the caller gets either a finite step and state,
     or a ``NonFiniteError`` and still holds the old state.
     """
+
     @functools.wraps(update)
     def checked(self, grads, state, params=None):
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is named below
@@ -149,29 +165,37 @@ def checked_update(update):
                     raise NonFiniteError(
                         f"at step t = {new.t}, {method}'s state {_STATE_NAMES[key]} of parameter "
                         f"{k} would overflow ({first_non_finite(a)}): the gradient is too large "
-                        f"for {a.dtype}; the state was not advanced", parameter=k)
+                        f"for {a.dtype}; the state was not advanced",
+                        parameter=k,
+                    )
         for k, d in enumerate(steps):
             if not all_finite(d):
-                raise NonFiniteError(f"at step t = {new.t}, {method}'s step Δw of parameter {k} "
-                                     f"would be non-finite ({first_non_finite(np.asarray(d))}); "
-                                     "the state was not advanced (try a smaller learning rate)",
-                                     parameter=k)
+                raise NonFiniteError(
+                    f"at step t = {new.t}, {method}'s step Δw of parameter {k} "
+                    f"would be non-finite ({first_non_finite(np.asarray(d))}); "
+                    "the state was not advanced (try a smaller learning rate)",
+                    parameter=k,
+                )
         if params is not None:  # what apply would refuse: w + Δw overflowing
             _new_values(params, steps, new.t)
         return steps, new
+
     return checked
 
 
 def _new_values(params, steps, at_step=None) -> list[np.ndarray]:
     """w + Δw for every parameter, or ``NonFiniteError`` naming the first that overflows."""
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
-        new = [p + d for p, d in zip(params, steps)]    # w ← w + Δw, computed for all first
+        new = [p + d for p, d in zip(params, steps)]  # w ← w + Δw, computed for all first
     for k, (w, p) in enumerate(zip(new, params)):
         if not all_finite(w):
             where = f"at step t = {at_step}, " if at_step is not None else ""
-            raise NonFiniteError(f"{where}parameter {k} (shape {p.shape}) would become non-finite "
-                                 f"({first_non_finite(w)}); no parameter was changed (try a "
-                                 "smaller learning rate)", parameter=k)
+            raise NonFiniteError(
+                f"{where}parameter {k} (shape {p.shape}) would become non-finite "
+                f"({first_non_finite(w)}); no parameter was changed (try a "
+                "smaller learning rate)",
+                parameter=k,
+            )
     return new
 
 
@@ -180,7 +204,7 @@ def _apply(params, steps, at_step=None) -> None:
     like = tuple((p.shape, p.dtype) for p in params)
     steps = match_like(steps, like, "steps")
     new = _new_values(params, steps, at_step)
-    for p, w in zip(params, new):                       # then written, all or none
+    for p, w in zip(params, new):  # then written, all or none
         p[...] = w
 
 

@@ -3,6 +3,7 @@
 SGD, Momentum (heavy ball), Nesterov (look-ahead and practical forms), Adagrad, RMSprop, Adam.
 Bibliography keys (references.bib) name where each rule comes from.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,8 +14,15 @@ from .._validate import as_flag, as_positive_number, as_rate, match_like
 from .base import Optimizer, State, checked_update, frozen
 from .schedules import as_learning_rate
 
-__all__ = ["SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam",
-           "nesterov_change_of_variable"]
+__all__ = [
+    "SGD",
+    "Momentum",
+    "Nesterov",
+    "Adagrad",
+    "RMSprop",
+    "Adam",
+    "nesterov_change_of_variable",
+]
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class SGD(Optimizer):
     @checked_update
     def update(self, grads, state: State, params=None):
         grads, t, alpha = self._begin(grads, state)
-        steps = [-alpha * g for g in grads]                   # Δw = −α ∇C
+        steps = [-alpha * g for g in grads]  # Δw = −α ∇C
         return steps, State(t, state.like)
 
 
@@ -64,8 +72,8 @@ class Momentum(Optimizer):
     def update(self, grads, state: State, params=None):
         grads, t, alpha = self._begin(grads, state)
         mu = self.momentum
-        v = [mu * v - alpha * g for v, g in zip(state.v, grads)]   # v ← μ v − α ∇C
-        return list(v), State(t, state.like, v=frozen(v))        # w ← w + v
+        v = [mu * v - alpha * g for v, g in zip(state.v, grads)]  # v ← μ v − α ∇C
+        return list(v), State(t, state.like, v=frozen(v))  # w ← w + v
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,9 @@ class Nesterov(Optimizer):
         object.__setattr__(self, "learning_rate", as_learning_rate(self.learning_rate))
         object.__setattr__(self, "momentum", as_rate(self.momentum, "momentum μ"))
         if not isinstance(self.form, str):
-            raise TypeError(f"form must be a string, one of {', '.join(self.FORMS)}; got {self.form!r}")
+            raise TypeError(
+                f"form must be a string, one of {', '.join(self.FORMS)}; got {self.form!r}"
+            )
         if self.form not in self.FORMS:
             raise ValueError(f"unknown form {self.form!r}; known: {', '.join(self.FORMS)}")
 
@@ -109,18 +119,18 @@ class Nesterov(Optimizer):
             return list(params)
         self._check_state(state)
         params = match_like(params, state.like, "params")
-        return [w + self.momentum * v for w, v in zip(params, state.v)]   # w_ahead = w + μ v
+        return [w + self.momentum * v for w, v in zip(params, state.v)]  # w_ahead = w + μ v
 
     @checked_update
     def update(self, grads, state: State, params=None):
         """``grads`` is ∇C at ``lookahead(params, state)``."""
         grads, t, alpha = self._begin(grads, state)
         mu = self.momentum
-        v = [mu * v - alpha * g for v, g in zip(state.v, grads)]          # v ← μ v − α ∇C(w_ahead)
+        v = [mu * v - alpha * g for v, g in zip(state.v, grads)]  # v ← μ v − α ∇C(w_ahead)
         if self.form == "lookahead":
-            steps = list(v)                                                # w ← w + v
+            steps = list(v)  # w ← w + v
         else:
-            steps = [mu * v - alpha * g for v, g in zip(v, grads)]         # w̃ ← w̃ + μ v − α ∇C(w̃)
+            steps = [mu * v - alpha * g for v, g in zip(v, grads)]  # w̃ ← w̃ + μ v − α ∇C(w̃)
         return steps, State(t, state.like, v=frozen(v))
 
 
@@ -155,8 +165,8 @@ class Adagrad(Optimizer):
     def update(self, grads, state: State, params=None):
         grads, t, alpha = self._begin(grads, state)
         eps = self.eps
-        s = [s + g * g for s, g in zip(state.s, grads)]                         # s ← s + (∇C)²
-        steps = [-alpha * g / (np.sqrt(s) + eps) for g, s in zip(grads, s)]     # Δw = −α ∇C / (√s + ε)
+        s = [s + g * g for s, g in zip(state.s, grads)]  # s ← s + (∇C)²
+        steps = [-alpha * g / (np.sqrt(s) + eps) for g, s in zip(grads, s)]  # Δw = −α ∇C / (√s + ε)
         return steps, State(t, state.like, s=frozen(s))
 
 
@@ -185,8 +195,10 @@ class RMSprop(Optimizer):
     def update(self, grads, state: State, params=None):
         grads, t, alpha = self._begin(grads, state)
         beta, eps = self.beta, self.eps
-        s = [beta * s + (1 - beta) * g * g for s, g in zip(state.s, grads)]    # s ← β s + (1 − β)(∇C)²
-        steps = [-alpha * g / (np.sqrt(s) + eps) for g, s in zip(grads, s)]     # Δw = −α ∇C / (√s + ε)
+        s = [
+            beta * s + (1 - beta) * g * g for s, g in zip(state.s, grads)
+        ]  # s ← β s + (1 − β)(∇C)²
+        steps = [-alpha * g / (np.sqrt(s) + eps) for g, s in zip(grads, s)]  # Δw = −α ∇C / (√s + ε)
         return steps, State(t, state.like, s=frozen(s))
 
 
@@ -218,17 +230,23 @@ class Adam(Optimizer):
         object.__setattr__(self, "beta1", as_rate(self.beta1, "beta1 β₁"))
         object.__setattr__(self, "beta2", as_rate(self.beta2, "beta2 β₂"))
         object.__setattr__(self, "eps", as_positive_number(self.eps, "eps ε"))
-        object.__setattr__(self, "bias_correction", as_flag(self.bias_correction, "bias_correction"))
+        object.__setattr__(
+            self, "bias_correction", as_flag(self.bias_correction, "bias_correction")
+        )
 
     @checked_update
     def update(self, grads, state: State, params=None):
         grads, t, alpha = self._begin(grads, state)
         beta1, beta2, eps = self.beta1, self.beta2, self.eps
-        v = [beta1 * v + (1 - beta1) * g for v, g in zip(state.v, grads)]         # v ← β₁ v + (1 − β₁) ∇C
-        s = [beta2 * s + (1 - beta2) * g * g for s, g in zip(state.s, grads)]     # s ← β₂ s + (1 − β₂)(∇C)²
+        v = [beta1 * v + (1 - beta1) * g for v, g in zip(state.v, grads)]  # v ← β₁ v + (1 − β₁) ∇C
+        s = [
+            beta2 * s + (1 - beta2) * g * g for s, g in zip(state.s, grads)
+        ]  # s ← β₂ s + (1 − β₂)(∇C)²
         v_hat, s_hat = v, s
         if self.bias_correction:
-            v_hat = [v / (1 - beta1 ** t) for v in v]                              # v̂ = v / (1 − β₁ᵗ)
-            s_hat = [s / (1 - beta2 ** t) for s in s]                              # ŝ = s / (1 − β₂ᵗ)
-        steps = [-alpha * v / (np.sqrt(s) + eps) for v, s in zip(v_hat, s_hat)]   # Δw = −α v̂ / (√ŝ + ε)
+            v_hat = [v / (1 - beta1**t) for v in v]  # v̂ = v / (1 − β₁ᵗ)
+            s_hat = [s / (1 - beta2**t) for s in s]  # ŝ = s / (1 − β₂ᵗ)
+        steps = [
+            -alpha * v / (np.sqrt(s) + eps) for v, s in zip(v_hat, s_hat)
+        ]  # Δw = −α v̂ / (√ŝ + ε)
         return steps, State(t, state.like, v=frozen(v), s=frozen(s))

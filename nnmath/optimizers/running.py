@@ -3,6 +3,7 @@
 Used by the chapters *Steepest descent*, *Stochastic and minibatch gradient descent*,
 *Momentum and Nesterov*, *Adaptive methods* and *Second-order methods*.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -45,8 +46,10 @@ def trajectory(optimizer, gradient, w0, steps: int, *, cost=None, in_place: bool
     raises ``NonFiniteError`` (a ``ValueError``) naming the step and the parameter.
     """
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be one of nnmath.optimizers' methods (SGD(0.1), ...), "
-                        f"got {type(optimizer).__name__}")
+        raise TypeError(
+            f"optimizer must be one of nnmath.optimizers' methods (SGD(0.1), ...), "
+            f"got {type(optimizer).__name__}"
+        )
     if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)):
         raise TypeError(f"steps must be an integer ≥ 0, got {type(steps).__name__} {steps!r}")
     if steps < 0:
@@ -57,7 +60,9 @@ def trajectory(optimizer, gradient, w0, steps: int, *, cost=None, in_place: bool
         require_callable(cost, "cost", "a function of w returning C(w)")
 
     # a list of arrays is a model's parameters; a number, an array or a list of numbers is one point
-    is_list = isinstance(w0, (list, tuple)) and len(w0) > 0 and all(isinstance(p, np.ndarray) for p in w0)
+    is_list = (
+        isinstance(w0, (list, tuple)) and len(w0) > 0 and all(isinstance(p, np.ndarray) for p in w0)
+    )
     if is_list:
         params = [p if in_place else _float_copy(p) for p in w0]
         for k, p in enumerate(params):
@@ -76,7 +81,10 @@ def trajectory(optimizer, gradient, w0, steps: int, *, cost=None, in_place: bool
         g = list(g) if is_list else [g]
         if is_list and len(g) != len(params):
             raise ValueError(f"gradient returned {len(g)} arrays but w0 has {len(params)}")
-        return [gk if isinstance(gk, np.ndarray) else np.asarray(gk, dtype=p.dtype) for gk, p in zip(g, params)]
+        return [
+            gk if isinstance(gk, np.ndarray) else np.asarray(gk, dtype=p.dtype)
+            for gk, p in zip(g, params)
+        ]
 
     state = optimizer.init(params)
     path = [[p.copy() for p in params]]
@@ -86,9 +94,12 @@ def trajectory(optimizer, gradient, w0, steps: int, *, cost=None, in_place: bool
             grads = as_list(gradient(as_given(optimizer.lookahead(params, state))))
         for k, g in enumerate(grads):
             if not np.all(np.isfinite(g)):
-                raise NonFiniteError(f"at step t = {state.t + 1}, the gradient of parameter {k} is "
-                                     "non-finite (the iterates are diverging; try a smaller "
-                                     "learning rate)", parameter=k)
+                raise NonFiniteError(
+                    f"at step t = {state.t + 1}, the gradient of parameter {k} is "
+                    "non-finite (the iterates are diverging; try a smaller "
+                    "learning rate)",
+                    parameter=k,
+                )
         state = optimizer.step(params, grads, state)
         path.append([p.copy() for p in params])
         if costs is not None:
@@ -113,7 +124,9 @@ def minibatches(x, t, batch_size: int, seed=None, epochs: int | None = None) -> 
         if array.dtype.kind not in "fiub":
             raise TypeError(f"{name} must be numeric, got dtype {array.dtype}")
     if x.ndim != 2 or t.ndim != 2:
-        raise ValueError(f"x and t must be 2-D (one column per example), got shapes {x.shape} and {t.shape}")
+        raise ValueError(
+            f"x and t must be 2-D (one column per example), got shapes {x.shape} and {t.shape}"
+        )
     n = x.shape[1]
     if t.shape[1] != n:
         raise ValueError(f"x has {n} examples (columns) but t has {t.shape[1]}")
@@ -129,7 +142,7 @@ def minibatches(x, t, batch_size: int, seed=None, epochs: int | None = None) -> 
         while epochs is None or epoch < epochs:
             order = rng.permutation(n)
             for start in range(0, n, batch_size):
-                columns = order[start:start + batch_size]
+                columns = order[start : start + batch_size]
                 yield x[:, columns], t[:, columns]
             epoch += 1
 

@@ -5,6 +5,7 @@ int or an integer array of step counts. ``schedule(name, alpha0, ...)`` builds o
 Derived in chapter *Stochastic and minibatch gradient descent* (book/sgd.md), after
 ``robbins1951`` on the conditions Σ α_t = ∞, Σ α_t² < ∞.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -13,9 +14,23 @@ import numpy as np
 
 from .._validate import as_count, as_positive_number, as_real_number
 
-__all__ = ["Constant", "StepDecay", "Exponential", "InverseTime", "Cosine", "LinearWarmup",
-           "constant", "step_decay", "exponential", "inverse_time", "cosine", "linear_warmup",
-           "schedule", "SCHEDULES", "as_learning_rate"]
+__all__ = [
+    "Constant",
+    "StepDecay",
+    "Exponential",
+    "InverseTime",
+    "Cosine",
+    "LinearWarmup",
+    "constant",
+    "step_decay",
+    "exponential",
+    "inverse_time",
+    "cosine",
+    "linear_warmup",
+    "schedule",
+    "SCHEDULES",
+    "as_learning_rate",
+]
 
 
 def as_learning_rate(value):
@@ -23,8 +38,10 @@ def as_learning_rate(value):
     if callable(value):
         return value
     if isinstance(value, str):
-        raise TypeError(f"learning_rate must be a number or a schedule (a function of t), got the "
-                        f"string {value!r}; build a named schedule with schedule({value!r}, ...)")
+        raise TypeError(
+            f"learning_rate must be a number or a schedule (a function of t), got the "
+            f"string {value!r}; build a named schedule with schedule({value!r}, ...)"
+        )
     return as_positive_number(value, "learning_rate")
 
 
@@ -131,8 +148,9 @@ class Cosine:
     def __call__(self, t):
         t = _step_count(t)
         progress = np.minimum(np.asarray(t) - 1, self.steps) / self.steps
-        return _scalar_or_array(self.alpha_min
-                                + 0.5 * (self.alpha0 - self.alpha_min) * (1 + np.cos(np.pi * progress)))
+        return _scalar_or_array(
+            self.alpha_min + 0.5 * (self.alpha0 - self.alpha_min) * (1 + np.cos(np.pi * progress))
+        )
 
 
 @dataclass(frozen=True)
@@ -150,16 +168,30 @@ class LinearWarmup:
 
     def __call__(self, t):
         t = _step_count(t)
-        return _scalar_or_array(np.minimum(1.0, np.asarray(t) / self.steps) * np.asarray(self.base(t)))
+        return _scalar_or_array(
+            np.minimum(1.0, np.asarray(t) / self.steps) * np.asarray(self.base(t))
+        )
 
 
 # Lower-case names: schedules read as functions in chapter code, ``cosine(0.1, steps=200)``.
 constant, step_decay, exponential, inverse_time, cosine, linear_warmup = (
-    Constant, StepDecay, Exponential, InverseTime, Cosine, LinearWarmup)
+    Constant,
+    StepDecay,
+    Exponential,
+    InverseTime,
+    Cosine,
+    LinearWarmup,
+)
 
-SCHEDULES = {"constant": Constant, "step": StepDecay, "step_decay": StepDecay,
-             "exponential": Exponential, "inverse_time": InverseTime, "1/t": InverseTime,
-             "cosine": Cosine}
+SCHEDULES = {
+    "constant": Constant,
+    "step": StepDecay,
+    "step_decay": StepDecay,
+    "exponential": Exponential,
+    "inverse_time": InverseTime,
+    "1/t": InverseTime,
+    "cosine": Cosine,
+}
 
 
 def schedule(name: str, alpha0: float, *, warmup: int = 0, **options):
@@ -177,8 +209,9 @@ def schedule(name: str, alpha0: float, *, warmup: int = 0, **options):
     known = [field.name for field in fields(made)][1:]
     unknown = sorted(set(options) - set(known))
     if unknown:
-        raise ValueError(f"schedule {name!r} has no option {', '.join(unknown)}; "
-                         f"its options: {', '.join(known)}")
+        raise ValueError(
+            f"schedule {name!r} has no option {', '.join(unknown)}; its options: {', '.join(known)}"
+        )
     made = made(alpha0, **options)
     if warmup:
         made = LinearWarmup(made, steps=warmup)

@@ -5,6 +5,7 @@ few parameters), out of reach for a real network, where H has P² entries for P 
 solving with it costs about P³ operations (``nocedal2006``, chapter 3). Derived in chapter
 *Second-order methods* (book/newton.md).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,8 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import (NonFiniteError, as_count, as_positive_number, as_real_array,
-                         require_callable, require_finite)
+from .._validate import (
+    NonFiniteError,
+    as_count,
+    as_positive_number,
+    as_real_array,
+    require_callable,
+    require_finite,
+)
 from .base import Optimizer, State, checked_update, match_like
 from .schedules import as_learning_rate
 
@@ -32,15 +39,17 @@ def newton_step(grad, hessian) -> np.ndarray:
     if g.ndim != 1:
         raise ValueError(f"grad must be a vector of shape (n,), got shape {g.shape}")
     if H.shape != (g.size, g.size):
-        raise ValueError(f"hessian has shape {H.shape}, expected {(g.size, g.size)} "
-                         f"for a gradient of {g.size}")
+        raise ValueError(
+            f"hessian has shape {H.shape}, expected {(g.size, g.size)} for a gradient of {g.size}"
+        )
     require_finite(g, "the gradient grad", NonFiniteError)
     require_finite(H, "the hessian", NonFiniteError)
     try:
-        return -np.linalg.solve(H, g)                     # Δw = −H⁻¹ ∇C
+        return -np.linalg.solve(H, g)  # Δw = −H⁻¹ ∇C
     except np.linalg.LinAlgError:
-        raise ValueError(f"the hessian is singular, Newton's step is undefined: "
-                         f"{H.tolist()}") from None
+        raise ValueError(
+            f"the hessian is singular, Newton's step is undefined: {H.tolist()}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -65,12 +74,11 @@ class Newton(Optimizer):
         if params is None or len(grads) != 1:
             raise ValueError("Newton needs params=[w], a single vector, to evaluate the Hessian at")
         (w,), (g,) = match_like(params, state.like, "params"), grads
-        step = alpha * newton_step(g, self.hessian(w))   # Δw = −α H⁻¹ ∇C
+        step = alpha * newton_step(g, self.hessian(w))  # Δw = −α H⁻¹ ∇C
         return [step.astype(w.dtype)], State(t, state.like, method=state.method)
 
 
-def newton_minimize(gradient, hessian, w0, *, cost=None, tol: float = 1e-10,
-                    max_steps: int = 100):
+def newton_minimize(gradient, hessian, w0, *, cost=None, tol: float = 1e-10, max_steps: int = 100):
     """Newton's method from ``w0`` until |∇C| < ``tol``; the minimiser, or None if not reached.
 
     With ``cost`` (a function of w) each step is damped: halved until C does not rise (a
@@ -89,11 +97,11 @@ def newton_minimize(gradient, hessian, w0, *, cost=None, tol: float = 1e-10,
         g = gradient(w)
         if np.linalg.norm(g) < tol:
             return w
-        step = newton_step(g, hessian(w))                 # Δw = −H⁻¹ ∇C
+        step = newton_step(g, hessian(w))  # Δw = −H⁻¹ ∇C
         shrink = 1.0
         if cost is not None:
             c = cost(w)
-            while cost(w + shrink * step) > c and shrink > 1e-8:   # backtrack if C rises
+            while cost(w + shrink * step) > c and shrink > 1e-8:  # backtrack if C rises
                 shrink /= 2
         w = w + shrink * step
     return None
