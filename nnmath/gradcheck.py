@@ -66,7 +66,7 @@ def numerical_gradient(f, x, h: float = 1e-6, method: str = "central") -> np.nda
     h = _settings(h, method)
     x = as_real_array(x, "x", np.float64).copy()
     grad = np.zeros_like(x)
-    f0 = float(f(x)) if method == "forward" else None
+    f0 = float(f(x)) if method == "forward" else 0.0  # the forward difference's base value
     for i in np.ndindex(x.shape):
         original = x[i]
         x[i] = original + h

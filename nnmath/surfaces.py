@@ -49,7 +49,7 @@ class Surface:
     n = 2
     minimum: np.ndarray | None = None
     window = ((-2.0, 2.0), (-2.0, 2.0))
-    start = None
+    start: np.ndarray | None = None
 
     def _point(self, w, vectorised=False) -> np.ndarray:
         w = as_real_array(w, f"{self.name}: the point w", float)

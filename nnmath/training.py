@@ -131,7 +131,8 @@ def fit(
         stream = minibatches(x, t, batch_size, seed=seed, epochs=epochs)
         per_epoch = -(-np.shape(x)[1] // batch_size)
 
-    state, costs, step = None, [], 0
+    state, step = None, 0
+    costs: list[float] = []
     if callback is not None:
         callback(Progress(net, 0, 0, None, True, state))
     for epoch in range(1, epochs + 1):

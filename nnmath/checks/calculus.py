@@ -119,8 +119,8 @@ def check_chain_rule(
         yours = np.array([float(derivative(x)) for x in xs])
     except NotImplementedError:
         raise  # a stub not yet written: the reader's own message
-    except Exception as error:  # a reader's bug is reported, not raised
-        problem = Problem("(f∘g)'", raised_words(error))
+    except Exception as raised:  # a reader's bug is reported, not raised
+        problem = Problem("(f∘g)'", raised_words(raised))
         return CheckResult(
             f"Chain rule at {xs.size} points",
             [problem],

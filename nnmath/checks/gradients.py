@@ -274,10 +274,10 @@ def check_network_gradients(
             returned = backprop(net, x.copy(), t.copy())
         except NotImplementedError:
             raise  # a stub not yet written: the reader's own message
-        except Exception as error:  # a reader's bug is reported, not raised
+        except Exception as raised:  # a reader's bug is reported, not raised
             return CheckResult(
                 title,
-                [Problem("backprop", raised_words(error))],
+                [Problem("backprop", raised_words(raised))],
                 np.inf,
                 tolerance_for([], given),
                 inputs,
@@ -338,7 +338,7 @@ def check_network_gradients(
     problems, worst = _whole_network_diagnosis(
         yours_W, yours_b, right, variants, factor_hints, L, tolerance
     )
-    by_words = {}
+    by_words: dict[str, list[str]] = {}
     for l in range(1, L + 1) if not problems else ():
         for kind, yours in (("W", yours_W), ("b", yours_b)):
             k = 0 if kind == "W" else 1
@@ -347,7 +347,7 @@ def check_network_gradients(
                 if kind == "W"
                 else f"(b^{l} has shape (n_{l}, 1) = {(sizes[l], 1)})"
             )
-            hints = {}
+            hints: dict[tuple, str] = {}
             if kind == "W" and sizes[l] != sizes[l - 1]:
                 hints[(sizes[l], sizes[l])] = (
                     f"uses a^{l} where a^{l - 1} belongs: it has shape "

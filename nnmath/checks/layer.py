@@ -90,10 +90,10 @@ def check_layer_backward(
             returned = backward(W.copy(), b.copy(), a_prev.copy(), grad_a.copy())
         except NotImplementedError:
             raise  # a stub not yet written: the reader's own message
-        except Exception as error:  # a reader's bug is reported, not raised
+        except Exception as raised:  # a reader's bug is reported, not raised
             return CheckResult(
                 title,
-                [Problem("backward", raised_words(error))],
+                [Problem("backward", raised_words(raised))],
                 np.inf,
                 tolerance_for([], given),
                 inputs,
@@ -113,7 +113,7 @@ def check_layer_backward(
 
     # The right answer is nnmath's own backprop, on a one-layer network whose cost has
     # ∂C/∂a = grad_a: half the squared error, summed, against the target a − grad_a.
-    right = {part: [] for part in LAYER_PARTS}
+    right: dict[str, list] = {part: [] for part in LAYER_PARTS}
     for W, b, a_prev, grad_a in cases:
         net = Network(
             [n_in, n_out], [f], "half_squared_error", reduction="sum", weights=[W], biases=[b]

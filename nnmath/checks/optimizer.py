@@ -275,8 +275,8 @@ def check_optimizer_step(
                 returned = step(w.copy(), g.copy(), state)
             except NotImplementedError:
                 raise  # a stub not yet written: the reader's own message
-            except Exception as error:  # a reader's bug is reported, not raised
-                problem = Problem("step", f"at step {k} " + raised_words(error))
+            except Exception as raised:  # a reader's bug is reported, not raised
+                problem = Problem("step", f"at step {k} " + raised_words(raised))
                 return CheckResult(title, [problem], np.inf, tolerance, inputs)
             if not (isinstance(returned, tuple) and len(returned) == 2):
                 words = (
@@ -306,7 +306,7 @@ def check_optimizer_step(
     if given is None:
         # Rounded to float32, w_new − w loses about ε₃₂‖w‖/‖Δw‖ of a small step: allow for it.
         ratio = max(
-            np.linalg.norm(w0) / max(np.linalg.norm(r[-1]), 1e-300) for w0, r in zip(starts, right)
+            float(np.linalg.norm(w0)) / max(float(np.linalg.norm(r[-1])), 1e-300) for w0, r in zip(starts, right)
         )
         tolerance = float(min(1e-2, max(tolerance, 50 * np.finfo(np.float32).eps * ratio)))
     notes = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -32,8 +33,8 @@ class State:
 
     t: int
     like: tuple
-    v: tuple | None = None
-    s: tuple | None = None
+    v: Any = None  # tuple of arrays, or None; a method that keeps it always has a tuple
+    s: Any = None
     method: str | None = None
 
 
@@ -57,8 +58,13 @@ def frozen(arrays) -> tuple:
 class Optimizer:
     """What every method shares: init, the learning rate at step t, step, lookahead."""
 
-    keeps = ()  # which of v, s the method keeps
+    keeps: tuple[str, ...] = ()  # which of v, s the method keeps
     needs_params = False  # whether update needs the parameters themselves (Newton's Hessian)
+    learning_rate: Any  # α: a number or a schedule t ↦ α_t (each method's dataclass field)
+
+    def update(self, grads, state: State, params=None) -> tuple[list[np.ndarray], State]:
+        """The steps and the new state; each method writes its rule here."""
+        raise NotImplementedError(f"{type(self).__name__} has no update rule")
 
     def init(self, params) -> State:
         """The state before the first step: t = 0 and zero averages shaped like ``params``."""

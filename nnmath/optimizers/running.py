@@ -105,8 +105,8 @@ def trajectory(optimizer, gradient, w0, steps: int, *, cost=None, in_place: bool
         if costs is not None:
             costs.append(float(cost(as_given(params))))
 
-    iterates = [np.stack([w[k] for w in path]) for k in range(len(params))]
-    iterates = iterates if is_list else iterates[0]
+    per_parameter = [np.stack([w[k] for w in path]) for k in range(len(params))]
+    iterates = per_parameter if is_list else per_parameter[0]
     return (iterates, np.array(costs)) if cost is not None else iterates
 
 

@@ -205,14 +205,12 @@ def schedule(name: str, alpha0: float, *, warmup: int = 0, **options):
         raise TypeError(f"schedule name must be a string, got {type(name).__name__} {name!r}")
     if name.lower() not in SCHEDULES:
         raise ValueError(f"unknown schedule {name!r}; known: {', '.join(SCHEDULES)}")
-    made = SCHEDULES[name.lower()]
-    known = [field.name for field in fields(made)][1:]
+    kind = SCHEDULES[name.lower()]
+    known = [field.name for field in fields(kind)][1:]
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise ValueError(
             f"schedule {name!r} has no option {', '.join(unknown)}; its options: {', '.join(known)}"
         )
-    made = made(alpha0, **options)
-    if warmup:
-        made = LinearWarmup(made, steps=warmup)
-    return made
+    schedule = kind(alpha0, **options)
+    return LinearWarmup(schedule, steps=warmup) if warmup else schedule

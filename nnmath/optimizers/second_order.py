@@ -8,8 +8,8 @@ solving with it costs about P³ operations (``nocedal2006``, chapter 3). Derived
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +60,7 @@ class Newton(Optimizer):
     vector (one array of shape (n,)), as for the 2-D surfaces.
     """
 
-    hessian: Callable = None
+    hessian: Any = None  # required: w ↦ H(w), checked in __post_init__
     learning_rate: object = 1.0
     needs_params = True
 
