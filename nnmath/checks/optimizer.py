@@ -306,7 +306,8 @@ def check_optimizer_step(
     if given is None:
         # Rounded to float32, w_new − w loses about ε₃₂‖w‖/‖Δw‖ of a small step: allow for it.
         ratio = max(
-            float(np.linalg.norm(w0)) / max(float(np.linalg.norm(r[-1])), 1e-300) for w0, r in zip(starts, right)
+            float(np.linalg.norm(w0)) / max(float(np.linalg.norm(r[-1])), 1e-300)
+            for w0, r in zip(starts, right)
         )
         tolerance = float(min(1e-2, max(tolerance, 50 * np.finfo(np.float32).eps * ratio)))
     notes = []
