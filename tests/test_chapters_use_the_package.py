@@ -75,12 +75,9 @@ def test_the_package_has_public_functions_to_compare_with():
     assert {"fit", "minibatches", "numerical_gradient", "bowl"} <= set(names)
 
 
-# Chapters other sessions are changing at the time of writing (issue 17): strict, so that the
-# test reports it the moment they are fixed and the entry must go.
-NOT_YET = {
-    "training_a_network.md": "its own fit loop, to be replaced by nnmath.fit",
-    "chain_rule.md": "its own sigmoid, to be imported from nnmath.activations",
-}
+# Chapters not yet converted (issue 17; none since training_a_network and chain_rule were):
+# strict, so that the test reports it the moment one is fixed and its entry must go.
+NOT_YET: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
