@@ -1,12 +1,33 @@
-"""The bibliography of the notebook edition: citations and the reference list from references.bib.
+"""The bibliography of the notebook edition, formatted by pybtex as the HTML book's is.
 
-In-text citations are "Rumelhart et al. 1986" (first author, "and" the
+sphinxcontrib-bibtex formats the HTML book's reference list with a pybtex style
+(``bibtex_default_style``, "alpha" unless ``_config.yml`` names another); the same style renders it
+here through pybtex's Markdown backend, so both read alike: label, authors, title, venue, year, and
+the DOI or URL as a link. In-text citations are "Rumelhart et al. 1986" (first author, "and" the
 second or "et al.", year).
 """
 
 from __future__ import annotations
 
+import re
+from types import MappingProxyType
+from xml.sax.saxutils import escape
+
+from pybtex.backends.markdown import Backend
 from pybtex.database import BibliographyData, parse_file
+from pybtex.plugin import find_plugin
+
+
+class MarkdownBackend(Backend):
+    """pybtex's Markdown backend with an entry on one line (a list item) and only the characters
+    escaped that Markdown in a notebook would read as markup (pybtex's escapes every ``.``, ``-``,
+    ``(``, which some renderers show and a reader of the source has to read past); ``$`` too, so
+    no renderer takes text for math."""
+
+    symbols = MappingProxyType({**Backend.symbols, "newblock": " ", "ndash": "\N{EN DASH}"})
+
+    def format_str(self, text):
+        return re.sub(r"([\\`*_\[\]$])", r"\\\1", escape(text))
 
 
 def read_bibliography(paths) -> BibliographyData:
@@ -34,34 +55,10 @@ def citations(data: BibliographyData) -> dict:
 
 
 def bibliography_markdown(data: BibliographyData, style: str = "alpha") -> str:
-    """The reference list as a Markdown list (``style`` not used yet)."""
-    lines = []
-    for entry in sorted(data.entries.values(), key=_sort_key):
-        authors = ", ".join(
-            " ".join(person.first_names + person.middle_names + person.last_names)
-            for person in entry.persons.get("author", [])
-        )
-        fields = entry.fields
-        venue = (
-            fields.get("journal")
-            or fields.get("booktitle")
-            or fields.get("publisher")
-            or fields.get("school", "")
-        )
-        title = fields.get("title", "").replace("{", "").replace("}", "")
-        link = (
-            f" [doi:{fields['doi']}](https://doi.org/{fields['doi']})"
-            if "doi" in fields
-            else (f" <{fields['url']}>" if "url" in fields else "")
-        )
-        lines.append(
-            f"- {authors} ({fields.get('year', 'n.d.')}). *{title}*."
-            + (f" {venue}." if venue else "")
-            + link
-        )
-    return "\n".join(lines)
-
-
-def _sort_key(entry):
-    authors = entry.persons.get("author", [])
-    return (" ".join(authors[0].last_names) if authors else "", entry.fields.get("year", ""))
+    """The reference list as a Markdown list, formatted and sorted by the pybtex ``style``."""
+    formatting = find_plugin("pybtex.style.formatting", style)()
+    backend = MarkdownBackend()
+    return "\n".join(
+        f"- \\[{entry.label}\\] {entry.text.render(backend)}"
+        for entry in formatting.format_bibliography(data)
+    )
