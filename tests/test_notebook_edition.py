@@ -1,4 +1,4 @@
-"""The notebook edition's converter (_ext/notebook_edition.py) on a fixture chapter that uses every
+"""The notebook edition's converter (_ext/notebook_edition/) on a fixture chapter that uses every
 directive and role the book uses."""
 
 import base64
