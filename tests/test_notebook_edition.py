@@ -357,12 +357,12 @@ def test_the_bibliography_reads_like_the_html_books():
     entries = ne.bibliography_markdown(data, "alpha").split("\n")
     assert len(entries) == len(data.entries)
     assert (
-        "- \\[RHW86\\] David E. Rumelhart, Geoffrey E. Hinton, and Ronald J. Williams. Learning "
+        "- [RHW86] David E. Rumelhart, Geoffrey E. Hinton, and Ronald J. Williams. Learning "
         "representations by back-propagating errors. *Nature*, 323(6088):533–536, 1986. "
         "[doi:10.1038/323533a0](https://doi.org/10.1038/323533a0)." in entries
     )
     assert (
-        "- \\[Nie15\\] Michael A. Nielsen. *Neural Networks and Deep Learning*. Determination Press, "
+        "- [Nie15] Michael A. Nielsen. *Neural Networks and Deep Learning*. Determination Press, "
         "2015. URL: [http://neuralnetworksanddeeplearning.com](http://neuralnetworksanddeeplearning.com)."
         in entries
     )

@@ -55,10 +55,12 @@ def citations(data: BibliographyData) -> dict:
 
 
 def bibliography_markdown(data: BibliographyData, style: str = "alpha") -> str:
-    """The reference list as a Markdown list, formatted and sorted by the pybtex ``style``."""
+    """The reference list as a Markdown list, formatted and sorted by the pybtex ``style``; each
+    entry starts with its label as on the HTML page, "[RHW86]" (without a link definition, a
+    bracketed word is text; unescaped, no renderer can take ``\\[`` for display math)."""
     formatting = find_plugin("pybtex.style.formatting", style)()
     backend = MarkdownBackend()
     return "\n".join(
-        f"- \\[{entry.label}\\] {entry.text.render(backend)}"
+        f"- [{entry.label}] {entry.text.render(backend)}"
         for entry in formatting.format_bibliography(data)
     )
