@@ -7,7 +7,7 @@ be built with one of them forgotten:
 - ``hide_solutions`` (sphinx-exercise): no solution in the pages or the search index;
 - ``html_copy_source = False``: no ``_sources/<page>.md`` (the Markdown sources hold the solutions),
   so no "download source" button (and the ".ipynb" one is given back, opening the notebook edition);
-- ``notebook_edition_solutions = False``: the notebook edition (_ext/notebook_edition.py) without them;
+- ``notebook_edition_solutions = False``: the notebook edition (_ext/notebook_edition/) without them;
 - ``_sources/`` removed after the build, in case anything still wrote there: with copied sources
   sphinx-book-theme copies each page's executed notebook there (the whole chapter, solutions
   included) for its download button.

@@ -1,4 +1,4 @@
-"""The notebook edition's converter (_ext/notebook_edition.py) on a fixture chapter that uses every
+"""The notebook edition's converter (_ext/notebook_edition/) on a fixture chapter that uses every
 directive and role the book uses."""
 
 import base64
@@ -349,6 +349,25 @@ def test_launch_addresses():
     assert ne.colab_url(options, "book/steepest_descent") == (
         "https://colab.research.google.com/github/org/repo/blob/notebooks/steepest_descent.ipynb"
     )
+
+
+def test_the_bibliography_reads_like_the_html_books():
+    """pybtex's style (sphinxcontrib-bibtex's default, "alpha") formats it, as on the HTML page."""
+    data = ne.read_bibliography([ROOT / "references.bib"])
+    entries = ne.bibliography_markdown(data, "alpha").split("\n")
+    assert len(entries) == len(data.entries)
+    assert (
+        "- [RHW86] David E. Rumelhart, Geoffrey E. Hinton, and Ronald J. Williams. Learning "
+        "representations by back-propagating errors. *Nature*, 323(6088):533–536, 1986. "
+        "[doi:10.1038/323533a0](https://doi.org/10.1038/323533a0)." in entries
+    )
+    assert (
+        "- [Nie15] Michael A. Nielsen. *Neural Networks and Deep Learning*. Determination Press, "
+        "2015. URL: [http://neuralnetworksanddeeplearning.com](http://neuralnetworksanddeeplearning.com)."
+        in entries
+    )
+    assert ne.citations(data)["rumelhart1986"] == "Rumelhart et al. 1986"
+    assert ne.citations(data)["glorot2010"] == "Glorot and Bengio 2010"
 
 
 def test_the_setup_cell_does_nothing_where_nnmath_is_installed(tmp_path):
