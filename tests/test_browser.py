@@ -87,7 +87,8 @@ def test_a_first_visit_is_within_the_weight_budget(browser, site):
     for page in pages(html_dir):
         context, tab, problems, loaded = open_page(browser, base, page)
         wait_for_typesetting(tab)  # MathJax's fonts are part of the visit
-        tab.wait_for_load_state("networkidle")
+        tab.evaluate("() => document.fonts.ready.then(() => true)")
+        tab.wait_for_function("() => [...document.images].every(i => i.complete)")
         context.close()
         weight = weigh(html_dir, loaded)
         assert "_static/scripts/fontawesome.js" not in weight["files"], page
