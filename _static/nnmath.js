@@ -1,8 +1,11 @@
-// Equations that scroll sideways (a narrow screen) are focusable, so that a keyboard can scroll
-// them (WCAG 2.1.1); every other equation stays out of the tab order (MathJax's own menu is
+// Equations and network diagrams that scroll sideways (a narrow screen) are focusable, so that a
+// keyboard can scroll them (WCAG 2.1.1); every other equation stays out of the tab order (MathJax's own menu is
 // taken out of it in _config.yml, mathjax3_config). Run once typeset, and again on resize.
 (function () {
-  var BOXES = '.bd-content div.math, .bd-content span.math, .bd-content mjx-container[display="true"]';
+  var BOXES = '.bd-content div.math, .bd-content span.math, .bd-content mjx-container[display="true"], ' +
+    // the network diagrams, which keep a legible size on a phone (nnmath.css)
+    '.bd-content figure#fig-forward-network, .bd-content figure#fig-worked-network, ' +
+    '.bd-content figure#fig-worked-gradients';
 
   // A box scrolls when its content is wider and its own overflow lets it scroll; a wider box that
   // does not scroll (its parent does) stays out of the tab order.

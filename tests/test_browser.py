@@ -76,6 +76,28 @@ def test_every_page_is_clean_and_typeset(browser, site):
     assert not report, report
 
 
+def test_a_first_visit_is_within_the_weight_budget(browser, site):
+    """Every page's first visit (empty cache) loads at most page_weight.BUDGET bytes before the
+    chapter's images, counted from the built files it loaded, gzip-compressed as a static host
+    serves them (issue 20). Bytes, not time: nothing here is timed."""
+    from page_weight import BUDGET, weigh
+
+    html_dir, base = site
+    over = {}
+    for page in pages(html_dir):
+        context, tab, problems, loaded = open_page(browser, base, page)
+        wait_for_typesetting(tab)  # MathJax's fonts are part of the visit
+        tab.evaluate("() => document.fonts.ready.then(() => true)")
+        tab.wait_for_function("() => [...document.images].every(i => i.complete)")
+        context.close()
+        weight = weigh(html_dir, loaded)
+        assert "_static/scripts/fontawesome.js" not in weight["files"], page
+        if weight["before_images"] > BUDGET:
+            largest = sorted(weight["files"].items(), key=lambda item: -item[1][1])[:5]
+            over[page] = (weight["before_images"], largest)
+    assert not over, over
+
+
 def test_mathjax_comes_from_the_site_itself(browser, site):
     """Pages with formulas load MathJax from _static/mathjax and the formulas are typeset."""
     html_dir, base = site

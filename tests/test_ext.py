@@ -195,3 +195,34 @@ def test_sphinx_external_toc_still_writes_a_bare_redirect():
     """When this fails, the root page has a title upstream: the redirect_page fix can go."""
     text = _installed("sphinx_external_toc", "events.py")
     assert 'redirect_text = f\'<meta http-equiv="Refresh"' in text
+
+
+def test_icons_become_the_svg_fontawesome_js_would_make():
+    from _ext.fontawesome_subset import FONTAWESOME_SCRIPT, with_svg_icons
+
+    page = (
+        '<script defer src="../_static/scripts/fontawesome.js?digest=abc"></script>\n'
+        '<button aria-label="Color mode"><i class="theme-switch fa-solid fa-moon  fa-lg" '
+        'data-mode="dark"></i></button><span class="fa-solid fa-bars"></span>'
+        '<i class="fab fa-github"></i><i class="fa-solid fa-no-such-icon"></i>'
+    )
+    written = with_svg_icons(page, {})
+    assert not FONTAWESOME_SCRIPT.search(written) and "fontawesome.js" not in written
+    assert '<svg class="svg-inline--fa fa-moon theme-switch fa-lg" data-mode="dark" ' in written
+    assert 'data-prefix="fab" data-icon="github"' in written
+    assert 'data-icon="bars"' in written and 'aria-hidden="true" focusable="false"' in written
+    assert '<i class="fa-solid fa-no-such-icon"></i>' in written  # unknown: left as it was
+
+
+def test_the_theme_still_loads_fontawesome_js_and_draws_icons_with_its_font():
+    """What _ext/fontawesome_subset.py works around is still what the theme does."""
+    import pydata_sphinx_theme
+
+    from _ext.fontawesome_subset import css_glyphs, theme_webfonts
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    macros = (theme / "static" / "webpack-macros.html").read_text()
+    assert "<script defer src=\"{{ pathto('_static/scripts/fontawesome.js'" in macros
+    css = (theme / "static" / "styles" / "pydata-sphinx-theme.css").read_text()
+    assert len(css_glyphs(css)) >= 10
+    assert (theme_webfonts() / "fa-solid-900.ttf").is_file()

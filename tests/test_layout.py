@@ -137,3 +137,46 @@ def test_dark_mode_colours_are_what_nnmath_plots_computes(chromium, served_book)
         shown = shot.getpixel((20 * i + 10, 10))
         expected = tuple(round(255 * v) for v in mcolors.to_rgb(dark_mode_color(color)))
         assert max(abs(a - b) for a, b in zip(shown, expected)) <= 2, (color, shown, expected)
+
+
+NETWORK_FIGURES = {  # nnmath.plots.draw_network's diagrams, by page
+    "book/forward_pass.html": ["fig-forward-network"],
+    "book/worked_example.html": ["fig-worked-network", "fig-worked-gradients"],
+}
+MIN_LABEL_PX = 11  # the issue's "legible on a phone": labels of at least ~11 CSS px
+
+
+def network_label_px(display_ratio):
+    """CSS px of draw_network's labels when its PNG is shown at ``display_ratio`` of its pixels."""
+    import inspect
+
+    from nnmath.plots import book_style, draw_network
+
+    fontsize = inspect.signature(draw_network).parameters["fontsize"].default
+    # a chapter's PNG is rendered at the figure's dpi (IPython's display of the figure)
+    return fontsize / 72 * book_style()["figure.dpi"] * display_ratio
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_network_diagram_labels_are_legible(chromium, served_book, width):
+    """The network diagrams' labels are at least MIN_LABEL_PX on every window; on a phone the
+    diagram keeps its size and scrolls sideways in its own, focusable box."""
+    html, base = served_book
+    report = {}
+    for page, figures in NETWORK_FIGURES.items():
+        context, tab = open_typeset(chromium, base, page, width)
+        for figure in figures:
+            tab.wait_for_function(
+                "id => document.getElementById(id).querySelector('img').complete", arg=figure
+            )
+            shown = tab.evaluate(
+                """id => { const f = document.getElementById(id), i = f.querySelector('img');
+                return {ratio: i.getBoundingClientRect().width / i.naturalWidth,
+                        scrolls: f.scrollWidth > f.clientWidth + 1, tabindex: f.tabIndex}; }""",
+                figure,
+            )
+            label = network_label_px(shown["ratio"])
+            if label < MIN_LABEL_PX or (shown["scrolls"] and shown["tabindex"] != 0):
+                report[figure] = dict(shown, label_px=round(label, 1))
+        context.close()
+    assert not report, f"at {width} px: {report}"
