@@ -81,6 +81,8 @@ class ByLayer(Sequence):
         return layer - self.first
 
     def __getitem__(self, layer):
+        if type(layer) is int and self.first <= layer < self.first + len(self._items):
+            return self._items[layer - self.first]  # the common case, without the checks
         return self._items[self._position(layer)]
 
     def __setitem__(self, layer, value):
