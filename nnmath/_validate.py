@@ -53,6 +53,8 @@ def as_real_array(value, name: str, dtype=None) -> np.ndarray:
     Booleans, integers and floats are accepted; strings, complex numbers, ``None`` and other
     objects raise ``TypeError`` naming ``name``; a ragged nested list raises ``ValueError``.
     """
+    if type(value) is np.ndarray and value.dtype.kind == "f" and dtype in (None, value.dtype):
+        return value  # already what the checks below would return: skip them
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:

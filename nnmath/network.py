@@ -86,6 +86,9 @@ class ByLayer(Sequence):
         return self._items[self._position(layer)]
 
     def __setitem__(self, layer, value):
+        if self._check is None and type(layer) is int and 0 <= layer - self.first < len(self):
+            self._items[layer - self.first] = value  # the passes filling their lists
+            return
         position = self._position(layer)
         if self._check is not None:
             value = self._check(layer, value)
@@ -312,7 +315,7 @@ class Network:
 
     def parameter_names(self) -> list[str]:
         """["W^1", "b^1", …, "W^L", "b^L"], the order of ``parameters()``."""
-        return [f"{kind}^{l}" for l in range(1, self.L + 1) for kind in "Wb"]
+        return list(_parameter_names(self.L))
 
     @property
     def n_parameters(self) -> int:
@@ -358,7 +361,12 @@ class Network:
                 f"got {type(gradients).__name__}"
             )
         checked = []
-        for name, parameter, g in zip(self.parameter_names(), self.parameters(), arrays):
+        names = self.parameter_names()
+        for k, (parameter, g) in enumerate(zip(self.parameters(), arrays)):
+            if type(g) is np.ndarray and g.dtype == self._dtype and g.shape == parameter.shape:
+                checked.append(g)  # already right: no name needed
+                continue
+            name = names[k]
             g = as_real_array(g, f"gradient ∇{name}", dtype=self.dtype)
             if g.shape != parameter.shape:
                 raise ValueError(
@@ -578,6 +586,11 @@ def _all_finite(arrays) -> bool:
     for array in arrays:
         total += float(np.vdot(array, array))
     return math.isfinite(total)
+
+
+@functools.cache
+def _parameter_names(L: int) -> tuple[str, ...]:
+    return tuple(f"{kind}^{l}" for l in range(1, L + 1) for kind in "Wb")
 
 
 def _norm(arrays) -> float:
