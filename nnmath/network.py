@@ -599,5 +599,6 @@ def _norm(arrays) -> float:
 
 
 def _row_sums(delta: np.ndarray) -> np.ndarray:
-    """Σ over the columns (examples) of δ^l, as a column (n_l, 1)."""
-    return np.add.reduce(delta, axis=1, keepdims=True)
+    """Σ over the columns (examples) of δ^l, as a column (n_l, 1): δ^l times a column of ones
+    (a BLAS product, several times faster than numpy's row sums)."""
+    return delta @ np.ones((delta.shape[1], 1), delta.dtype)
