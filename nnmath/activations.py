@@ -94,11 +94,6 @@ class ReLU(Activation):
         z = np.asarray(z)
         return (z > 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)
 
-    def backward(self, z, grad_a):
-        # ∂C/∂a ⊙ f'(z) with f'(z) as booleans: one product, no array of ones and zeros.
-        grad_a = np.asarray(grad_a)
-        return np.multiply(grad_a, np.asarray(z) > 0, dtype=np.result_type(grad_a, z, np.float16))
-
 
 class Identity(Activation):
     """f(z) = z; f'(z) = 1 (a linear output layer)."""
