@@ -10,6 +10,8 @@ numpy is imported):
 
 - ``nnmath``: ``net.gradient_step(net.backward(x, t, input_gradient=False), α)``, the path a
   reader's own loop takes (every check included);
+- ``train_step``: the same step through ``nnmath.training.train_step`` with ``SGD`` (the step
+  ``fit`` takes): the same backward, then the optimizer's generic, allocating update;
 - ``products``: only the matrix products the step needs, into preallocated arrays: W^l a^{l-1}
   for every layer, (W^{l+1})ᵀ δ^{l+1} for l = L−1..1 and δ^l (a^{l-1})ᵀ for every layer (∇x is
   not needed to train): the lower bound of this algorithm;
@@ -43,6 +45,8 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from nnmath import Network  # noqa: E402
+from nnmath.optimizers import SGD  # noqa: E402
+from nnmath.training import train_step  # noqa: E402
 
 try:
     from threadpoolctl import threadpool_limits
@@ -83,6 +87,18 @@ def nnmath_step(name, dtype):
 
     def step():
         net.gradient_step(net.backward(x, t, input_gradient=False), LEARNING_RATE)
+
+    return step
+
+
+def train_step_step(name, dtype):
+    """The same step through ``nnmath.training.train_step`` with ``SGD`` (what ``fit`` runs)."""
+    sizes, activations, loss, x, t, _ = problem(name, dtype)
+    net = Network(sizes, activations, loss, dtype=dtype, seed=1, init="he")
+    optimizer, state = SGD(LEARNING_RATE), [None]
+
+    def step():
+        state[0] = train_step(net, x, t, optimizer, state[0])[1]
 
     return step
 
@@ -149,7 +165,11 @@ def seconds_per_step(step, block):
 
 def measure(name, dtype, repeats, target_block_s):
     """Median seconds per step of every contender, one BLAS thread."""
-    contenders = {"nnmath": nnmath_step(name, dtype), "products": products_step(name, dtype)}
+    contenders = {
+        "nnmath": nnmath_step(name, dtype),
+        "train_step": train_step_step(name, dtype),
+        "products": products_step(name, dtype),
+    }
     if torch is not None:
         contenders["torch"] = torch_step(name, dtype)
     limits = threadpool_limits(limits=1) if threadpool_limits else contextlib.nullcontext()
@@ -174,6 +194,7 @@ def measure(name, dtype, repeats, target_block_s):
 
 def table(results) -> str:
     head = ["network", "dtype", "nnmath (µs)", "products (µs)", "nnmath / products"]
+    head += ["train_step (µs)", "train_step / products"]
     if torch is not None:
         head += ["torch (µs)", "nnmath / torch"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -184,6 +205,8 @@ def table(results) -> str:
             f"{r['nnmath'] * 1e6:.0f}",
             f"{r['products'] * 1e6:.0f}",
             f"{r['nnmath'] / r['products']:.2f}",
+            f"{r['train_step'] * 1e6:.0f}",
+            f"{r['train_step'] / r['products']:.2f}",
         ]
         if torch is not None:
             row += [f"{r['torch'] * 1e6:.0f}", f"{r['nnmath'] / r['torch']:.2f}"]

@@ -53,6 +53,8 @@ def as_real_array(value, name: str, dtype=None) -> np.ndarray:
     Booleans, integers and floats are accepted; strings, complex numbers, ``None`` and other
     objects raise ``TypeError`` naming ``name``; a ragged nested list raises ``ValueError``.
     """
+    if type(value) is np.ndarray and value.dtype.kind == "f" and dtype in (None, value.dtype):
+        return value  # already what the checks below would return: skip them
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:
@@ -148,9 +150,17 @@ def require_callable(value, name: str, what: str) -> None:
 
 
 def all_finite(array) -> bool:
-    """True if every entry is finite: one reduction, and the entry-wise test only if that is not."""
-    with np.errstate(over="ignore", invalid="ignore"):  # a sum of large finite entries may overflow
-        total = np.add.reduce(array, axis=None)
+    """True if every entry is finite: one reduction, and the entry-wise test only if that is not.
+
+    The reduction is the sum of squares, a BLAS dot product (two to three times faster than
+    numpy's sum); inf or NaN anywhere makes it non-finite, and so may large finite entries,
+    a false alarm the entry-wise test then clears.
+    """
+    array = np.asarray(array)
+    if array.dtype.kind != "f":
+        return bool(np.all(np.isfinite(array)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.vdot(array, array)
     return bool(np.isfinite(total)) or bool(np.all(np.isfinite(array)))
 
 

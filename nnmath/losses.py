@@ -23,6 +23,8 @@ With its paired output activation a cross-entropy is computed from the weighted 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._validate import as_real_array, choose
@@ -72,7 +74,7 @@ class Loss:
             raise ValueError(
                 f"{self.name}: target shape {t.shape} does not match output shape {a.shape}"
             )
-        if not np.all(np.isfinite(t)):
+        if not (math.isfinite(np.vdot(t, t)) or np.all(np.isfinite(t))):  # one pass if finite
             raise ValueError(f"{self.name}: target contains non-finite values")
         t = t.astype(a.dtype, copy=False)
         self.check_target(t)

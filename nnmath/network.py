@@ -81,9 +81,14 @@ class ByLayer(Sequence):
         return layer - self.first
 
     def __getitem__(self, layer):
+        if type(layer) is int and self.first <= layer < self.first + len(self._items):
+            return self._items[layer - self.first]  # the common case, without the checks
         return self._items[self._position(layer)]
 
     def __setitem__(self, layer, value):
+        if self._check is None and type(layer) is int and 0 <= layer - self.first < len(self):
+            self._items[layer - self.first] = value  # the passes filling their lists
+            return
         position = self._position(layer)
         if self._check is not None:
             value = self._check(layer, value)
@@ -310,7 +315,7 @@ class Network:
 
     def parameter_names(self) -> list[str]:
         """["W^1", "b^1", …, "W^L", "b^L"], the order of ``parameters()``."""
-        return [f"{kind}^{l}" for l in range(1, self.L + 1) for kind in "Wb"]
+        return list(_parameter_names(self.L))
 
     @property
     def n_parameters(self) -> int:
@@ -356,7 +361,12 @@ class Network:
                 f"got {type(gradients).__name__}"
             )
         checked = []
-        for name, parameter, g in zip(self.parameter_names(), self.parameters(), arrays):
+        names = self.parameter_names()
+        for k, (parameter, g) in enumerate(zip(self.parameters(), arrays)):
+            if type(g) is np.ndarray and g.dtype == self._dtype and g.shape == parameter.shape:
+                checked.append(g)  # already right: no name needed
+                continue
+            name = names[k]
             g = as_real_array(g, f"gradient ∇{name}", dtype=self.dtype)
             if g.shape != parameter.shape:
                 raise ValueError(
@@ -578,11 +588,17 @@ def _all_finite(arrays) -> bool:
     return math.isfinite(total)
 
 
+@functools.cache
+def _parameter_names(L: int) -> tuple[str, ...]:
+    return tuple(f"{kind}^{l}" for l in range(1, L + 1) for kind in "Wb")
+
+
 def _norm(arrays) -> float:
     """‖(a_1, a_2, …)‖, the Euclidean norm of all the entries (inf or NaN if any is, or overflows)."""
     return math.sqrt(sum(float(np.vdot(array, array)) for array in arrays))
 
 
 def _row_sums(delta: np.ndarray) -> np.ndarray:
-    """Σ over the columns (examples) of δ^l, as a column (n_l, 1)."""
-    return np.add.reduce(delta, axis=1, keepdims=True)
+    """Σ over the columns (examples) of δ^l, as a column (n_l, 1): δ^l times a column of ones
+    (a BLAS product, several times faster than numpy's row sums)."""
+    return delta @ np.ones((delta.shape[1], 1), delta.dtype)
