@@ -415,7 +415,7 @@ class Network:
         """A checksum of the parameters and activations: it changes when any of them does."""
         crc = zlib.crc32(repr([id(f) for f in self.f]).encode())
         for p in self.parameters():
-            crc = zlib.crc32(np.ascontiguousarray(p).view(np.uint8), crc)
+            crc = zlib.crc32(np.ascontiguousarray(p).view(np.uint8), crc)  # type: ignore[arg-type]  # a buffer
         return crc
 
     def _given_forward(self, forward, x) -> ForwardPass:
@@ -547,17 +547,17 @@ class Network:
         learning rate are checked, and every new value known to be finite, before any parameter
         is written: a step that fails changes nothing.
         """
-        gradients = self._gradient_arrays(gradients)
+        arrays = self._gradient_arrays(gradients)
         alpha = as_positive_number(learning_rate, "learning_rate")
         parameters = self.parameters()
         if self._steps is None:
             self._steps = [np.empty_like(w) for w in parameters]
-        steps = [np.multiply(g, alpha, out=s) for g, s in zip(gradients, self._steps)]  # α ∇w
+        steps = [np.multiply(g, alpha, out=s) for g, s in zip(arrays, self._steps)]  # α ∇w
         # |w_i| ≤ ‖w‖ and |α g_i| ≤ ‖α g‖: while ‖w‖ + ‖α g‖ is far below the largest float, no
         # w − α g can overflow, so the parameters are written in place with no copy to undo it.
         # Otherwise (an inf or NaN anywhere included) the new values are computed and searched.
         if not _norm(parameters) + _norm(steps) < self._largest / 2:
-            self._refuse_non_finite_step(parameters, gradients, alpha, learning_rate)
+            self._refuse_non_finite_step(parameters, arrays, alpha, learning_rate)
         for w, step in zip(parameters, steps):
             w -= step
 

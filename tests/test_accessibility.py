@@ -58,7 +58,9 @@ def audit(browser, base, page, axe_source, scheme, width):  # noqa: F811
 def test_axe_finds_no_wcag_violation_on_any_page(browser, site, axe_source):  # noqa: F811
     html_dir, base = site
     report = {}
-    for page in pages(html_dir):
+    # the root index.html is only a redirect to book/intro.html (audited itself): axe, run while
+    # it navigates, saw the theme half-loaded; the root page is read by the next test instead
+    for page in [p for p in pages(html_dir) if p != "index.html"]:
         for scheme in ("light", "dark"):
             for width in WIDTHS:
                 found = audit(browser, base, page, axe_source, scheme, width)
