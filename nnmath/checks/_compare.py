@@ -90,6 +90,18 @@ def raised_words(error):
     return f"raised {type(error).__name__}" + (f": {text[0]}" if text else "") + "."
 
 
+def call_reader(function, *args):
+    """``(function(*args), None)``, or ``(None, what it raised, in words)``: a reader's bug is
+    reported, not raised. A stub's ``NotImplementedError`` goes through: it is the reader's own
+    "write this", not a mistake to diagnose."""
+    try:
+        return function(*args), None
+    except NotImplementedError:
+        raise
+    except Exception as raised:
+        return None, raised_words(raised)
+
+
 def _digits(y, r):
     """Enough significant digits to show where y and r part (never "0.109115, right 0.109115")."""
     gap = abs(y - r) / max(abs(y), abs(r), np.finfo(float).tiny)

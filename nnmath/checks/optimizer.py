@@ -16,7 +16,7 @@ from ._compare import (
     _positive_int,
     _require_callable,
     _Variant,
-    raised_words,
+    call_reader,
     tolerance_for,
 )
 from ._result import CheckResult, Problem
@@ -271,12 +271,9 @@ def check_optimizer_step(
         w, state = w0.copy(), (None if init is None else init(w0.copy()))
         taken = []
         for k, g in enumerate(grads, start=1):
-            try:
-                returned = step(w.copy(), g.copy(), state)
-            except NotImplementedError:
-                raise  # a stub not yet written: the reader's own message
-            except Exception as raised:  # a reader's bug is reported, not raised
-                problem = Problem("step", f"at step {k} " + raised_words(raised))
+            returned, raised = call_reader(step, w.copy(), g.copy(), state)
+            if raised:
+                problem = Problem("step", f"at step {k} " + raised)
                 return CheckResult(title, [problem], np.inf, tolerance, inputs)
             if not (isinstance(returned, tuple) and len(returned) == 2):
                 words = (
