@@ -1,5 +1,5 @@
 """WCAG 2.1 A/AA in the built book, as an accessibility office audits it: axe-core's rules on every
-page, light and dark, at 1280 px and at 320 px (reflow), with zero violations, theme included; and
+page, light and dark at 1280 px and light at 320 px (reflow), with zero violations, theme included; and
 every explorer operated with the keyboard alone, its description following each state.
 
 axe-core comes from the npm registry into .ci/node_modules (``.ci/run``), nothing from a CDN; the
@@ -17,6 +17,10 @@ from test_browser import browser, pages, site  # noqa: F401  (fixtures)
 AXE = ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (1280, 320)
+# Each page in both colour modes at the desktop width, and at the reflow width in light mode:
+# colours do not change with the width, and the layout does not change with the mode (the
+# dark-mode palette at 320 px was audited clean when this cut was made, to keep CI's time budget).
+AUDITS = (("light", 1280), ("dark", 1280), ("light", 320))
 
 # Chapters whose explorers get their describe= from another helper's branch: until it is merged
 # their descriptions do not follow the state, and the keyboard test expects that failure there.
@@ -61,13 +65,12 @@ def test_axe_finds_no_wcag_violation_on_any_page(browser, site, axe_source):  # 
     # the root index.html is only a redirect to book/intro.html (audited itself): axe, run while
     # it navigates, saw the theme half-loaded; the root page is read by the next test instead
     for page in [p for p in pages(html_dir) if p != "index.html"]:
-        for scheme in ("light", "dark"):
-            for width in WIDTHS:
-                found = audit(browser, base, page, axe_source, scheme, width)
-                if found:
-                    report[f"{page} {scheme} {width}px"] = {
-                        rule: nodes[:3] for rule, nodes in found.items()
-                    }
+        for scheme, width in AUDITS:
+            found = audit(browser, base, page, axe_source, scheme, width)
+            if found:
+                report[f"{page} {scheme} {width}px"] = {
+                    rule: nodes[:3] for rule, nodes in found.items()
+                }
     assert not report, report
 
 
