@@ -21,6 +21,9 @@ from local_site import (
 )
 
 SCREENSHOTS = ROOT / "screenshots"
+# Screenshots are for a person to look at: taken by default, skipped in CI (where nobody does, and
+# a full-page screenshot costs 2-3 s a page) unless BOOK_SCREENSHOTS=1 asks for them.
+TAKE_SCREENSHOTS = os.environ.get("BOOK_SCREENSHOTS", "0" if os.environ.get("CI") else "1") == "1"
 SITE_PAGES = [
     "index.html",
     "genindex.html",
@@ -64,9 +67,10 @@ def test_every_page_is_clean_and_typeset(browser, site):
             context, tab, problems, _ = open_page(browser, base, page, scheme)
             wait_for_typesetting(tab)
             untypeset = untypeset_formulas(tab)
-            tab.screenshot(
-                path=str(SCREENSHOTS / f"{Path(page).stem}-{scheme}.png"), full_page=True
-            )
+            if TAKE_SCREENSHOTS:
+                tab.screenshot(
+                    path=str(SCREENSHOTS / f"{Path(page).stem}-{scheme}.png"), full_page=True
+                )
             context.close()
             bad = {k: v for k, v in problems.items() if v}
             if untypeset:
