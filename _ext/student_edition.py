@@ -8,6 +8,7 @@ be built with one of them forgotten:
 - ``html_copy_source = False``: no ``_sources/<page>.md`` (the Markdown sources hold the solutions),
   so no "download source" button (and the ".ipynb" one is given back, opening the notebook edition);
 - ``notebook_edition_solutions = False``: the notebook edition (_ext/notebook_edition/) without them;
+- the pages' words about the editions (``STUDENT_WORDING``): no mention of the instructor edition;
 - ``_sources/`` removed after the build, in case anything still wrote there: with copied sources
   sphinx-book-theme copies each page's executed notebook there (the whole chapter, solutions
   included) for its download button.
@@ -19,6 +20,19 @@ import shutil
 from pathlib import Path
 
 SWITCHES = {"hide_solutions": True, "html_copy_source": False, "notebook_edition_solutions": False}
+
+# Text the student edition says differently: (page, the instructor edition's words, the student
+# edition's). A student is not told of an edition with the answers. Each sentence must be found
+# word for word (an edit to the page that drops one is an error, not a silent leak).
+STUDENT_WORDING = [
+    (
+        "book/intro",
+        "In the\ninstructor edition, the book as published, each solution folds out under its exercise (hidden\n"
+        "until you open it); the student edition, built for courses ({doc}`instructors`), leaves the\n"
+        "solutions out.",
+        "In this\nedition, made for courses, the exercises come without their solutions: they are yours to work\nout.",
+    ),
+]
 
 
 def _set_switches(app, config):
@@ -71,6 +85,24 @@ def _left_out_reference(app, env, node, contnode):
     return None
 
 
+def student_wording(docname: str, source: str) -> str:
+    """``source`` of page ``docname`` with the student edition's wording (``STUDENT_WORDING``)."""
+    for page, instructor, student in STUDENT_WORDING:
+        if page != docname:
+            continue
+        if instructor not in source:
+            raise ValueError(
+                f"student_edition: {page} no longer says {instructor[:60]!r}…; update "
+                "STUDENT_WORDING in _ext/student_edition.py with the page's new words"
+            )
+        source = source.replace(instructor, student)
+    return source
+
+
+def _reword(app, docname, source):
+    source[0] = student_wording(docname, source[0])
+
+
 def _remove_sources(app, exception):
     if exception is None and app.builder.format == "html":
         shutil.rmtree(Path(app.outdir) / "_sources", ignore_errors=True)
@@ -81,6 +113,7 @@ def setup(app):
         "student_edition_left_out", [], "env"
     )  # docnames not in this edition's toc
     app.connect("missing-reference", _left_out_reference)
+    app.connect("source-read", _reword)
     app.connect(
         "config-inited", _set_switches, priority=900
     )  # after every extension added its values

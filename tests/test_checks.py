@@ -566,6 +566,45 @@ def test_optimizer_correct_passes(method):
     assert "against nnmath.optimizers" in str(result)
 
 
+def test_a_momentum_weight_update_of_the_wrong_sign_is_named_and_the_velocity_not_blamed():
+    def w_minus_v(w, g, v):
+        v = 0.9 * (np.zeros_like(w) if v is None else v) - 0.1 * g
+        return w - v, v  # v is right; the update's sign is not
+
+    def velocity_uphill(w, g, v):
+        v = 0.9 * (np.zeros_like(w) if v is None else v) + 0.1 * g
+        return w + v, v  # the same steps, but v itself has the wrong sign
+
+    result = check_optimizer_step(w_minus_v, "momentum", learning_rate=0.1, momentum=0.9)
+    assert not result.passed
+    assert "the weight update has the wrong sign: your velocity v is right" in result.diagnosis
+    assert "w ← w + v" in result.diagnosis and "goes uphill" not in result.diagnosis
+    result = check_optimizer_step(velocity_uphill, "momentum", learning_rate=0.1, momentum=0.9)
+    assert "the steps go uphill" in result.diagnosis and "v ← μv − α∇C" in result.diagnosis
+    assert "weight update" not in result.diagnosis
+
+
+def test_the_step_tolerance_follows_the_dtype_returned():
+    def momentum(dtype, slip=0.0):
+        def step(w, g, v):
+            w, g = w.astype(dtype), g.astype(dtype)
+            v = dtype(0.9) * (np.zeros_like(w) if v is None else v) - dtype(0.1) * g
+            return w + v * dtype(1 + slip), v
+
+        return step
+
+    tight = check_optimizer_step(momentum(np.float64), "momentum")
+    assert tight.passed and tight.tolerance == pytest.approx(1e-7)
+    assert "follows the float64 you return" in str(tight)
+    # a float64 step off by 1e-5 of itself is wrong (the old floor, 1.2e-4, let it pass)
+    off = check_optimizer_step(momentum(np.float64, 1e-5), "momentum")
+    assert not off.passed and "tolerance 1e-07" in str(off)
+    single = check_optimizer_step(momentum(np.float32), "momentum")
+    assert single.passed and 1e-4 <= single.tolerance <= 1e-2
+    assert "follows the float32 you return" in str(single)
+    assert "relative error" in str(single)
+
+
 def test_optimizer_init_gives_the_first_state():
     def init(w):
         return np.zeros_like(w)

@@ -297,6 +297,24 @@ def test_no_solution_of_any_kind_is_in_the_release_or_in_nnmath_help(release, ot
     assert not leaks, leaks
 
 
+@pytest.mark.book
+def test_no_code_cell_of_the_release_is_a_solution_with_a_few_tokens_changed(release):
+    """The release's own notebooks (chapters and assignments) against every solution function,
+    token by token (test_near_copies.py: the same measure on the sources, without a build)."""
+    from test_near_copies import cell_code, near_copies, parse
+
+    out, _ = release
+    visible = {}
+    for path in sorted(out.glob("*.ipynb")) + sorted((out / "assignments").glob("*/*.ipynb")):
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            tree = parse(cell.source) if cell.cell_type == "code" else None
+            if tree is not None:
+                visible.update(cell_code(f"{path.relative_to(out)} cell {index}", tree))
+    assert len(visible) > 200
+    found = near_copies(ROOT, visible)
+    assert not found, found
+
+
 def question_names(master: Path) -> dict:
     """question -> the names its solution cells define (the functions a student writes)."""
     names, question, in_solution = {}, None, False

@@ -225,6 +225,21 @@ def test_the_student_configuration_sets_every_switch_and_its_own_branches():
     assert config["html"]["use_repository_button"] is False
 
 
+def test_the_student_edition_does_not_mention_the_instructor_edition():
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import student_edition
+
+    for path in sorted((ROOT / "book").glob("*.md")):
+        docname = f"book/{path.stem}"
+        if docname in ("book/instructors",):
+            continue  # the instructors' page (the course release leaves it out)
+        text = student_edition.student_wording(docname, path.read_text())
+        assert "instructor edition" not in text.lower(), docname
+        assert "{doc}`instructors`" not in text, docname
+    with pytest.raises(ValueError, match="no longer says"):
+        student_edition.student_wording("book/intro", "# How neural networks learn\n")
+
+
 def test_a_missing_overlay_or_extension_is_named(tmp_path):
     with pytest.raises(ValueError, match="no configuration file"):
         build_student_edition.student_config(overlay=tmp_path / "nothing.yml")

@@ -22,6 +22,7 @@ from ._compare import (
 from ._result import CheckResult, Problem
 
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+STEP_TOLERANCE_FLOAT64 = 1e-7  # the assignments' tolerance for float64 work
 
 
 def _right_steps(method, w0, grads, hp):
@@ -91,7 +92,9 @@ def _optimizer_steps(method, w0, grads, hp, mistake=None):
                 v = mu * (v - a * g)  # (mistake: v ← μ(v − α∇C))
             else:
                 v = mu * v - a * g  # v ← μv − α∇C
-            if mistake != "velocity_after":
+            if mistake == "w_minus_v":
+                w = w - v  # (mistake: w ← w − v)
+            elif mistake != "velocity_after":
                 w = w + v  # w ← w + v
         elif method == "rmsprop":
             s_old = s
@@ -136,6 +139,8 @@ _OPTIMIZER_MISTAKES = {
         "not_carried": "the momentum state is not carried: v starts again from zero at every step, so this is "
         "plain gradient descent. Return the new v as the state and use the state you are given.",
         "velocity_after": "w moves with the old velocity: update v ← μv − α∇C first, then w ← w + v.",
+        "w_minus_v": "the weight update has the wrong sign: your velocity v is right (v ← μv − α∇C "
+        "already holds the −α), but w moves by −v; the step is w ← w + v.",
         "ema": "uses v ← μv − α(1 − μ)∇C; the book's momentum is v ← μv − α∇C (no 1 − μ).",
         "no_mu": "the momentum coefficient μ is missing: v ← μv − α∇C, not v ← v − α∇C.",
         "velocity_from_gradient": "the velocity starts at the gradient (v₀ = ∇C at the first "
@@ -223,7 +228,9 @@ def check_optimizer_step(
 
     The right steps are ``nnmath.optimizers``' own. Adam in Kingma & Ba's "efficient" form
     (ε added to √s before the bias correction) is accepted too. ``rho`` is a deprecated name for
-    RMSprop's ``beta``. ``tolerance`` defaults to one that follows the dtype you return.
+    RMSprop's ``beta``. ``tolerance`` defaults to one that follows the dtype of the ``w`` you
+    return: 1e-7 for float64, 1000 ε for float32 (about 1.2e-4), either widened for a step much
+    smaller than ``w`` (rounding ``w_new − w`` costs about ε‖w‖/‖Δw‖); the result says which.
 
     Example (``my_rmsprop`` is yours)::
 
@@ -262,14 +269,14 @@ def check_optimizer_step(
     alpha = hp["learning_rate"]
     title = f"Optimizer step ({method}, α = {alpha:g}, {steps} steps in a row)"
 
-    starts, gradients, yours, returned_w = [], [], [], []
+    starts, gradients, yours, returned_w, states = [], [], [], [], []
     for _ in range(inputs):
         w0 = rng.standard_normal(shape)
         grads = rng.standard_normal((steps,) + shape)
         starts.append(w0)
         gradients.append(grads)
         w, state = w0.copy(), (None if init is None else init(w0.copy()))
-        taken = []
+        taken, kept = [], []
         for k, g in enumerate(grads, start=1):
             returned, raised = call_reader(step, w.copy(), g.copy(), state)
             if raised:
@@ -286,6 +293,7 @@ def check_optimizer_step(
                 return CheckResult(title, [Problem("step", words)], np.inf, tolerance, inputs)
             w_new, state = returned
             returned_w.append(w_new)
+            kept.append(_velocity(state))
             w_new = _as_array(w_new)
             if w_new is None or w_new.shape != shape:
                 words = (
@@ -297,16 +305,11 @@ def check_optimizer_step(
             taken.append(w_new - w)
             w = w_new
         yours.append(np.stack(taken))
+        states.append(kept)
 
     right = [_right_steps(method, w0, g, hp) for w0, g in zip(starts, gradients)]  # nnmath's
-    tolerance = tolerance_for(returned_w, given)
-    if given is None:
-        # Rounded to float32, w_new − w loses about ε₃₂‖w‖/‖Δw‖ of a small step: allow for it.
-        ratio = max(
-            float(np.linalg.norm(w0)) / max(float(np.linalg.norm(r[-1])), 1e-300)
-            for w0, r in zip(starts, right)
-        )
-        tolerance = float(min(1e-2, max(tolerance, 50 * np.finfo(np.float32).eps * ratio)))
+    dtype = _returned_dtype(returned_w)
+    tolerance = _step_tolerance(dtype, starts, right) if given is None else given
     notes = []
     if method == "adam":
         efficient = [_efficient_adam_steps(w0, g, hp) for w0, g in zip(starts, gradients)]
@@ -333,6 +336,15 @@ def check_optimizer_step(
         )
         for mistake, words in _OPTIMIZER_MISTAKES[method].items()
     ]
+    # w ← w − v with the right v takes exactly −1 times the right steps, as a velocity of the wrong
+    # sign does: the velocities returned as the state tell the two apart.
+    velocity_right = method == "momentum" and all(
+        all(v is not None and v.shape == shape for v in kept)
+        and relative_error(np.stack(kept), r) <= tolerance  # for momentum, Δw_k = v_k
+        for kept, r in zip(states, right)
+    )
+    if method == "momentum" and not velocity_right:
+        variants = [v for v in variants if v.words != _OPTIMIZER_MISTAKES["momentum"]["w_minus_v"]]
     factor_hints = {
         -1.0: "the steps go uphill: a descent step subtracts the gradient"
         + (" (v ← μv − α∇C)." if method == "momentum" else " (w ← w − α …)."),
@@ -349,6 +361,41 @@ def check_optimizer_step(
         axis_names=("step",) + ("entry",) * len(shape),
     )
     problems = [] if words is None else [Problem("the steps Δw = w_new − w", words)]
+    if given is None:
+        notes.append(
+            f"The tolerance {tolerance:.1e} follows the {dtype} you return (1e-07 for float64, "
+            "1000 ε for float32, more for steps much smaller than w)."
+        )
     return CheckResult(
         title, problems, worst, tolerance, inputs, notes, against="nnmath.optimizers"
     )
+
+
+def _velocity(state):
+    """The velocity in a momentum step's state: the state itself, or its ``"v"`` entry."""
+    if isinstance(state, dict):
+        state = state.get("v")
+    return _as_array(state) if isinstance(state, np.ndarray) else None
+
+
+def _returned_dtype(values) -> np.dtype:
+    """The least precise floating dtype among the ``w_new`` returned (float64 if none is one)."""
+    found = [
+        np.dtype(value.dtype)
+        for value in values
+        if np.issubdtype(getattr(value, "dtype", np.dtype(object)), np.floating)
+    ]
+    return max(found, key=lambda d: float(np.finfo(d).eps), default=np.dtype(np.float64))
+
+
+def _step_tolerance(dtype, starts, right) -> float:
+    """The default tolerance of a step check, by the dtype returned: float64 1e-7 (as the
+    assignments grade); a less precise float 1000 ε of it. Either way w_new − w, rounded in that
+    dtype, loses about ε‖w‖/‖Δw‖ of a small step: allowed for, up to 1e-2."""
+    eps = float(np.finfo(dtype).eps)
+    base = STEP_TOLERANCE_FLOAT64 if dtype == np.float64 else 1000 * eps
+    ratio = max(
+        float(np.linalg.norm(w0)) / max(float(np.linalg.norm(r[-1])), 1e-300)
+        for w0, r in zip(starts, right)
+    )
+    return float(min(1e-2, max(base, 50 * eps * ratio)))
