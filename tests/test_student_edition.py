@@ -14,7 +14,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
+import yaml
 from conftest import ROOT
+from local_site import toc_pages
 
 sys.path.insert(0, str(ROOT / "tools"))
 import build_student_edition  # noqa: E402
@@ -240,6 +242,14 @@ def test_the_student_edition_does_not_mention_the_instructor_edition():
         student_edition.student_wording("book/intro", "# How neural networks learn\n")
 
 
+def test_the_student_table_of_contents_leaves_out_the_instructors_page(tmp_path):
+    toc = yaml.safe_load(build_student_edition.student_toc(tmp_path / "_toc.yml").read_text())
+    files = [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+    assert "book/instructors" not in files and "book/intro" not in files  # intro is the root
+    assert toc["root"] == yaml.safe_load((ROOT / "_toc.yml").read_text())["root"]
+    assert len(files) == len(toc_pages()) - 1 - len(build_student_edition.LEFT_OUT)
+
+
 def test_a_missing_overlay_or_extension_is_named(tmp_path):
     with pytest.raises(ValueError, match="no configuration file"):
         build_student_edition.student_config(overlay=tmp_path / "nothing.yml")
@@ -289,9 +299,10 @@ def test_student_edition_builds_clean_and_leaves_the_instructor_build_alone(stud
     assert "Executing notebook" not in output, (
         "the student build ran chapters the instructor build had cached"
     )
-    from conftest import toc_pages
 
-    assert all((student / page).is_file() for page in toc_pages())
+    left_out = {f"{docname}.html" for docname in build_student_edition.LEFT_OUT}
+    assert all((student / page).is_file() for page in toc_pages() if page not in left_out)
+    assert not any((student / page).exists() for page in left_out)  # the instructors' page
     assert (instructor / "_sources").is_dir() and list((instructor / "notebooks").glob("*.ipynb"))
 
 

@@ -20,6 +20,24 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "_config_student.yml"
+LEFT_OUT = ["book/instructors"]  # pages for instructors only: in no student edition
+
+
+def student_toc(path: Path, root: Path = ROOT) -> Path:
+    """The book's table of contents without the pages in LEFT_OUT (and parts left empty), written
+    to ``path``."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    parts = []
+    for part in toc.get("parts", []):
+        chapters = [
+            chapter for chapter in part.get("chapters", []) if chapter.get("file") not in LEFT_OUT
+        ]
+        if chapters:
+            parts.append({**part, "chapters": chapters})
+    toc["parts"] = parts
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(toc, sort_keys=False))
+    return path
 
 
 def merged(base: dict, overlay: dict) -> dict:
@@ -71,7 +89,8 @@ def build(
     toc: Path | None = None,
 ) -> int:
     """Build the student edition's HTML into ``output``; Sphinx's exit status (0: built clean).
-    ``extra``: configuration merged over the student overlay; ``toc``: another table of contents."""
+    ``extra``: configuration merged over the student overlay; ``toc``: another table of contents
+    (default: the book's without LEFT_OUT, the instructors' page)."""
     from jupyter_book.sphinx import build_sphinx
 
     output = Path(output).resolve()
@@ -82,8 +101,10 @@ def build(
         + yaml.safe_dump(student_config(root, overlay, cache, extra), sort_keys=False)
     )
     print(f"Student edition: {root} -> {output} (configuration {config_path})")
+    toc = toc or student_toc(output.parent / "_toc.yml", root)
     overrides = {
-        "external_toc_path": Path(toc or root / "_toc.yml").resolve().as_posix(),
+        "external_toc_path": Path(toc).resolve().as_posix(),
+        "student_edition_left_out": LEFT_OUT,
         "latex_individualpages": False,
     }
     if strict:

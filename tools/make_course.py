@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import build_student_edition  # noqa: E402
 
 BOOK_REPOSITORY = "https://github.com/nnmath-book/how-neural-networks-learn"
-LEFT_OUT = ["book/instructors"]  # pages for instructors only
+LEFT_OUT = build_student_edition.LEFT_OUT  # pages for instructors only
 COURSE_BRANCH = "main"  # the release's branch: notebooks, Binder environment, site
 
 
@@ -58,21 +58,6 @@ def pages_url(repository: str) -> str:
     return f"https://{org}.github.io/{repo}/site/"
 
 
-def course_toc(path: Path) -> Path:
-    """The book's table of contents without the pages in LEFT_OUT (and parts left empty)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    parts = []
-    for part in toc.get("parts", []):
-        chapters = [
-            chapter for chapter in part.get("chapters", []) if chapter.get("file") not in LEFT_OUT
-        ]
-        if chapters:
-            parts.append({**part, "chapters": chapters})
-    toc["parts"] = parts
-    path.write_text(yaml.safe_dump(toc, sort_keys=False))
-    return path
-
-
 def course_config(repository: str, base_url: str, jupyterhub: str, nnmath: str) -> dict:
     """What the course release changes in the student edition: every address into the release."""
     launch = {"binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab"}
@@ -87,7 +72,6 @@ def course_config(repository: str, base_url: str, jupyterhub: str, nnmath: str) 
                 "notebook_edition_branch": COURSE_BRANCH,  # the notebooks are at its root
                 "notebook_edition_binder_branch": COURSE_BRANCH,  # and so is binder/: no solutions there
                 "notebook_edition_package": nnmath,
-                "student_edition_left_out": LEFT_OUT,
             }
         },
     }
@@ -198,7 +182,6 @@ def make(
     status = build_student_edition.build(
         html,
         extra=course_config(repository, base_url, jupyterhub, nnmath),
-        toc=course_toc(build_dir / "_toc.yml"),
     )
     if status:
         raise RuntimeError(f"the course's student edition did not build clean (status {status})")
