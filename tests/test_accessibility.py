@@ -231,6 +231,29 @@ def test_play_jumps_to_the_end_when_the_reader_asks_for_reduced_motion(browser, 
     context.close()
 
 
+def test_play_keeps_the_live_region_quiet_until_it_stops(browser, site):  # noqa: F811
+    """A sentence every few hundred milliseconds would drown a screen reader: while Play runs the
+    description is not live; when it stops, the live region gets the final state once."""
+    html_dir, base = site
+    page = next(
+        page for page in pages(html_dir) if 'class="nnx-play"' in (html_dir / page).read_text()
+    )
+    context, tab, _, _ = open_page(browser, base, page)
+    button = tab.query_selector(".nnx-play")
+    explorer = button.evaluate_handle("b => b.closest('figure')").as_element()
+    description = explorer.query_selector(".nnx-description")
+    button.click()
+    assert description.get_attribute("aria-live") == "off", page
+    button.click()  # pause
+    assert description.get_attribute("aria-live") == "polite", page
+    tab.wait_for_function(
+        "d => d.textContent.length > 0", arg=description, timeout=2000
+    )  # the stopped state, announced
+    spec = explorer.query_selector("script.nnx-spec").evaluate("s => JSON.parse(s.textContent)")
+    assert description.text_content() in spec["descriptions"], page
+    context.close()
+
+
 # -- alt text --------------------------------------------------------------------------------------
 FILE_NAME = r"(^|/)[\w.-]+\.(png|jpe?g|gif|svg|webp)$"
 

@@ -82,11 +82,16 @@
     var name = button.getAttribute('aria-label');
     var last = spec.sizes[c] - 1;
 
+    // While it plays the live region is quiet (a sentence every few hundred milliseconds would
+    // drown a screen reader); when it stops, the state it stopped at is announced once.
     function stop() {
       clearInterval(timer);
       timer = null;
       button.classList.remove('nnx-playing');
       button.setAttribute('aria-label', name);
+      description.setAttribute('aria-live', 'polite');
+      description.textContent = '';
+      setTimeout(function () { description.textContent = spec.descriptions[frame()]; }, 50);
     }
 
     button.addEventListener('click', function () {
@@ -101,6 +106,7 @@
       }
       button.classList.add('nnx-playing');
       button.setAttribute('aria-label', 'pause');
+      description.setAttribute('aria-live', 'off');
       if (state[c] == last) {
         state[c] = 0;
         show();
