@@ -1,6 +1,7 @@
 """The derivations of book/sgd.md and book/momentum.md, checked again outside the chapters."""
 
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import sympy as sp
@@ -256,3 +257,14 @@ def test_sgd_steps_per_epoch_are_n_over_the_batch_size():
     for size in (200, 20, 1):
         batches = list(nnmath.optimizers.minibatches(X, T, size, seed=0, epochs=1))
         assert len(batches) == 200 // size
+
+
+def test_sgd_summary_says_what_the_seeds_show_per_epoch():
+    """The summary does not rank SGD ahead per epoch: it gives the seed counts the chapter measures."""
+    text = (Path(__file__).resolve().parents[1] / "book" / "sgd.md").read_text()
+    summary = text[text.index("## Summary") : text.index("## Exercises")]
+    per_epoch = next(line for line in summary.splitlines() if line.startswith("- Per epoch"))
+    for name in ("sgd_median_below_minibatch", "sgd_above_full", "n_seeds"):
+        assert f"{{glue:text}}`{name}`" in per_epoch
+    assert "not reliably ahead" in per_epoch
+    assert "assert sgd_median_below_minibatch < len(SEEDS) and sgd_above_full > 0" in text

@@ -263,3 +263,11 @@ def test_chapter_numbers(chapter):
         at_the_end = ns["newton_explorer"].description(start="(1, 1.5)", k=ns["newton_steps"])
         assert "saddle point (0, 1)" in at_the_end
         assert ns["kfac_block"] / ns["kfac_factors"] > 1e5
+
+
+def test_adaptive_shows_labelled_results_with_one_step_index():
+    """Its sympy results are labelled equations (``show``), never bare tuples, and the step is t."""
+    text = (BOOK / "adaptive.md").read_text()
+    assert "sp.Tuple(" not in text and text.count("show(") >= 5
+    assert 'sp.symbols("k", integer=True, positive=True)   # summation index' in text
+    assert "$k = \\ln" not in text and "^k w_2" not in text

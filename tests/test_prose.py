@@ -9,9 +9,10 @@ BOOK = Path(__file__).resolve().parents[1] / "book"
 CHAPTERS = sorted(BOOK.glob("*.md"))
 
 
-def prose(path):
-    """The chapter's text outside code cells and code blocks (captions, exercises and solutions kept)."""
-    kept, blocks = [], []  # blocks: the open fences, "code" or "directive"
+def prose(path, exercises=True):
+    """The chapter's text outside code cells and code blocks (captions, exercises and solutions kept;
+    without ``exercises``, the exercises' statements are left out, solutions kept)."""
+    kept, blocks = [], []  # blocks: the open fences, "code", "exercise" or "directive"
     for line in path.read_text().splitlines():
         fence = re.match(r"^\s*(`{3,}|~{3,})(.*)$", line)
         if fence:
@@ -20,12 +21,14 @@ def prose(path):
                 blocks.pop()
             else:
                 blocks.append(
-                    "directive"
+                    "exercise"
+                    if info.startswith("{exercise}")
+                    else "directive"
                     if info.startswith("{") and not info.startswith("{code-cell")
                     else "code"
                 )
             continue
-        if "code" not in blocks:
+        if "code" not in blocks and (exercises or "exercise" not in blocks):
             kept.append(line)
     return "\n".join(kept)
 
@@ -69,12 +72,20 @@ SYMBOL = (
     r"(?:α|μ|β|γ|ε|κ|λ|\\alpha|\\mu|\\beta|\\gamma|\\varepsilon|\\epsilon|\\kappa|\\lambda"
     r"|\|B\||\\lvert B \\rvert)(?:_\{?[\w\\]+\}?)?"
 )
-NUMBER = r"(-?\d+(?:\.\d+)?)(?:\s*(?:\\cdot|·|\\times|×)\s*10\^\{?(-?\d+)\}?)?"
-TYPED_PARAMETER = re.compile(rf"(?<![\w\\]){SYMBOL}\s*=\s*\$?\s*{NUMBER}")
+NUMBER = (
+    r"(?:10\^\{?(-?\d+)\}?"  # a bare power of ten, 10^{-8}
+    r"|(-?\d+(?:\.\d+)?)(?:\s*(?:\\cdot|·|\\times|×)\s*10\^\{?(-?\d+)\}?)?)"  # 0.5, 5 \cdot 10^{-4}
+)
+# the whole value, not the first term of an expression: "α = 1/c", "λ = 4 ± √5" state no number
+TYPED_PARAMETER = re.compile(
+    rf"(?<![\w\\]){SYMBOL}\s*=\s*\$?\s*{NUMBER}(?!\d|\.\d|\s*(?:/|±|\\pm))"
+)
 
 
 def code_constants(path):
-    """The numbers a chapter's code cells assign to names: ``alpha = 0.5``, ``EPOCHS, ALPHA = 20, 1.0``."""
+    """The numbers a chapter's code cells set: assigned to names (``alpha = 0.5``,
+    ``EPOCHS, ALPHA = 20, 1.0``) or passed to a call as an argument, by position or by keyword
+    (``Adam(0.1)``, ``RMSprop(0.05, beta=0.9)``, ``fit(..., learning_rate=0.1)``)."""
     import ast
 
     source, values = path.read_text(), set()
@@ -87,17 +98,17 @@ def code_constants(path):
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign):
                 parts = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
-                for part in parts:
-                    try:
-                        value = ast.literal_eval(part)
-                    except ValueError:
-                        continue
-                    if (
-                        isinstance(value, (int, float))
-                        and not isinstance(value, bool)
-                        and value != 0
-                    ):
-                        values.add(float(value))
+            elif isinstance(node, ast.Call):
+                parts = node.args + [keyword.value for keyword in node.keywords]
+            else:
+                continue
+            for part in parts:
+                try:
+                    value = ast.literal_eval(part)
+                except ValueError:
+                    continue
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and value != 0:
+                    values.add(float(value))
     return values
 
 
@@ -105,8 +116,9 @@ def typed_parameters(text):
     """(as typed, value) for every "symbol = number" in ``text``."""
     found = []
     for match in TYPED_PARAMETER.finditer(text):
-        mantissa, exponent = match.group(1), match.group(2)
-        found.append((match.group(0), float(mantissa) * 10.0 ** int(exponent or 0)))
+        power, mantissa, exponent = match.group(1), match.group(2), match.group(3)
+        value = 10.0 ** int(power) if power else float(mantissa) * 10.0 ** int(exponent or 0)
+        found.append((match.group(0), value))
     return found
 
 
@@ -125,12 +137,14 @@ NOT_YET_GLUED: set[str] = set()
     ids=lambda p: p.stem,
 )
 def test_no_parameter_typed_beside_its_code_constant(chapter):
-    """A value the code sets ("alpha = 0.5") is glued into the prose, not typed as "α = 0.5"."""
+    """A value the code sets ("alpha = 0.5", "Adam(0.1)") is glued into the prose, not typed as
+    "α = 0.5". An exercise's statement may type its givens: there the prose sets the value and the
+    solution's code follows it (a glue from a solution cell would not exist in the student edition)."""
     constants = code_constants(chapter)
     typed = [
         text
-        for text, value in typed_parameters(prose(chapter))
-        if any(abs(value - c) <= 1e-12 * max(1.0, abs(c)) for c in constants)
+        for text, value in typed_parameters(prose(chapter, exercises=False))
+        if any(abs(value - c) <= 1e-12 * abs(c) for c in constants)
         and not (text.startswith("|B|") and value == 1)
     ]  # |B| = 1 defines single-example SGD
     assert not typed, (
@@ -151,3 +165,24 @@ def test_typed_parameter_detector_sees_the_forms_the_book_uses(tmp_path):
     assert [value for _, value in typed] == [0.5, 0.95, 5e-4, 0.9, 1.0]
     flagged = [text for text, value in typed if value in constants]
     assert flagged == ["\\alpha = 0.5", "μ = 0.95", "\\alpha = 5 \\cdot 10^{-4}"]
+
+
+def test_typed_parameter_detector_sees_call_arguments(tmp_path):
+    """A value passed to a call (Adam(0.1), beta=0.9, a power of ten) and typed in the prose fails
+    the chapter test; a fraction, an expression, an exercise's given and a value no code sets pass."""
+    page = tmp_path / "page.md"
+    code = (
+        "```{code-cell} ipython3\nsteps = first_three_steps(Adam(0.1, bias_correction=True))\n"
+        "racer = RMSprop(0.05, beta=0.9)\ncheck(step, eps=1e-8)\n"
+        "assert np.allclose(a, b, atol=1e-15)\n```\n\n"
+    )
+    planted = "The table runs Adam ($\\alpha = 0.1$), RMSprop with β = 0.9.\nAnd ε = 10^{-8}.\n"
+    page.write_text(code + planted)
+    assert {0.1, 0.05, 0.9, 1e-8} <= code_constants(page)
+    with pytest.raises(AssertionError, match=r"alpha = 0.1.*β = 0.9.*ε = 10\^\{-8\}"):
+        test_no_parameter_typed_beside_its_code_constant(page)
+    page.write_text(
+        code + "One step lands at $\\alpha = 1/c$; $\\lambda = 4 \\pm \\sqrt 5$; ε = 0 here;"
+        " μ = 0.95 is set by no code.\n\n```{exercise}\n:label: ex\n\nTry $\\alpha = 0.1$.\n```\n"
+    )
+    test_no_parameter_typed_beside_its_code_constant(page)  # nothing to flag
