@@ -1,5 +1,5 @@
 """WCAG 2.1 A/AA in the built book, as an accessibility office audits it: axe-core's rules on every
-page, light and dark at 1280 px and light at 320 px (reflow), with zero violations, theme included; and
+page, light and dark, at 1280 px and at 320 px (reflow), with zero violations, theme included; and
 every explorer operated with the keyboard alone, its description following each state.
 
 axe-core comes from the npm registry into .ci/node_modules (``.ci/run``), nothing from a CDN; the
@@ -17,10 +17,10 @@ from test_browser import browser, pages, site  # noqa: F401  (fixtures)
 AXE = ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (1280, 320)
-# Each page in both colour modes at the desktop width, and at the reflow width in light mode:
-# colours do not change with the width, and the layout does not change with the mode (the
-# dark-mode palette at 320 px was audited clean when this cut was made, to keep CI's time budget).
-AUDITS = (("light", 1280), ("dark", 1280), ("light", 320))
+SCHEMES = ("light", "dark")
+# Audits run this many pages at a time, each in its own renderer process: axe's rules take about
+# as long as loading the page, and a second page keeps the machine's second core busy meanwhile.
+AT_ONCE = 2
 
 # Chapters whose explorers get their describe= from another helper's branch: until it is merged
 # their descriptions do not follow the state, and the keyboard test expects that failure there.
@@ -36,27 +36,22 @@ def axe_source():
     return AXE.read_text(encoding="utf-8")
 
 
-def axe_violations(tab, axe_source):
-    """axe-core's WCAG 2.1 A/AA violations on the open page: ``{rule: [(target, summary)...]}``."""
+AXE_RUN = """tags => { window.__axe = null;
+    axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+       .then(r => { window.__axe = r.violations.map(v => [v.id, v.nodes.map(n => [n.target.join(' '),
+                                                                                  n.failureSummary])]); }); }"""
+
+
+def start_axe(tab, axe_source):
+    """Start axe-core's WCAG 2.1 A/AA rules on the open page, without waiting for them."""
     tab.add_script_tag(content=axe_source)
-    result = tab.evaluate(
-        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                                    resultTypes: ['violations']})
-        .then(r => r.violations.map(v => [v.id, v.nodes.map(n => [n.target.join(' '),
-                                                                   n.failureSummary])]))""",
-        WCAG_TAGS,
-    )
-    return {rule: nodes for rule, nodes in result}
+    tab.evaluate(AXE_RUN, WCAG_TAGS)
 
 
-def audit(browser, base, page, axe_source, scheme, width):  # noqa: F811
-    """The violations of one page in one colour scheme at one width."""
-    context, tab, _, _ = open_page(browser, base, page, scheme, viewport=(width, 900))
-    try:
-        wait_for_typesetting(tab)
-        return axe_violations(tab, axe_source)
-    finally:
-        context.close()
+def axe_result(tab):
+    """The violations found by ``start_axe``: ``{rule: [(target, summary)...]}``."""
+    tab.wait_for_function("() => window.__axe !== null", timeout=120_000)
+    return {rule: nodes for rule, nodes in tab.evaluate("() => window.__axe")}
 
 
 def test_axe_finds_no_wcag_violation_on_any_page(browser, site, axe_source):  # noqa: F811
@@ -64,13 +59,28 @@ def test_axe_finds_no_wcag_violation_on_any_page(browser, site, axe_source):  # 
     report = {}
     # the root index.html is only a redirect to book/intro.html (audited itself): axe, run while
     # it navigates, saw the theme half-loaded; the root page is read by the next test instead
-    for page in [p for p in pages(html_dir) if p != "index.html"]:
-        for scheme, width in AUDITS:
-            found = audit(browser, base, page, axe_source, scheme, width)
-            if found:
-                report[f"{page} {scheme} {width}px"] = {
-                    rule: nodes[:3] for rule, nodes in found.items()
-                }
+    audits = [
+        (page, scheme, width)
+        for page in pages(html_dir)
+        if page != "index.html"
+        for scheme in SCHEMES
+        for width in WIDTHS
+    ]
+    for first in range(0, len(audits), AT_ONCE):
+        batch = []
+        try:
+            for page, scheme, width in audits[first : first + AT_ONCE]:
+                context, tab, _, _ = open_page(browser, base, page, scheme, viewport=(width, 900))
+                batch.append((f"{page} {scheme} {width}px", context, tab))
+                wait_for_typesetting(tab)
+                start_axe(tab, axe_source)
+            for name, _, tab in batch:
+                found = axe_result(tab)
+                if found:
+                    report[name] = {rule: nodes[:3] for rule, nodes in found.items()}
+        finally:
+            for _, context, _ in batch:
+                context.close()
     assert not report, report
 
 
