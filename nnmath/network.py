@@ -30,6 +30,8 @@ from ._validate import (
     as_float_matrix,
     as_positive_number,
     as_real_array,
+    non_finite_gradient,
+    overflowing_step,
     require_finite,
 )
 from .activations import Activation, get_activation
@@ -540,12 +542,16 @@ class Network:
         return Gradients(delta, grad_W, grad_b, grad_x, float(cost))
 
     @np.errstate(over="ignore", invalid="ignore")  # a step that overflows is refused by name
-    def gradient_step(self, gradients: Gradients, learning_rate: float) -> None:
+    def gradient_step(
+        self, gradients: Gradients, learning_rate: float, *, at_step: int | None = None
+    ) -> None:
         """Plain gradient descent, in place: W^l ← W^l − α ∇W^l, b^l ← b^l − α ∇b^l.
 
-        The step of ``nnmath.optimizers.SGD``. The gradients (see ``check_gradients``) and the
-        learning rate are checked, and every new value known to be finite, before any parameter
-        is written: a step that fails changes nothing.
+        The step of ``nnmath.optimizers.SGD`` (``nnmath.training`` takes SGD with a constant
+        rate through here). The gradients (see ``check_gradients``) and the learning
+        rate are checked, and every new value known to be finite, before any parameter is
+        written: a step that fails changes nothing. ``at_step``, the optimizer's step count t,
+        is named in a refusal (as the optimizers name it).
         """
         arrays = self._gradient_arrays(gradients)
         alpha = as_positive_number(learning_rate, "learning_rate")
@@ -557,21 +563,31 @@ class Network:
         # w − α g can overflow, so the parameters are written in place with no copy to undo it.
         # Otherwise (an inf or NaN anywhere included) the new values are computed and searched.
         if not _norm(parameters) + _norm(steps) < self._largest / 2:
-            self._refuse_non_finite_step(parameters, arrays, alpha, learning_rate)
+            self._refuse_non_finite_step(parameters, arrays, alpha, learning_rate, at_step)
         for w, step in zip(parameters, steps):
             w -= step
 
-    def _refuse_non_finite_step(self, parameters, gradients, alpha, learning_rate) -> None:
-        """Name a non-finite gradient, or the first W^l, b^l that the step would make non-finite."""
-        for name, g in zip(self.parameter_names(), gradients):
-            require_finite(g, f"gradient ∇{name}")
+    def _refuse_non_finite_step(
+        self, parameters, gradients, alpha, learning_rate, at_step=None
+    ) -> None:
+        """Name a non-finite gradient, or the first W^l, b^l that the step would make non-finite
+        (in the words of the optimizers' refusals: ``_validate.non_finite_gradient`` and
+        ``overflowing_step``)."""
         names = self.parameter_names()
+        for k, (name, g) in enumerate(zip(names, gradients)):
+            if not np.isfinite(g).all():
+                raise non_finite_gradient(
+                    f"∇{name}", g, "no parameter was changed", parameter=k, at_step=at_step
+                )
         for k, (w, g) in enumerate(zip(parameters, gradients)):
-            if not np.isfinite(w - alpha * g).all():
-                raise NonFiniteError(
-                    f"{names[k]} after a step with learning_rate={learning_rate!r} "
-                    f"overflowed; no parameter was changed (try a smaller learning rate)",
-                    parameter=k,
+            new = w - alpha * g
+            if not np.isfinite(new).all():
+                raise overflowing_step(
+                    f"{names[k]} (parameter {k})",
+                    new,
+                    k,
+                    at_step=at_step,
+                    learning_rate=learning_rate,
                 )
 
 
