@@ -16,6 +16,8 @@ import tracemalloc
 import numpy as np
 import pytest
 
+import nnmath._network_checks
+import nnmath.by_layer
 import nnmath.network
 from nnmath import Network, NonFiniteError
 
@@ -42,9 +44,9 @@ def forbid(monkeypatch, target, name):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_an_ordinary_step_never_searches_entry_by_entry(monkeypatch, dtype):
     net, x, t = problem(dtype)
-    forbid(monkeypatch, nnmath.network, "require_finite")  # the named search
+    forbid(monkeypatch, nnmath._network_checks, "require_finite")  # the named search
     forbid(monkeypatch, Network, "_refuse_non_finite_step")  # the update's exact path
-    forbid(monkeypatch, nnmath.network, "as_float_matrix")  # x, t converted: already right
+    forbid(monkeypatch, nnmath._network_checks, "as_float_matrix")  # x, t: already right
     for _ in range(3):
         net.gradient_step(net.backward(x, t, input_gradient=False), 0.1)
     net.check_gradients(net.backward(x, t))
@@ -233,7 +235,10 @@ def test_backward_can_skip_the_input_gradient():
 
 
 def test_one_backprop_and_no_backwards_import():
-    source = inspect.getsource(nnmath.network)
+    source = "\n".join(
+        inspect.getsource(module)
+        for module in (nnmath.network, nnmath._network_checks, nnmath.by_layer)
+    )
     imported = {
         node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)
     }
