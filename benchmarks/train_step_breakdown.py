@@ -23,7 +23,8 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_step as ts  # noqa: E402
 
-from nnmath.network import _all_finite, _norm, _row_sums  # noqa: E402
+from nnmath._network_checks import _all_finite, _norm  # noqa: E402
+from nnmath.network import _row_sums  # noqa: E402
 
 
 def operations(dtype):

@@ -27,6 +27,8 @@ __all__ = [
     "require_finite",
     "all_finite",
     "first_non_finite",
+    "non_finite_gradient",
+    "overflowing_step",
     "require_shape",
     "as_array_list",
     "match_like",
@@ -178,6 +180,39 @@ def require_finite(array: np.ndarray, name: str, error=ValueError) -> None:
     if not np.all(finite):
         bad = tuple(int(i) for i in np.argwhere(~finite)[0])
         raise error(f"{name} contains non-finite values (first at index {bad}: {array[bad]})")
+
+
+def non_finite_gradient(
+    name: str, gradient: np.ndarray, consequence: str, *, parameter=None, at_step=None
+) -> NonFiniteError:
+    """The refusal of a non-finite gradient, worded alike by every path that takes a step.
+
+    ``name`` says which gradient (``∇W^1``, ``grads[0] (parameter 0)``), ``consequence`` what
+    was left as it was (no parameter changed, the state not advanced).
+    """
+    where = f"at step t = {at_step}, " if at_step is not None else ""
+    return NonFiniteError(
+        f"{where}gradient {name} contains non-finite values "
+        f"({first_non_finite(gradient)}); {consequence}",
+        parameter=parameter,
+    )
+
+
+def overflowing_step(
+    name: str, new_value: np.ndarray, parameter: int, *, at_step=None, learning_rate=None
+) -> NonFiniteError:
+    """The refusal of a step that would make a parameter non-finite, worded alike by every path
+    that updates parameters (``Network.gradient_step``, an optimizer's ``step``, ``apply``,
+    ``train_step`` and ``fit``): which parameter, at which step, the entries, and that nothing
+    changed."""
+    where = f"at step t = {at_step}, " if at_step is not None else ""
+    rate = f" with learning_rate={learning_rate!r}" if learning_rate is not None else ""
+    return NonFiniteError(
+        f"{where}{name} would become non-finite after the step{rate} "
+        f"({first_non_finite(new_value)}); no parameter was changed "
+        "(try a smaller learning rate)",
+        parameter=parameter,
+    )
 
 
 def require_shape(array: np.ndarray, shape: tuple, name: str) -> None:

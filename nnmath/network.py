@@ -17,118 +17,17 @@ Indices in code are the book's: ``net.W[1]`` is W^1, ``fwd.a[0]`` is the input.
 from __future__ import annotations
 
 import functools
-import math
-import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
 import numpy as np
 
-from ._validate import (
-    NonFiniteError,
-    as_count,
-    as_float_matrix,
-    as_positive_number,
-    as_real_array,
-    require_finite,
-)
+from ._network_checks import NetworkChecks, _norm, _parameter_names
+from ._validate import NonFiniteError, as_count, as_positive_number
 from .activations import Activation, get_activation
+from .by_layer import ByLayer, ForwardPass, Gradients
 from .losses import Loss, get_loss
 
 __all__ = ["ByLayer", "ForwardPass", "Gradients", "Network", "NonFiniteError"]
-
-
-class ByLayer(Sequence):
-    """A list indexed by layer number, starting at ``first`` (0 for a^l, 1 for W^l, z^l, δ^l).
-
-    ``check(layer, value)``, if given, vets every assigned value and returns what is stored:
-    the network's ``W``, ``b`` and ``f`` use it so that ``net.W[2] = <wrong shape>`` is refused
-    at once, naming W^2 and the expected shape, instead of failing later inside a product.
-    """
-
-    def __init__(self, first: int, items, check=None):
-        self.first = first
-        self._check = check
-        items = list(items)
-        if check is not None:
-            items = [check(layer, item) for layer, item in enumerate(items, start=first)]
-        self._items = items
-
-    @classmethod
-    def empty(cls, first: int, last: int) -> ByLayer:
-        """Layers ``first..last``, each ``None`` until assigned (the passes fill them in order)."""
-        return cls(first, [None] * (last - first + 1))
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self._items) - 1
-
-    def __len__(self):
-        return len(self._items)
-
-    def __iter__(self):
-        return iter(self._items)
-
-    def _position(self, layer) -> int:
-        if isinstance(layer, slice):
-            raise TypeError("index a ByLayer by layer number, not by slice")
-        if isinstance(layer, (bool, np.bool_)) or not isinstance(layer, (int, np.integer)):
-            raise TypeError(
-                f"a layer number must be an integer, got {type(layer).__name__} {layer!r}"
-            )
-        if not self.first <= layer <= self.last:
-            raise IndexError(f"layer {layer} is out of range {self.first}..{self.last}")
-        return layer - self.first
-
-    def __getitem__(self, layer):
-        if type(layer) is int and self.first <= layer < self.first + len(self._items):
-            return self._items[layer - self.first]  # the common case, without the checks
-        return self._items[self._position(layer)]
-
-    def __setitem__(self, layer, value):
-        if self._check is None and type(layer) is int and 0 <= layer - self.first < len(self):
-            self._items[layer - self.first] = value  # the passes filling their lists
-            return
-        position = self._position(layer)
-        if self._check is not None:
-            value = self._check(layer, value)
-        self._items[position] = value
-
-    def items(self):
-        """(layer, item) pairs."""
-        return zip(range(self.first, self.last + 1), self._items)
-
-    def __repr__(self):
-        return "ByLayer({" + ", ".join(f"{l}: {np.shape(v)}" for l, v in self.items()) + "})"
-
-
-@dataclass
-class ForwardPass:
-    """Everything the forward pass computed: z[1..L], a[0..L]."""
-
-    z: ByLayer
-    a: ByLayer
-    # Which parameters produced it, so that backward(x, t, forward=...) can refuse a stale pass.
-    parameters_fingerprint: int | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def output(self) -> np.ndarray:
-        return self.a[self.a.last]
-
-
-@dataclass
-class Gradients:
-    """Everything the backward pass computed: δ[1..L], ∇W[1..L], ∇b[1..L], ∇x and the cost."""
-
-    delta: ByLayer
-    W: ByLayer
-    b: ByLayer
-    x: np.ndarray
-    cost: float
-
-    def as_list(self) -> list[np.ndarray]:
-        """[∇W^1, ∇b^1, …, ∇W^L, ∇b^L], the order of ``Network.parameters()``."""
-        return [g for l in range(1, self.W.last + 1) for g in (self.W[l], self.b[l])]
 
 
 def _handed_out(forward):
@@ -143,7 +42,7 @@ def _handed_out(forward):
     return stamped
 
 
-class Network:
+class Network(NetworkChecks):
     """A fully connected feed-forward network.
 
     Parameters
@@ -173,7 +72,10 @@ class Network:
     checks everything first: a call that raises leaves the network exactly as it was.
     If values overflow to inf or NaN during a pass or a step, ``NonFiniteError`` (a
     ``ValueError`` and ``FloatingPointError``) names the quantity and layer where they first
-    appeared; numpy's overflow warnings are silenced where that check replaces them.
+    appeared; numpy's overflow warnings are silenced where that check replaces them. The
+    checks themselves (``check_gradients`` and the private ``_input``, ``_target``, ...) are
+    inherited from ``NetworkChecks`` (``nnmath._network_checks``); ``ByLayer``,
+    ``ForwardPass`` and ``Gradients`` live in ``nnmath.by_layer`` (all importable from here).
     """
 
     INITS = ("xavier", "he")
@@ -266,24 +168,6 @@ class Network:
         return self._f
 
     # -- parameters --------------------------------------------------------------------------
-    def _checked_parameter(self, kind: str, l: int, value) -> np.ndarray:
-        """``value`` as a new array for W^l or b^l of this network's dtype, or a named error."""
-        n_out, n_in = self.sizes[l], self.sizes[l - 1]
-        name = f"{kind}^{l}"
-        array = as_real_array(value, name, dtype=self.dtype)
-        expected = (n_out, n_in) if kind == "W" else (n_out, 1)
-        if kind == "b" and array.shape == (n_out,):
-            array = array.reshape(n_out, 1)
-        if array.shape != expected:
-            raise ValueError(
-                f"{name} has shape {array.shape}, expected {expected} "
-                f"(layer {l}: {n_in} inputs → {n_out} units)"
-            )
-        require_finite(array, name)
-        return (
-            array.copy()
-        )  # the network owns its parameters: later edits of `value` do not leak in
-
     def set_parameters(self, weights=None, biases=None) -> None:
         """Set exact weights and/or biases (lists of L arrays, W^1 first).
 
@@ -324,146 +208,6 @@ class Network:
     def __repr__(self):
         acts = ", ".join(f.name for f in self.f)
         return f"Network(sizes={self.sizes}, activations=[{acts}], loss={self.loss!r})"
-
-    def check_gradients(self, gradients) -> list[np.ndarray]:
-        """The arrays [∇W^1, ∇b^1, …] of ``gradients``, checked against this network's parameters.
-
-        ``gradients`` is a ``Gradients`` or a sequence of 2L arrays in the order of
-        ``parameters()``. Each must have exactly its parameter's shape (no broadcasting: the
-        gradients of another network are refused), be real and finite; they come back in this
-        network's dtype. Any optimizer updating the network starts here.
-        """
-        checked = self._gradient_arrays(gradients)
-        if not _all_finite(checked):  # one pass each; the search for what to name only if it fails
-            for name, g in zip(self.parameter_names(), checked):
-                require_finite(g, f"gradient ∇{name}")
-        return checked
-
-    def _gradient_arrays(self, gradients) -> list[np.ndarray]:
-        """The arrays of ``gradients``, their number, type and shapes checked (not their values)."""
-        if isinstance(gradients, Gradients):
-            if gradients.W.first != 1 or len(gradients.W) != self.L:
-                raise ValueError(
-                    f"gradients have {len(gradients.W)} layers, this network has "
-                    f"{self.L} (sizes {self.sizes}): gradients of another network?"
-                )
-            arrays = gradients.as_list()
-        elif isinstance(gradients, Sequence) and not isinstance(gradients, (str, bytes)):
-            arrays = list(gradients)
-            if len(arrays) != 2 * self.L:
-                raise ValueError(
-                    f"gradients has {len(arrays)} arrays, expected {2 * self.L} "
-                    f"([∇W^1, ∇b^1, …, ∇W^{self.L}, ∇b^{self.L}])"
-                )
-        else:
-            raise TypeError(
-                f"gradients must be a Gradients (from backward) or a list of arrays, "
-                f"got {type(gradients).__name__}"
-            )
-        checked = []
-        names = self.parameter_names()
-        for k, (parameter, g) in enumerate(zip(self.parameters(), arrays)):
-            if type(g) is np.ndarray and g.dtype == self._dtype and g.shape == parameter.shape:
-                checked.append(g)  # already right: no name needed
-                continue
-            name = names[k]
-            g = as_real_array(g, f"gradient ∇{name}", dtype=self.dtype)
-            if g.shape != parameter.shape:
-                raise ValueError(
-                    f"gradient ∇{name} has shape {g.shape}, expected {parameter.shape} "
-                    f"(the shape of {name} in a network of sizes {self.sizes})"
-                )
-            checked.append(g)
-        return checked
-
-    # -- checks ------------------------------------------------------------------------------
-    def _input(self, x) -> np.ndarray:
-        if not (
-            type(x) is np.ndarray
-            and x.dtype == self._dtype
-            and x.ndim == 2
-            and x.shape[0] == self._sizes[0]
-            and x.shape[1] > 0
-            and _all_finite([x])
-        ):
-            x = as_float_matrix(x, "input x", dtype=self.dtype)  # converts, or names what is wrong
-            if x.shape[0] != self.sizes[0]:
-                raise ValueError(
-                    f"input x has {x.shape[0]} rows, expected n_0 = {self.sizes[0]} "
-                    f"(one row per input unit, one column per example; got shape {x.shape})"
-                )
-            if x.shape[1] == 0:
-                raise ValueError(
-                    f"input x has no columns (shape {x.shape}): a batch needs at least one example"
-                )
-        return x
-
-    def _target(self, t, batch: int) -> np.ndarray:
-        expected = (self._sizes[-1], batch)
-        if not (
-            type(t) is np.ndarray
-            and t.dtype == self._dtype
-            and t.shape == expected
-            and _all_finite([t])
-        ):
-            t = as_float_matrix(t, "target t", dtype=self.dtype)  # converts, or names what is wrong
-            if t.shape != expected:
-                raise ValueError(f"target t has shape {t.shape}, expected output shape {expected}")
-        return t
-
-    def _fingerprint(self) -> int:
-        """A checksum of the parameters and activations: it changes when any of them does."""
-        crc = zlib.crc32(repr([id(f) for f in self.f]).encode())
-        for p in self.parameters():
-            crc = zlib.crc32(np.ascontiguousarray(p).view(np.uint8), crc)  # type: ignore[arg-type]  # a buffer
-        return crc
-
-    def _given_forward(self, forward, x) -> ForwardPass:
-        """``forward`` if it is this network's forward pass of ``x`` with its current parameters."""
-        if not isinstance(forward, ForwardPass):
-            raise TypeError(
-                f"forward must be a ForwardPass (from net.forward(x)), got {type(forward).__name__}"
-            )
-        if forward.parameters_fingerprint != self._fingerprint():
-            raise ValueError(
-                "forward was computed by another network or before this network's "
-                "parameters changed; pass forward=net.forward(x) for the current ones"
-            )
-        if not np.array_equal(forward.a[0], x):
-            raise ValueError(
-                f"forward is the forward pass of another input (forward.a[0] has shape "
-                f"{forward.a[0].shape} and differs from x, shape {x.shape})"
-            )
-        return forward
-
-    @staticmethod
-    def _require_finite(
-        stage: str, by_layer: dict[str, ByLayer], backwards=False, **others
-    ) -> None:
-        """Name the first layer, in the order computed, where a quantity became inf or NaN.
-
-        The test itself is one sum of squares per array (``_all_finite``); only when that is not
-        finite are the arrays searched entry by entry for the name and place to report.
-        """
-        arrays = [v for values in by_layer.values() for v in values]
-        arrays += [np.asarray(v) for v in others.values() if v is not None]
-        if _all_finite(arrays):
-            return
-        layers = sorted(
-            {l for values in by_layer.values() for l, _ in values.items()}, reverse=backwards
-        )
-        for l in layers:
-            for symbol, values in by_layer.items():
-                if values.first <= l <= values.last:
-                    require_finite(
-                        values[l], f"{stage}: {symbol}^{l} overflowed; it", NonFiniteError
-                    )
-        for symbol, value in others.items():
-            if value is None:  # not computed (∇x with input_gradient=False)
-                continue
-            if np.ndim(value) == 0 and not np.isfinite(value):
-                raise NonFiniteError(f"{stage}: {symbol} overflowed to {value}")
-            require_finite(np.asarray(value), f"{stage}: {symbol} overflowed; it", NonFiniteError)
 
     # -- the two passes ----------------------------------------------------------------------
     @np.errstate(over="ignore", invalid="ignore")  # named below
@@ -540,12 +284,16 @@ class Network:
         return Gradients(delta, grad_W, grad_b, grad_x, float(cost))
 
     @np.errstate(over="ignore", invalid="ignore")  # a step that overflows is refused by name
-    def gradient_step(self, gradients: Gradients, learning_rate: float) -> None:
+    def gradient_step(
+        self, gradients: Gradients, learning_rate: float, *, at_step: int | None = None
+    ) -> None:
         """Plain gradient descent, in place: W^l ← W^l − α ∇W^l, b^l ← b^l − α ∇b^l.
 
-        The step of ``nnmath.optimizers.SGD``. The gradients (see ``check_gradients``) and the
-        learning rate are checked, and every new value known to be finite, before any parameter
-        is written: a step that fails changes nothing.
+        The step of ``nnmath.optimizers.SGD`` (``nnmath.training`` takes SGD with a constant
+        rate through here). The gradients (see ``check_gradients``) and the learning
+        rate are checked, and every new value known to be finite, before any parameter is
+        written: a step that fails changes nothing. ``at_step``, the optimizer's step count t,
+        is named in a refusal (as the optimizers name it).
         """
         arrays = self._gradient_arrays(gradients)
         alpha = as_positive_number(learning_rate, "learning_rate")
@@ -557,45 +305,9 @@ class Network:
         # w − α g can overflow, so the parameters are written in place with no copy to undo it.
         # Otherwise (an inf or NaN anywhere included) the new values are computed and searched.
         if not _norm(parameters) + _norm(steps) < self._largest / 2:
-            self._refuse_non_finite_step(parameters, arrays, alpha, learning_rate)
+            self._refuse_non_finite_step(parameters, arrays, alpha, learning_rate, at_step)
         for w, step in zip(parameters, steps):
             w -= step
-
-    def _refuse_non_finite_step(self, parameters, gradients, alpha, learning_rate) -> None:
-        """Name a non-finite gradient, or the first W^l, b^l that the step would make non-finite."""
-        for name, g in zip(self.parameter_names(), gradients):
-            require_finite(g, f"gradient ∇{name}")
-        names = self.parameter_names()
-        for k, (w, g) in enumerate(zip(parameters, gradients)):
-            if not np.isfinite(w - alpha * g).all():
-                raise NonFiniteError(
-                    f"{names[k]} after a step with learning_rate={learning_rate!r} "
-                    f"overflowed; no parameter was changed (try a smaller learning rate)",
-                    parameter=k,
-                )
-
-
-def _all_finite(arrays) -> bool:
-    """Whether every entry of every array is finite, at the cost of one pass over each.
-
-    The test is the sum of squares (a BLAS dot product): inf or NaN anywhere makes it
-    non-finite. So does a sum too large to represent: a false alarm, which callers clear by
-    searching the arrays entry by entry, as they do to name what is not finite.
-    """
-    total = 0.0
-    for array in arrays:
-        total += float(np.vdot(array, array))
-    return math.isfinite(total)
-
-
-@functools.cache
-def _parameter_names(L: int) -> tuple[str, ...]:
-    return tuple(f"{kind}^{l}" for l in range(1, L + 1) for kind in "Wb")
-
-
-def _norm(arrays) -> float:
-    """‖(a_1, a_2, …)‖, the Euclidean norm of all the entries (inf or NaN if any is, or overflows)."""
-    return math.sqrt(sum(float(np.vdot(array, array)) for array in arrays))
 
 
 def _row_sums(delta: np.ndarray) -> np.ndarray:

@@ -19,16 +19,13 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import cast
 
 import numpy as np
 
 from ._validate import NonFiniteError
 from .network import Network
-from .optimizers import minibatches
-
-if TYPE_CHECKING:
-    from .optimizers import State
+from .optimizers import SGD, State, minibatches
 
 __all__ = ["Progress", "History", "train_step", "fit"]
 
@@ -75,8 +72,22 @@ def train_step(net: Network, x, t, optimizer, state: State | None = None) -> tup
     raises ``NonFiniteError`` and changes nothing (as the optimizer and ``backward`` promise).
     """
     gradients = net.backward(x, t, input_gradient=False)  # ∇C_B
+    if type(optimizer) is SGD and not callable(optimizer.learning_rate):
+        # w ← w − α ∇C_B: SGD's own arithmetic, fused in place by the network (no Δw allocated)
+        return gradients.cost, _sgd_step(net, gradients, optimizer, state)
     state = optimizer.step(net.parameters(), gradients.as_list(), state)  # w ← w + Δw
     return gradients.cost, state
+
+
+def _sgd_step(net: Network, gradients, sgd: SGD, state: State | None) -> State:
+    """``sgd.step`` through ``Network.gradient_step``: the same checks of the state, the same
+    new values to the last bit, the same refusals, and the state ``sgd.step`` would return."""
+    parameters = net.parameters()
+    state = sgd.init(parameters) if state is None else state
+    sgd.check_state(state, parameters)
+    alpha = cast(float, sgd.learning_rate)  # a number: as_learning_rate made it a float
+    net.gradient_step(gradients, alpha, at_step=state.t + 1)
+    return State(state.t + 1, state.like, method="SGD")
 
 
 def _positive_int(value, name: str) -> int:

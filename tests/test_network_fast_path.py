@@ -16,6 +16,8 @@ import tracemalloc
 import numpy as np
 import pytest
 
+import nnmath._network_checks
+import nnmath.by_layer
 import nnmath.network
 from nnmath import Network, NonFiniteError
 
@@ -42,9 +44,9 @@ def forbid(monkeypatch, target, name):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_an_ordinary_step_never_searches_entry_by_entry(monkeypatch, dtype):
     net, x, t = problem(dtype)
-    forbid(monkeypatch, nnmath.network, "require_finite")  # the named search
+    forbid(monkeypatch, nnmath._network_checks, "require_finite")  # the named search
     forbid(monkeypatch, Network, "_refuse_non_finite_step")  # the update's exact path
-    forbid(monkeypatch, nnmath.network, "as_float_matrix")  # x, t converted: already right
+    forbid(monkeypatch, nnmath._network_checks, "as_float_matrix")  # x, t: already right
     for _ in range(3):
         net.gradient_step(net.backward(x, t, input_gradient=False), 0.1)
     net.check_gradients(net.backward(x, t))
@@ -129,14 +131,16 @@ def test_refusals_are_named_and_change_nothing():
     before = snapshot(net)
     gradients.b[2][1, 0] = np.nan
     with pytest.raises(
-        ValueError, match=r"gradient ∇b\^2 contains non-finite values \(first at index \(1, 0\)"
+        NonFiniteError,
+        match=r"gradient ∇b\^2 contains non-finite values \(1 of 12 entries, first at index \(1, 0\)",
     ):
         net.gradient_step(gradients, 0.1)
     assert snapshot(net) == before
     step = Network([2, 1], "identity", weights=[[[1.0, 2.0]]])
     before = snapshot(step)
     with pytest.raises(
-        NonFiniteError, match=r"W\^1 after a step with learning_rate=1e\+300 overflowed"
+        NonFiniteError,
+        match=r"W\^1 \(parameter 0\) would become non-finite after the step with learning_rate=1e\+300",
     ):
         step.gradient_step(step.backward([[1e10], [1e10]], [[0.0]]), 1e300)
     assert snapshot(step) == before
@@ -144,7 +148,7 @@ def test_refusals_are_named_and_change_nothing():
     grads = edited.backward(np.ones((2, 1)), [[0.0]])
     edited.W[2][0, 0] = 0.0
     edited.parameters()[2][0, 0] = np.nan  # an in-place edit the setter never saw
-    with pytest.raises(NonFiniteError, match=r"W\^2 after a step"):
+    with pytest.raises(NonFiniteError, match=r"W\^2 \(parameter 2\) would become non-finite"):
         edited.gradient_step(grads, 0.1)
     forward = Network([1, 1, 1], "identity", weights=[[[1e200]], [[1e200]]])
     with pytest.raises(NonFiniteError, match=r"forward pass: z\^2 overflowed"):
@@ -231,7 +235,10 @@ def test_backward_can_skip_the_input_gradient():
 
 
 def test_one_backprop_and_no_backwards_import():
-    source = inspect.getsource(nnmath.network)
+    source = "\n".join(
+        inspect.getsource(module)
+        for module in (nnmath.network, nnmath._network_checks, nnmath.by_layer)
+    )
     imported = {
         node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)
     }

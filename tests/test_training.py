@@ -5,7 +5,7 @@ import pytest
 
 from nnmath import History, Network, NonFiniteError, Progress, fit, train_step
 from nnmath.datasets import two_moons, xor
-from nnmath.optimizers import SGD, Adam, minibatches
+from nnmath.optimizers import SGD, Adam, Momentum, minibatches
 
 
 def moons():
@@ -127,3 +127,60 @@ def test_bad_arguments_are_named_and_train_nothing(change, error, words):
     with pytest.raises(error, match=words):
         fit(arguments.pop("net"), arguments.pop("x"), arguments.pop("t"), **arguments)
     assert snapshot(net) == before
+
+
+def test_sgd_with_a_constant_rate_steps_through_gradient_step_to_the_same_bits(monkeypatch):
+    """train_step takes SGD(α) through Network.gradient_step (fused, in place), not SGD.update:
+    the same parameters to the last bit and the same state as the optimizer's generic step."""
+    x, t = moons()
+    fused, generic = new_network(), new_network()
+    state = generic_state = None
+    for _ in range(5):
+        generic_state = SGD(0.5).step(
+            generic.parameters(), generic.backward(x, t).as_list(), generic_state
+        )
+    held = fused.parameters()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("SGD.update ran: train_step did not take the fused step")
+
+    monkeypatch.setattr(SGD, "update", refuse)
+    for _ in range(5):
+        _, state = train_step(fused, x, t, SGD(0.5), state)
+    assert snapshot(fused) == snapshot(generic)
+    assert all(p is q for p, q in zip(fused.parameters(), held))  # written in place
+    assert (state.t, state.like, state.method) == (5, generic_state.like, "SGD")
+
+
+@pytest.mark.parametrize(
+    "optimizer",
+    [SGD(1e10), SGD(lambda t: 1e10), Momentum(1e10)],
+    ids=["SGD, fused", "SGD with a schedule", "Momentum"],
+)
+def test_a_refused_step_is_named_alike_on_every_path(optimizer):
+    """The fused step (SGD with a constant rate) and the generic one refuse in the same terms:
+    the step count, the parameter, what would be non-finite, that nothing changed."""
+    net = Network([1, 1], "identity", weights=[[[1.0]]])
+    x, t = np.array([[1e150]]), np.array([[0.0]])  # ∇W^1 = 1e300: α ∇W^1 overflows
+    before = snapshot(net)
+    with pytest.raises(NonFiniteError) as refused:
+        train_step(net, x, t, optimizer)
+    message = str(refused.value)
+    assert message.startswith("at step t = 1, ") and "parameter 0" in message, message
+    assert refused.value.parameter == 0 and snapshot(net) == before
+    if isinstance(optimizer, SGD):  # the step itself: the same ending on both paths
+        assert message.endswith("no parameter was changed (try a smaller learning rate)")
+
+
+def test_the_fused_step_refuses_another_methods_state_as_the_generic_one_does():
+    x, t = moons()
+    net = new_network()
+    adam_state = Adam(0.1).init(net.parameters())
+    for rate in (0.1, lambda t: 0.1):
+        with pytest.raises(ValueError, match=r"state is Adam's state, not SGD's"):
+            train_step(net, x, t, SGD(rate), adam_state)
+    other = Network([2, 3, 1], seed=0)
+    with pytest.raises(
+        ValueError, match=r"params\[0\] has shape \(3, 2\), but parameter 0 has shape \(6, 2\)"
+    ):
+        train_step(other, x, t, SGD(0.1), SGD(0.1).init(net.parameters()))

@@ -32,73 +32,29 @@ Chapters deriving the rules: *Stochastic and minibatch gradient descent* (book/s
 
 from __future__ import annotations
 
-from .base import State, apply
-from .first_order import (
-    SGD,
-    Adagrad,
-    Adam,
-    Momentum,
-    Nesterov,
-    RMSprop,
-    nesterov_change_of_variable,
-)
-from .running import minibatches, trajectory
-from .schedules import (
-    SCHEDULES,
-    Constant,
-    Cosine,
-    Exponential,
-    InverseTime,
-    LinearWarmup,
-    StepDecay,
-    constant,
-    cosine,
-    exponential,
-    inverse_time,
-    linear_warmup,
-    schedule,
-    step_decay,
-)
-from .second_order import Newton, newton_minimize, newton_step
-
-__all__ = [
-    "State",
-    "SGD",
-    "Momentum",
-    "Nesterov",
-    "Adagrad",
-    "RMSprop",
-    "Adam",
-    "Newton",
-    "apply",
-    "trajectory",
-    "newton_step",
-    "newton_minimize",
-    "minibatches",
-    "nesterov_change_of_variable",
-    "Constant",
-    "StepDecay",
-    "Exponential",
-    "InverseTime",
-    "Cosine",
-    "LinearWarmup",
-    "constant",
-    "step_decay",
-    "exponential",
-    "inverse_time",
-    "cosine",
-    "linear_warmup",
-    "schedule",
-    "SCHEDULES",
-    "METHODS",
-]
+# Each module's __all__ is the one list of its public names; the package exports them all.
+from . import base, first_order, running, schedules, second_order
+from .base import *  # noqa: F403
+from .first_order import *  # noqa: F403
+from .running import *  # noqa: F403
+from .schedules import *  # noqa: F403
+from .second_order import *  # noqa: F403
 
 METHODS = {
-    "sgd": SGD,
-    "momentum": Momentum,
-    "nesterov": Nesterov,
-    "adagrad": Adagrad,
-    "rmsprop": RMSprop,
-    "adam": Adam,
-    "newton": Newton,
+    "sgd": first_order.SGD,
+    "momentum": first_order.Momentum,
+    "nesterov": first_order.Nesterov,
+    "adagrad": first_order.Adagrad,
+    "rmsprop": first_order.RMSprop,
+    "adam": first_order.Adam,
+    "newton": second_order.Newton,
 }
+
+__all__ = [
+    *base.__all__,
+    *first_order.__all__,
+    *schedules.__all__,
+    *second_order.__all__,
+    *running.__all__,
+    "METHODS",
+]

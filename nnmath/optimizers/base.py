@@ -15,7 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import NonFiniteError, all_finite, as_array_list, first_non_finite, match_like
+from .._validate import (
+    NonFiniteError,
+    all_finite,
+    as_array_list,
+    first_non_finite,
+    match_like,
+    non_finite_gradient,
+    overflowing_step,
+)
 
 __all__ = ["State", "Optimizer", "checked_update", "apply"]
 
@@ -91,11 +99,15 @@ class Optimizer:
         """
         params = as_array_list(params, "params")
         state = self.init(params) if state is None else state
-        self._check_state(state)
-        match_like(params, state.like, "params")
+        self.check_state(state, params)
         steps, new_state = self.update(grads, state, params=params if self.needs_params else None)
         _apply(params, steps, at_step=new_state.t)
         return new_state
+
+    def check_state(self, state, params) -> None:
+        """Refuse, by name, a state that is not this method's or not for these parameters."""
+        self._check_state(state)
+        match_like(params, state.like, "params")
 
     def _check_state(self, state) -> None:
         if not isinstance(state, State):
@@ -125,11 +137,12 @@ class Optimizer:
         t = state.t + 1
         for k, g in enumerate(grads):
             if not all_finite(g):
-                raise NonFiniteError(
-                    f"at step t = {t}, the gradient grads[{k}] of parameter {k} "
-                    f"is non-finite ({first_non_finite(g)}); the state was "
-                    "not advanced",
+                raise non_finite_gradient(
+                    f"grads[{k}] (parameter {k})",
+                    g,
+                    "the state was not advanced",
                     parameter=k,
+                    at_step=t,
                 )
         return grads, t, self._alpha(t)
 
@@ -179,7 +192,8 @@ def checked_update(update):
                 raise NonFiniteError(
                     f"at step t = {new.t}, {method}'s step Δw of parameter {k} "
                     f"would be non-finite ({first_non_finite(np.asarray(d))}); "
-                    "the state was not advanced (try a smaller learning rate)",
+                    "the state was not advanced and no parameter was changed "
+                    "(try a smaller learning rate)",
                     parameter=k,
                 )
         if params is not None:  # what apply would refuse: w + Δw overflowing
@@ -195,13 +209,7 @@ def _new_values(params, steps, at_step=None) -> list[np.ndarray]:
         new = [p + d for p, d in zip(params, steps)]  # w ← w + Δw, computed for all first
     for k, (w, p) in enumerate(zip(new, params)):
         if not all_finite(w):
-            where = f"at step t = {at_step}, " if at_step is not None else ""
-            raise NonFiniteError(
-                f"{where}parameter {k} (shape {p.shape}) would become non-finite "
-                f"({first_non_finite(w)}); no parameter was changed (try a "
-                "smaller learning rate)",
-                parameter=k,
-            )
+            raise overflowing_step(f"parameter {k} (shape {p.shape})", w, k, at_step=at_step)
     return new
 
 

@@ -1,0 +1,102 @@
+"""The book's figure style: the colour of each role, text shades that read on the white face,
+how the dark mode's filter shows a colour, and the rcParams every figure takes.
+
+Colours keep one role across the whole book (after the worked-example source: weights red,
+biases grey, inputs blue, target orange), drawn from the Okabe–Ito palette so they stay
+distinguishable with every common colour-vision deficiency. Lines and outlines use the palette
+itself; text uses a darker shade of the same hue (``TEXT_COLORS``) so that every label has a
+contrast of at least 4.5 : 1 against the white figure face.
+"""
+
+from __future__ import annotations
+
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = [
+    "ROLE_COLORS",
+    "TEXT_COLORS",
+    "DARK_MODE_FILTER",
+    "FIGURE_WIDTH_PX",
+    "SMALL_TEXT_PX",
+    "MIN_CONTRAST",
+    "book_style",
+    "contrast_ratio",
+    "dark_mode_color",
+]
+
+ROLE_COLORS = {
+    "weight": "#D55E00",  # vermillion
+    "bias": "#6E6E6E",  # grey
+    "input": "#0072B2",  # blue
+    "target": "#E69F00",  # orange
+    "activation": "#009E73",  # bluish green
+    "gradient": "#CC79A7",  # reddish purple
+    "text": "#1A1A1A",
+}
+
+FIGURE_WIDTH_PX = 672  # widest a figure is shown: the content column at a 1280 px window
+SMALL_TEXT_PX = 14  # the theme's small text (code blocks, sidebars: 0.875 rem of 16 px)
+DARK_MODE_FILTER = "invert(0.93) hue-rotate(180deg)"  # also in _static/nnmath.css
+MIN_CONTRAST = 4.5  # WCAG AA for normal text
+
+
+def _luminance(color):
+    rgb = np.asarray(mcolors.to_rgb(color))
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(foreground, background):
+    """WCAG contrast ratio of two colours, from 1 (none) to 21 (black on white)."""
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _text_shade(color, background="white"):
+    """``color`` darkened towards black just enough to reach MIN_CONTRAST on ``background``."""
+    rgb = np.asarray(mcolors.to_rgb(color))
+    for keep in np.linspace(1, 0, 101):
+        if contrast_ratio(rgb * keep, background) >= MIN_CONTRAST:
+            return mcolors.to_hex(rgb * keep)
+    raise ValueError(f"no shade of {color!r} reaches contrast {MIN_CONTRAST} on {background!r}")
+
+
+TEXT_COLORS = {role: _text_shade(color) for role, color in ROLE_COLORS.items()}
+
+_HUE_HALF_TURN = np.array(
+    [
+        [-0.574, 1.430, 0.144],  # the CSS hue-rotate(180deg) matrix
+        [0.426, 0.430, 0.144],
+        [0.426, 1.430, -0.856],
+    ]
+)
+
+
+def dark_mode_color(color, amount=0.93):
+    """How the stylesheet's ``DARK_MODE_FILTER`` shows ``color`` in dark mode (hex)."""
+    rgb = np.asarray(mcolors.to_rgb(color))
+    inverted = amount * (1 - rgb) + (1 - amount) * rgb
+    return mcolors.to_hex(np.clip(_HUE_HALF_TURN @ inverted, 0, 1))
+
+
+def book_style():
+    """rcParams for every figure of the book: white face, readable sizes, crisp on HiDPI."""
+    return {
+        "figure.facecolor": "white",
+        "axes.facecolor": "white",
+        "savefig.facecolor": "white",
+        "figure.dpi": 110,
+        "savefig.dpi": 200,
+        "font.size": 11,
+        "axes.titlesize": 12,
+        "axes.labelsize": 11,
+        "legend.fontsize": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "text.color": ROLE_COLORS["text"],
+        "axes.prop_cycle": plt.cycler(
+            color=["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+        ),
+    }
