@@ -36,7 +36,11 @@ BUILD_COMMAND = [
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
     """Path of ``_build/html`` of the README's build in a clean copy of the repository, and the
-    build's output. Nothing is changed in the copy: the tests see the book a reader builds."""
+    build's output. Nothing is changed in the copy: the tests see the book a reader builds.
+    ``NNMATH_BUILT_HTML=_build/html`` reuses a build while iterating on a test (never in CI)."""
+    reuse = os.environ.get("NNMATH_BUILT_HTML")
+    if reuse and not os.environ.get("CI"):
+        return Path(reuse).resolve(), subprocess.CompletedProcess(BUILD_COMMAND, 0, "", "")
     copy = tmp_path_factory.mktemp("book") / "repo"
     shutil.copytree(ROOT, copy, ignore=IGNORE)
     bin_dir = Path(sys.executable).parent
