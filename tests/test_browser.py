@@ -58,43 +58,59 @@ def pages(html_dir):
     return chapters + [page for page in SITE_PAGES if (html_dir / page).is_file()]
 
 
-def test_every_page_is_clean_and_typeset(browser, site):
+@pytest.fixture(scope="module")
+def visits(browser, site):  # noqa: F811
+    """Every page visited once in each colour scheme, each a first visit (a fresh context, empty
+    cache), once typeset, its fonts and images loaded: ``{(page, scheme): visit}`` with the
+    request problems, the untypeset formulas, the number typeset and the paths loaded. The tests
+    below read the same visits."""
     html_dir, base = site
     SCREENSHOTS.mkdir(exist_ok=True)
-    report = {}
+    found = {}
     for page in pages(html_dir):
         for scheme in ("light", "dark"):
-            context, tab, problems, _ = open_page(browser, base, page, scheme)
-            wait_for_typesetting(tab)
-            untypeset = untypeset_formulas(tab)
+            context, tab, problems, loaded = open_page(browser, base, page, scheme)
+            wait_for_typesetting(tab)  # MathJax's fonts are part of the visit
+            tab.evaluate("() => document.fonts.ready.then(() => true)")
+            tab.wait_for_function("() => [...document.images].every(i => i.complete)")
+            visit = {
+                "problems": problems,
+                "untypeset": untypeset_formulas(tab),
+                "typeset": tab.evaluate("() => document.querySelectorAll('mjx-container').length"),
+                "loaded": list(loaded),
+            }
             if TAKE_SCREENSHOTS:
                 tab.screenshot(
                     path=str(SCREENSHOTS / f"{Path(page).stem}-{scheme}.png"), full_page=True
                 )
             context.close()
-            bad = {k: v for k, v in problems.items() if v}
-            if untypeset:
-                bad["untypeset formulas"] = untypeset
-            if bad:
-                report[f"{page} ({scheme})"] = bad
+            found[page, scheme] = visit
+    return found
+
+
+def test_every_page_is_clean_and_typeset(visits):
+    report = {}
+    for (page, scheme), visit in visits.items():
+        bad = {k: v for k, v in visit["problems"].items() if v}
+        if visit["untypeset"]:
+            bad["untypeset formulas"] = visit["untypeset"]
+        if bad:
+            report[f"{page} ({scheme})"] = bad
     assert not report, report
 
 
-def test_a_first_visit_is_within_the_weight_budget(browser, site):
+def test_a_first_visit_is_within_the_weight_budget(site, visits):  # noqa: F811
     """Every page's first visit (empty cache) loads at most page_weight.BUDGET bytes before the
     chapter's images, counted from the built files it loaded, gzip-compressed as a static host
     serves them (issue 20). Bytes, not time: nothing here is timed."""
     from page_weight import BUDGET, weigh
 
-    html_dir, base = site
+    html_dir, _ = site
     over = {}
-    for page in pages(html_dir):
-        context, tab, problems, loaded = open_page(browser, base, page)
-        wait_for_typesetting(tab)  # MathJax's fonts are part of the visit
-        tab.evaluate("() => document.fonts.ready.then(() => true)")
-        tab.wait_for_function("() => [...document.images].every(i => i.complete)")
-        context.close()
-        weight = weigh(html_dir, loaded)
+    for (page, scheme), visit in visits.items():
+        if scheme != "light":
+            continue
+        weight = weigh(html_dir, visit["loaded"])
         assert "_static/scripts/fontawesome.js" not in weight["files"], page
         if weight["before_images"] > BUDGET:
             largest = sorted(weight["files"].items(), key=lambda item: -item[1][1])[:5]
@@ -102,22 +118,17 @@ def test_a_first_visit_is_within_the_weight_budget(browser, site):
     assert not over, over
 
 
-def test_mathjax_comes_from_the_site_itself(browser, site):
+def test_mathjax_comes_from_the_site_itself(site, visits):  # noqa: F811
     """Pages with formulas load MathJax from _static/mathjax and the formulas are typeset."""
-    html_dir, base = site
+    html_dir, _ = site
     with_formulas = [page for page in toc_pages() if 'class="math' in (html_dir / page).read_text()]
     assert len(with_formulas) >= 5, with_formulas
     for page in with_formulas:
         assert 'src="../_static/mathjax/tex-chtml.js"' in (html_dir / page).read_text(), page
-        context, tab, problems, loaded = open_page(browser, base, page)
-        wait_for_typesetting(tab)
-        typeset, untypeset = (
-            tab.evaluate("() => document.querySelectorAll('mjx-container').length"),
-            untypeset_formulas(tab),
-        )
-        context.close()
-        assert typeset >= 1 and untypeset == 0, (page, typeset, untypeset)
-        assert "_static/mathjax/tex-chtml.js" in loaded, (page, loaded)
+        visit = visits[page, "light"]
+        typeset, untypeset, problems = visit["typeset"], visit["untypeset"], visit["problems"]
+        assert typeset >= 1 and not untypeset, (page, typeset, untypeset)
+        assert "_static/mathjax/tex-chtml.js" in visit["loaded"], (page, visit["loaded"])
         assert not problems["external"] and not problems["failed"], (page, problems)
 
 
