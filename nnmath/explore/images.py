@@ -5,14 +5,15 @@ from __future__ import annotations
 import base64
 import io
 
+from ..palette import OKABE_ITO, ROLE_COLORS, TEXT_COLORS
+
 __all__ = ["KEPT_COLOURS", "page_png", "figure_png", "kernel_png"]
 
 PALETTE_COLOURS = 48
 
-# Colours an opaque frame keeps exactly: the Okabe–Ito palette, the book's roles (nnmath.plots), black and
+# Colours an opaque frame keeps exactly: the Okabe–Ito palette, the book's roles (nnmath.palette), black and
 # white. An adaptive palette alone averages a small legend swatch into its neighbours (an orange line
 # came out brown), so the legend would no longer match the curves drawn over it.
-OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 
 
 def _rgb(hex_colour):
@@ -20,8 +21,6 @@ def _rgb(hex_colour):
 
 
 def _kept_colours():
-    from ..plots import ROLE_COLORS, TEXT_COLORS
-
     named = (*OKABE_ITO, *ROLE_COLORS.values(), *TEXT_COLORS.values(), "#FFFFFF")
     return tuple(dict.fromkeys(_rgb(c.upper()) for c in named))  # in order, without repeats
 

@@ -1,11 +1,6 @@
-"""The book's figure style: the colour of each role, text shades that read on the white face,
-how the dark mode's filter shows a colour, and the rcParams every figure takes.
-
-Colours keep one role across the whole book (after the worked-example source: weights red,
-biases grey, inputs blue, target orange), drawn from the Okabe–Ito palette so they stay
-distinguishable with every common colour-vision deficiency. Lines and outlines use the palette
-itself; text uses a darker shade of the same hue (``TEXT_COLORS``) so that every label has a
-contrast of at least 4.5 : 1 against the white figure face.
+"""The book's figure style: the colour of each role and the text shades that read on the white
+face (defined in ``nnmath.palette``, re-exported here), the contrast of any two colours, how the
+dark mode's filter shows a colour, and the rcParams every figure takes.
 """
 
 from __future__ import annotations
@@ -13,6 +8,9 @@ from __future__ import annotations
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
+
+# the colours themselves are the core's (nnmath.palette), shared with nnmath.explore
+from ..palette import MIN_CONTRAST, ROLE_COLORS, TEXT_COLORS, relative_luminance
 
 __all__ = [
     "ROLE_COLORS",
@@ -26,44 +24,19 @@ __all__ = [
     "dark_mode_color",
 ]
 
-ROLE_COLORS = {
-    "weight": "#D55E00",  # vermillion
-    "bias": "#6E6E6E",  # grey
-    "input": "#0072B2",  # blue
-    "target": "#E69F00",  # orange
-    "activation": "#009E73",  # bluish green
-    "gradient": "#CC79A7",  # reddish purple
-    "text": "#1A1A1A",
-}
-
 FIGURE_WIDTH_PX = 672  # widest a figure is shown: the content column at a 1280 px window
 SMALL_TEXT_PX = 14  # the theme's small text (code blocks, sidebars: 0.875 rem of 16 px)
 DARK_MODE_FILTER = "invert(0.93) hue-rotate(180deg)"  # also in _static/nnmath.css
-MIN_CONTRAST = 4.5  # WCAG AA for normal text
-
-
-def _luminance(color):
-    rgb = np.asarray(mcolors.to_rgb(color))
-    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    return float(linear @ [0.2126, 0.7152, 0.0722])
 
 
 def contrast_ratio(foreground, background):
-    """WCAG contrast ratio of two colours, from 1 (none) to 21 (black on white)."""
-    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    """WCAG contrast ratio of two colours (any matplotlib colour), from 1 (none) to 21 (black on
+    white)."""
+    lighter, darker = sorted(
+        (relative_luminance(mcolors.to_rgb(c)) for c in (foreground, background)), reverse=True
+    )
     return (lighter + 0.05) / (darker + 0.05)
 
-
-def _text_shade(color, background="white"):
-    """``color`` darkened towards black just enough to reach MIN_CONTRAST on ``background``."""
-    rgb = np.asarray(mcolors.to_rgb(color))
-    for keep in np.linspace(1, 0, 101):
-        if contrast_ratio(rgb * keep, background) >= MIN_CONTRAST:
-            return mcolors.to_hex(rgb * keep)
-    raise ValueError(f"no shade of {color!r} reaches contrast {MIN_CONTRAST} on {background!r}")
-
-
-TEXT_COLORS = {role: _text_shade(color) for role, color in ROLE_COLORS.items()}
 
 _HUE_HALF_TURN = np.array(
     [
