@@ -75,8 +75,22 @@ def train_step(net: Network, x, t, optimizer, state: State | None = None) -> tup
     if type(optimizer) is SGD and not callable(optimizer.learning_rate):
         # w ← w − α ∇C_B: SGD's own arithmetic, fused in place by the network (no Δw allocated)
         return gradients.cost, _sgd_step(net, gradients, optimizer, state)
-    state = optimizer.step(net.parameters(), gradients.as_list(), state)  # w ← w + Δw
+    try:
+        state = optimizer.step(net.parameters(), gradients.as_list(), state)  # w ← w + Δw
+    except NonFiniteError as refused:
+        raise _in_network_terms(refused, net) from None
     return gradients.cost, state
+
+
+def _in_network_terms(refused: NonFiniteError, net: Network) -> NonFiniteError:
+    """An optimizer's refusal, which can only say "parameter k", naming the network's W^l or b^l
+    as the fused path does."""
+    k = refused.parameter
+    if k is None:
+        return refused
+    named = f"{net.parameter_names()[k]} (parameter {k})"
+    message = str(refused).replace(f"parameter {k}", named, 1)
+    return NonFiniteError(message, parameter=k)
 
 
 def _sgd_step(net: Network, gradients, sgd: SGD, state: State | None) -> State:

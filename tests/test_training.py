@@ -159,14 +159,15 @@ def test_sgd_with_a_constant_rate_steps_through_gradient_step_to_the_same_bits(m
 )
 def test_a_refused_step_is_named_alike_on_every_path(optimizer):
     """The fused step (SGD with a constant rate) and the generic one refuse in the same terms:
-    the step count, the parameter, what would be non-finite, that nothing changed."""
+    the step count, the parameter by the network's name, what would be non-finite, that nothing
+    changed."""
     net = Network([1, 1], "identity", weights=[[[1.0]]])
     x, t = np.array([[1e150]]), np.array([[0.0]])  # ∇W^1 = 1e300: α ∇W^1 overflows
     before = snapshot(net)
     with pytest.raises(NonFiniteError) as refused:
         train_step(net, x, t, optimizer)
     message = str(refused.value)
-    assert message.startswith("at step t = 1, ") and "parameter 0" in message, message
+    assert message.startswith("at step t = 1, ") and "W^1 (parameter 0)" in message, message
     assert refused.value.parameter == 0 and snapshot(net) == before
     if isinstance(optimizer, SGD):  # the step itself: the same ending on both paths
         assert message.endswith("no parameter was changed (try a smaller learning rate)")
