@@ -57,3 +57,12 @@ def test_ci_binder_and_the_workflow_install_from_the_lock():
     assert (
         ROOT / "binder" / "runtime.txt"
     ).read_text().strip() == "python-3.11"  # the lock's Python
+
+
+def test_the_package_says_the_version_pyproject_gives():
+    import tomllib
+
+    import nnmath
+
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        assert nnmath.__version__ == tomllib.load(f)["project"]["version"]
