@@ -241,7 +241,9 @@ def test_chapter_numbers(chapter):
         assert np.isclose(ns["bowl"].condition, ns["BOWL_KAPPA"])
         last = ns["race_steps"][-1]
         assert "none at the minimum" in ns["race"].description(surface="Beale", k=last)
-        assert "not all" in ns["race"].description(surface="Beale", k=0)
+        at_start = ns["race"].description(surface="Beale", k=0)  # one point: no range of costs
+        assert "every method is at cost" in at_start and "range" not in at_start
+        assert "not all" in ns["race"].description(surface="Beale", k=ns["race_steps"][1])
         assert np.isclose(ns["default_ratio"], 0.1 / np.sqrt(0.001))
     else:
         assert ns["P"] == 1_685_667 and ns["hessian_bytes"] == 8 * ns["P"] ** 2
