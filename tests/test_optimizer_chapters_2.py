@@ -2,6 +2,7 @@
 of the chapters' own cells), the claims their prose makes about nnmath.optimizers runs, and their
 explorers within the page budget."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -265,6 +266,10 @@ def test_chapter_numbers(chapter):
         at_the_end = ns["newton_explorer"].description(start="(1, 1.5)", k=ns["newton_steps"])
         assert "saddle point (0, 1)" in at_the_end
         assert ns["kfac_block"] / ns["kfac_factors"] > 1e5
+        # its bowl is the one of momentum and adaptive, as the prose says; results are labelled
+        momentum_kappa = re.search(r"^KAPPA = (\d+)", (BOOK / "momentum.md").read_text(), re.M)
+        assert momentum_kappa and np.isclose(ns["bowl"].condition, int(momentum_kappa.group(1)))
+        assert "sp.Tuple(" not in (BOOK / "newton.md").read_text()
 
 
 def test_adaptive_shows_labelled_results_with_one_step_index():
