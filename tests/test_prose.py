@@ -107,8 +107,10 @@ def code_constants(path):
                     value = ast.literal_eval(part)
                 except ValueError:
                     continue
-                # a list or tuple of numbers (``offsets = [1e-3, 1e-6, 1e-9]``) sets each of them
-                for item in value if isinstance(value, (list, tuple)) else [value]:
+                # a list or tuple of numbers (``offsets = [1e-3, 1e-6, 1e-9]``), or a dict's values
+                # (``rates = {"laptop": 1e10}``), sets each of them
+                items = value.values() if isinstance(value, dict) else value
+                for item in items if isinstance(value, (list, tuple, dict)) else [value]:
                     if isinstance(item, (int, float)) and not isinstance(item, bool) and item != 0:
                         values.add(float(item))
     return values
