@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from myst_nb import glue as _glue
 
-__all__ = ["glue", "glue_figure"]
+__all__ = ["glue", "glue_figure", "power_of_ten"]
 
 
 def glue(name: str, value, display: bool = False):
@@ -20,6 +20,25 @@ def glue(name: str, value, display: bool = False):
     if isinstance(value, np.generic):
         value = value.item()
     return _glue(name, value, display=display)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value: float, digits: int = 2) -> str:
+    """``value`` as text in powers of ten, for ``{glue:text}``: ``1e-8`` as "10⁻⁸", ``2e-9`` as
+    "2·10⁻⁹", ``5e-4`` as "5·10⁻⁴" (the mantissa to ``digits`` significant digits, trailing zeros
+    dropped; a negative value keeps its sign). Prose cannot put a glued value inside ``$…$``, so the
+    exponent is written with Unicode superscripts."""
+    value = float(value)
+    if value == 0 or not np.isfinite(value):
+        raise ValueError(f"power_of_ten: a finite, non-zero value, got {value!r}")
+    mantissa_text, exponent_text = f"{value:.{digits - 1}e}".split("e")
+    mantissa = mantissa_text.rstrip("0").rstrip(".")
+    power = "10" + str(int(exponent_text)).translate(_SUPERSCRIPT)
+    if mantissa in ("1", "-1"):
+        return mantissa[:-1] + power
+    return f"{mantissa}·{power}"
 
 
 def glue_figure(name: str, fig, alt: str):

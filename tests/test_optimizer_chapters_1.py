@@ -268,3 +268,34 @@ def test_sgd_summary_says_what_the_seeds_show_per_epoch():
         assert f"{{glue:text}}`{name}`" in per_epoch
     assert "not reliably ahead" in per_epoch
     assert "assert sgd_median_below_minibatch < len(SEEDS) and sgd_above_full > 0" in text
+
+
+def test_sgd_full_batch_at_its_own_rate_is_level_with_the_minibatches_per_epoch():
+    """The minibatches' per-epoch lead in sgd.md is the shared α = 0.5's: 20 epochs at the grid's
+    rates, the full batch's best is a larger rate and ends within the minibatches' seed spread at
+    0.5; the minibatches' best median (the largest rate) has a wide spread. The prose says so."""
+    X, labels = datasets.two_moons(200, noise=0.15, seed=0)
+    T = labels[None, :].astype(float)
+
+    def final(batch_size, rate, seed=0):
+        net = nnmath.Network([2, 8, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=1)
+        nnmath.fit(net, X, T, optimizer=SGD(rate), epochs=20, batch_size=batch_size, seed=seed)
+        return net.cost(X, T)
+
+    grid = [0.1, 0.2, 0.5, 1, 2, 4, 8]
+    full = np.array([final(200, rate) for rate in grid])
+    mini = np.array([[final(20, rate, seed) for seed in range(5)] for rate in grid])
+    best_full = grid[int(np.argmin(full))]
+    assert best_full > 0.5 and full[grid.index(0.5)] > mini[grid.index(0.5)].max()
+    assert mini[grid.index(0.5)].min() - 0.005 <= full.min() <= mini[grid.index(0.5)].max()
+    best_mini = int(np.argmin(np.median(mini, axis=1)))
+    assert grid[best_mini] > best_full and np.ptp(mini[best_mini]) > 0.3
+    assert (
+        0 < np.sum(mini[best_mini] < full.min()) < 5
+    )  # each at its best: a chance, not a sure win
+    text = (Path(__file__).resolve().parents[1] / "book" / "sgd.md").read_text()
+    assert "RATE_GRID = [0.1, 0.2, 0.5, 1, 2, 4, 8]" in text
+    assert "These rankings hold at the one shared rate." in text
+    assert "{glue:text}`minibatch_best_below_full` of the {glue:text}`n_seeds` seeds" in text
+    summary = text[text.index("## Summary") : text.index("## Exercises")]
+    assert "{glue:text}`full_best_rate:g`, ends level with them" in summary

@@ -2,6 +2,7 @@
 of the chapters' own cells), the claims their prose makes about nnmath.optimizers runs, and their
 explorers within the page budget."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -241,7 +242,8 @@ def test_chapter_numbers(chapter):
         assert np.isclose(ns["bowl"].condition, ns["BOWL_KAPPA"])
         last = ns["race_steps"][-1]
         assert "none at the minimum" in ns["race"].description(surface="Beale", k=last)
-        assert "every method is at cost" in ns["race"].description(surface="Beale", k=0)
+        at_start = ns["race"].description(surface="Beale", k=0)  # one point: no range of costs
+        assert "every method is at cost" in at_start and "range" not in at_start
         assert "not all" in ns["race"].description(surface="Beale", k=ns["race_steps"][1])
         assert np.isclose(ns["default_ratio"], 0.1 / np.sqrt(0.001))
     else:
@@ -264,6 +266,10 @@ def test_chapter_numbers(chapter):
         at_the_end = ns["newton_explorer"].description(start="(1, 1.5)", k=ns["newton_steps"])
         assert "saddle point (0, 1)" in at_the_end
         assert ns["kfac_block"] / ns["kfac_factors"] > 1e5
+        # its bowl is the one of momentum and adaptive, as the prose says; results are labelled
+        momentum_kappa = re.search(r"^KAPPA = (\d+)", (BOOK / "momentum.md").read_text(), re.M)
+        assert momentum_kappa and np.isclose(ns["bowl"].condition, int(momentum_kappa.group(1)))
+        assert "sp.Tuple(" not in (BOOK / "newton.md").read_text()
 
 
 def test_adaptive_shows_labelled_results_with_one_step_index():
