@@ -120,6 +120,7 @@ def refusing(
     functions = within if isinstance(within, tuple) else (within,)
     undo: list[Callable[[], None]] = []
     refused: dict[int, Callable] = {}  # id(original function) → its refusing stand-in
+    classes_done: dict[str, set[int]] = {}  # method name → the classes it is refused on
 
     def stand_in(label: str, group: str) -> Callable:
         def refused_part(*args: Any, **kwargs: Any) -> Any:
@@ -136,12 +137,11 @@ def refusing(
             before = owner[name]
             owner[name] = value
             undo.append(lambda: owner.__setitem__(name, before))
-        elif isinstance(owner, type) and name in owner.__dict__:
-            before = owner.__dict__[name]
+        elif isinstance(owner, type) and name not in owner.__dict__:  # inherited: shadowed
             setattr(owner, name, value)
-            undo.append(lambda: setattr(owner, name, before))
+            undo.append(lambda: delattr(owner, name))
         else:
-            before = getattr(owner, name)
+            before = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
             setattr(owner, name, value)
             undo.append(lambda: setattr(owner, name, before))
 
@@ -153,11 +153,15 @@ def refusing(
                     continue
                 owner, name = found
                 if isinstance(owner, type):
+                    # each class is refused under its own name (Momentum.step, not Optimizer.step)
                     for cls in _subclasses(owner):
-                        original = _underlying(cls.__dict__.get(name))
-                        if original is not None and id(original) not in refused:
-                            refused[id(original)] = stand_in(f"{cls.__name__}.{name}", group)
-                            put(cls, name, refused[id(original)])
+                        original = _underlying(getattr(cls, name))
+                        if id(cls) not in classes_done.setdefault(name, set()):
+                            classes_done[name].add(id(cls))
+                            refused.setdefault(
+                                id(original), stand_in(f"{cls.__name__}.{name}", group)
+                            )
+                            put(cls, name, stand_in(f"{cls.__name__}.{name}", group))
                 else:
                     original = getattr(owner, name)
                     if id(original) in refused:
