@@ -35,9 +35,12 @@ REFUSABLE: dict[str, tuple[str, ...]] = {
     "the backward pass": (
         "nnmath.network:Network.backward",
         "nnmath.symbolic:exact_gradients",
+        "nnmath.symbolic:SymbolicNetwork.backprop_gradients",
+        "nnmath.symbolic:SymbolicNetwork.direct_gradients",
     ),
-    "a layer's backward pass": (
+    "a layer's backward pass": (  # δ = ∂C/∂a ⊙ f'(z), and δ^L from the loss
         "nnmath.activations:Activation.backward",
+        "nnmath.losses:Loss.output_error",
         "nnmath.network:Network.backward",
     ),
     "finite differences": (
