@@ -142,10 +142,12 @@ def test_a_submission_gets_what_it_deserves(graders, path):
             )
 
 
-# the in-process grading agrees with otter's own, on a submission with prints and float32 work
+# the in-process grading agrees with otter's own, on a submission with prints and float32 work,
+# and on one that calls nnmath's own answer (refused as well when otter runs the tests)
 THROUGH_OTTER = [
     "backprop_mlp/float32_layer_with_prints",
     "optimizers/adam_efficient_form_in_place",
+    "optimizers/cheat_adam_nnmath_update",
     "digits/prepare_raises",
 ]
 
