@@ -62,3 +62,22 @@ def test_an_unknown_group_is_refused_by_name():
         with refusing("the answer", question="Q1"):
             pass
     assert "the backward pass" in REFUSABLE
+
+
+def test_a_bound_method_two_closures_deep_is_refused():
+    def make_step():
+        update = Adam(0.1).update  # held before any test runs
+
+        def helper(g, state):
+            return update([g], state)
+
+        def step(w, g):
+            return helper(g, Adam(0.1).init([w]))
+
+        return step
+
+    step = make_step()
+    with refusing("the optimizer steps", question="Question 4", within=step):
+        with pytest.raises(Refused, match="Adam.update is refused"):
+            step(np.ones(2), np.ones(2))
+    assert step(np.ones(2), np.ones(2))[0][0].shape == (2,)

@@ -107,6 +107,35 @@ def _restorer(cell: types.CellType, value: Any) -> Callable[[], None]:
     return restore
 
 
+def _student_names(functions: tuple) -> Iterator[tuple[Any, Any]]:
+    """(globals, name) and (None, closure cell) of every value the student's functions can reach
+    by name: their globals, their closures, and those of the functions they define (a helper in a
+    closure, a function of the notebook), each function once."""
+    seen: set[int] = set()
+    todo = [_underlying(f) for f in functions]
+    scopes: dict[int, dict] = {}
+    while todo:
+        function = todo.pop()
+        if not isinstance(function, types.FunctionType) or id(function) in seen:
+            continue
+        seen.add(id(function))
+        scope = function.__globals__
+        if id(scope) not in scopes:
+            scopes[id(scope)] = scope
+            for key, value in list(scope.items()):
+                yield scope, key
+                if isinstance(value, types.FunctionType) and value.__globals__ is scope:
+                    todo.append(value)  # a function defined beside the student's
+        for cell in function.__closure__ or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            yield None, cell
+            if isinstance(value, types.FunctionType):
+                todo.append(value)
+
+
 @contextlib.contextmanager
 def refusing(
     *groups: str, question: str, within: Callable | tuple[Callable, ...] = ()
@@ -181,20 +210,16 @@ def refusing(
                     refused[id(original)] = stand_in(label, group)
                     for module_name, key in holders:
                         put(sys.modules[module_name], key, refused[id(original)])
-        for function in functions:  # the names the student's code holds nnmath's parts by
-            function = _underlying(function)
-            scope = getattr(function, "__globals__", {})
-            for key, value in list(scope.items()):
-                if id(_underlying(value)) in refused:
-                    put(scope, key, refused[id(_underlying(value))])
-            for cell in getattr(function, "__closure__", None) or ():
-                try:
-                    value = cell.cell_contents
-                except ValueError:  # an empty cell
-                    continue
-                if id(_underlying(value)) in refused:
-                    cell.cell_contents = refused[id(_underlying(value))]
-                    undo.append(_restorer(cell, value))
+        for scope, cell in _student_names(functions):  # where the student's code holds them
+            value = scope[cell] if scope is not None else cell.cell_contents
+            stand = refused.get(id(_underlying(value)))
+            if stand is None:
+                continue
+            if scope is not None:
+                put(scope, cell, stand)
+            else:
+                cell.cell_contents = stand
+                undo.append(_restorer(cell, value))
         yield
     finally:
         for restore in reversed(undo):
