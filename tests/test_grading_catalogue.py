@@ -8,7 +8,8 @@ assignment (the cell holding its ``# cell:`` text) and says what grading must gi
 - ``# expect: wrong`` with ``# message: ...``: a realistic mistake loses exactly the points of its
   ``# question:`` and every other question keeps its points, and the failure message holds that
   text, which names the mistake (questions are all or nothing); with ``# public: fails`` the
-  question's public tests already fail it with that message (a student sees it before submitting).
+  question's public tests already fail it with that message (a student sees it before submitting);
+  with ``# every test: fails`` every test of the question, public and hidden, fails with it.
 
 A submission that calls nnmath's own answer (``net.backward`` in a backward pass, nnmath's
 ``Adam`` in an Adam step, …) is a wrong one: the tests run the student's code inside
@@ -40,7 +41,7 @@ def header(path: Path) -> dict:
     """The ``# key: value`` lines at the top of a submission."""
     found = {}
     for line in path.read_text().splitlines():
-        match = re.fullmatch(r"# (\w+): (.*)", line)
+        match = re.fullmatch(r"# (\w+(?: \w+)*): (.*)", line)
         if not match:
             break
         found[match[1]] = match[2].strip()
@@ -75,7 +76,8 @@ def submission_notebook(assigned, path: Path):
 
 
 def run_in_process(notebook, test_files):
-    """{question: (score, possible, [failure messages], [the public tests' failure messages])}:
+    """{question: (score, possible, [failure messages], [the public tests' failure messages],
+    number of tests)}:
     the notebook's cells run one by one, as otter runs them (grader calls left out), then every
     test file on the namespace."""
     env = {"__name__": "__main__"}
@@ -97,6 +99,7 @@ def run_in_process(notebook, test_files):
             float(test.possible),
             [r.message for r in test.test_case_results if not r.passed],
             [r.message for r in test.test_case_results if not r.passed and not r.test_case.hidden],
+            len(test.test_case_results),
         )
     return graded
 
@@ -123,7 +126,7 @@ def test_a_submission_gets_what_it_deserves(graders, path):
     fields = header(path)
     got = run_in_process(submission_notebook(assigned, path), test_files)
     assert fields["question"] in got, f"{path.name}: no question {fields['question']}"
-    for question, (score, possible, messages, public) in got.items():
+    for question, (score, possible, messages, public, tests) in got.items():
         if fields["expect"] == "wrong" and question == fields["question"]:
             assert score == 0, (
                 f"{path.name}: {question} scored {score}/{possible} for a wrong answer"
@@ -135,6 +138,10 @@ def test_a_submission_gets_what_it_deserves(graders, path):
             if fields.get("public") == "fails":
                 assert any(fields["message"] in m for m in public), (
                     f"{path.name}: the public tests of {question} do not name it: {public}"
+                )
+            if fields.get("every test") == "fails":
+                assert len(messages) == tests and all(fields["message"] in m for m in messages), (
+                    f"{path.name}: {len(messages)} of {question}'s {tests} tests fail, with {messages}"
                 )
         else:
             assert score == possible > 0, (

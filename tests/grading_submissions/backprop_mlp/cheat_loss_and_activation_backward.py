@@ -2,6 +2,7 @@
 # cell: def backprop(
 # expect: wrong
 # message: output_error is refused in this question
+# every test: fails
 def backprop(net, x, t):
     """The recursion written out, but each δ from nnmath's own per-layer code."""
     fwd, L = net.forward(x), net.L

@@ -2,6 +2,7 @@
 # cell: def central_difference(
 # expect: wrong
 # message: nnmath's own nnmath.numerical_gradient is refused in this question
+# every test: fails
 from nnmath import numerical_gradient
 
 

@@ -2,6 +2,7 @@
 # cell: def train_epoch(
 # expect: wrong
 # message: nnmath's own SGD.update is refused in this question
+# every test: fails
 def train_epoch(net, x, t, learning_rate, batch_size, rng):
     """net.backward's gradients (allowed), then nnmath's own SGD does the update."""
     sgd = nnmath.optimizers.SGD(learning_rate)

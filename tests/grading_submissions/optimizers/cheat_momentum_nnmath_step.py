@@ -2,6 +2,7 @@
 # cell: def make_momentum(
 # expect: wrong
 # message: nnmath's own Momentum.step is refused in this question
+# every test: fails
 def make_momentum(learning_rate, momentum):
     """nnmath's own momentum, moving w in place."""
     def step(w, g, state):

@@ -2,6 +2,7 @@
 # cell: def make_sgd(
 # expect: wrong
 # message: is refused in this question
+# every test: fails
 from nnmath.optimizers import SGD, apply
 
 
