@@ -1,7 +1,7 @@
 # question: q3
 # cell: def central_difference(
 # expect: wrong
-# message: nnmath's own nnmath.numerical_gradient is refused in this question
+# message: nnmath's own numerical_gradient is refused in this question
 # every test: fails
 from nnmath import numerical_gradient
 

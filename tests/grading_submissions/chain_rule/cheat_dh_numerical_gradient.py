@@ -1,7 +1,7 @@
 # question: q1
 # cell: def dh(
 # expect: wrong
-# message: nnmath's own nnmath.numerical_gradient is refused in this question
+# message: nnmath's own numerical_gradient is refused in this question
 # every test: fails
 def dh(x):
     """nnmath's central differences of h, entry by entry."""

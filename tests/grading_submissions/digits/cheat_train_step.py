@@ -1,7 +1,7 @@
 # question: q2
 # cell: def train_epoch(
 # expect: wrong
-# message: nnmath's own nnmath.train_step is refused in this question
+# message: nnmath's own train_step is refused in this question
 # every test: fails
 def train_epoch(net, x, t, learning_rate, batch_size, rng):
     """nnmath's own training step on each minibatch."""
