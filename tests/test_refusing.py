@@ -81,3 +81,16 @@ def test_a_bound_method_two_closures_deep_is_refused():
         with pytest.raises(Refused, match="Adam.update is refused"):
             step(np.ones(2), np.ones(2))
     assert step(np.ones(2), np.ones(2))[0][0].shape == (2,)
+
+
+def test_the_checks_own_right_answers_are_refused_too():
+    from nnmath.checks import gradients, optimizer
+
+    net = nnmath.Network([2, 3, 1], seed=0)
+    hp = dict(learning_rate=0.1, momentum=0.9, beta=0.9, beta1=0.9, beta2=0.999, eps=1e-8)
+    with refusing("the backward pass", "the optimizer steps", question="Q"):
+        with pytest.raises(Refused, match="_backprop_mistake is refused"):
+            gradients._backprop_mistake(net, np.ones((2, 1)), np.ones((1, 1)))
+        for name in ("_right_steps", "_optimizer_steps"):
+            with pytest.raises(Refused, match=f"{name} is refused"):
+                getattr(optimizer, name)("adam", np.zeros(2), np.ones((3, 2)), hp)

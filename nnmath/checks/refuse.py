@@ -37,6 +37,7 @@ REFUSABLE: dict[str, tuple[str, ...]] = {
         "nnmath.symbolic:exact_gradients",
         "nnmath.symbolic:SymbolicNetwork.backprop_gradients",
         "nnmath.symbolic:SymbolicNetwork.direct_gradients",
+        "nnmath.checks.gradients:_backprop_mistake",  # the checks' own, right by default
     ),
     "a layer's backward pass": (  # δ = ∂C/∂a ⊙ f'(z), and δ^L from the loss
         "nnmath.activations:Activation.backward",
@@ -57,6 +58,9 @@ REFUSABLE: dict[str, tuple[str, ...]] = {
         "nnmath.optimizers.first_order:nesterov_change_of_variable",
         "nnmath.optimizers.second_order:newton_step",
         "nnmath.optimizers.second_order:newton_minimize",
+        "nnmath.checks.optimizer:_right_steps",  # the checks' own steps, right ones among them
+        "nnmath.checks.optimizer:_efficient_adam_steps",
+        "nnmath.checks.optimizer:_optimizer_steps",
     ),
     "the training step": (
         "nnmath.network:Network.gradient_step",
