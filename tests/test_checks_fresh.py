@@ -671,3 +671,71 @@ def test_every_optimizer_mistake_in_the_catalogue_can_be_told_from_the_right_ste
         assert relative_error(_optimizer_steps(method, w0, grads, hp, mistake), right) > 1e-3, (
             mistake
         )
+
+
+# ------------------------------------------------ what an instructor's review found unnamed
+
+
+def test_a_layer_missing_from_the_gradients_is_named_not_blamed_on_the_format():
+    def backprop(net, x, t):
+        grads = net.backward(x, t)
+        return {l: grads.W[l] for l in range(2, net.L + 1)}, {
+            l: grads.b[l] for l in range(2, net.L + 1)
+        }
+
+    words = check_network_gradients(backprop, sizes=[3, 4, 2]).diagnosis
+    assert "∇W has no layer 1" in words and "∇b has no layer 1" in words
+    assert "return the gradients" not in words
+
+
+def test_a_list_of_gradients_one_layer_short_is_named():
+    def backprop(net, x, t):
+        grads = net.backward(x, t)
+        return [grads.W[2]], [grads.b[2]]
+
+    words = check_network_gradients(backprop, sizes=[3, 4, 2]).diagnosis
+    assert "∇W holds 1 array for 2 layers with weights" in words
+
+
+def _adam(inside, efficient=False, eps=1e-8, b1=0.9, b2=0.999, alpha=0.01):
+    def step(w, g, state):
+        t, v, s = (0, np.zeros_like(w), np.zeros_like(w)) if state is None else state
+        t += 1
+        v, s = b1 * v + (1 - b1) * g, b2 * s + (1 - b2) * g**2
+        if efficient:  # Kingma & Ba's: ε added before the bias correction
+            rate = alpha * np.sqrt(1 - b2**t) / (1 - b1**t)
+            return w - rate * v / (np.sqrt(s) + eps), (t, v, s)
+        v_hat, s_hat = v / (1 - b1**t), s / (1 - b2**t)
+        root = np.sqrt(s_hat + eps) if inside else np.sqrt(s_hat) + eps
+        return w - alpha * v_hat / root, (t, v, s)
+
+    return step
+
+
+@pytest.mark.parametrize("tolerance", [None, 1e-5])
+def test_eps_inside_the_root_is_named_even_at_the_assignments_loose_tolerance(tolerance):
+    result = check_optimizer_step(
+        _adam(inside=True), "adam", learning_rate=0.01, tolerance=tolerance
+    )
+    assert not result.passed and "ε is inside the root" in result.diagnosis
+    assert check_optimizer_step(_adam(inside=False), "adam", learning_rate=0.01).passed
+    assert check_optimizer_step(_adam(False, efficient=True), "adam", learning_rate=0.01).passed
+
+
+def test_rmsprop_with_eps_inside_the_root_is_named():
+    def step(w, g, s):
+        s = 0.9 * (np.zeros_like(w) if s is None else s) + 0.1 * g**2
+        return w - 0.01 * g / np.sqrt(s + 1e-8), s
+
+    result = check_optimizer_step(step, "rmsprop", learning_rate=0.01)
+    assert not result.passed and "ε is inside the root" in result.diagnosis
+
+
+def test_a_float64_answer_off_by_an_approximation_is_told_so_not_to_compute_in_float64():
+    def backward(W, b, a_prev, grad_a):
+        z = W @ a_prev + b
+        delta = grad_a * (sig(z + 1e-5) - sig(z)) / 1e-5  # σ' by a one-sided difference
+        return delta, delta @ a_prev.T, delta.sum(axis=1, keepdims=True), W.T @ delta
+
+    words = check_layer_backward(backward, "sigmoid", tolerance=1e-7).diagnosis
+    assert "an approximation, not rounding" in words and "compute in float64" not in words

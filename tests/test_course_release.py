@@ -31,6 +31,9 @@ from test_student_edition import (
     solution_fragments,
 )
 
+sys.path.insert(0, str(ROOT / "tools"))
+import make_course  # noqa: E402
+
 REPOSITORY = "https://github.com/uni-ml/nn-course"
 HUB = "https://hub.example.edu"
 BASE_URL = "https://uni-ml.github.io/nn-course/site/"  # make_course's default for REPOSITORY
@@ -222,6 +225,7 @@ def test_the_release_holds_what_a_class_gets_and_nothing_else(release):
     out, _ = release
     top = {path.name for path in out.iterdir()}
     notebooks = {name for name in top if name.endswith(".ipynb")}
+    licences = {path.name for pattern in make_course.LICENCES for path in ROOT.glob(pattern)}
     assert top - notebooks == {
         "site",
         "assignments",
@@ -229,6 +233,7 @@ def test_the_release_holds_what_a_class_gets_and_nothing_else(release):
         "requirements.txt",
         "README.md",
         ".nojekyll",
+        *licences,
     }
     assert len(notebooks) >= 10 and (out / "site" / "index.html").is_file()
     everything = [path.relative_to(out).as_posix() for path in out.rglob("*")]
@@ -246,6 +251,27 @@ def test_the_release_holds_what_a_class_gets_and_nothing_else(release):
     assert not list(out.rglob("*.zip"))
     assert "@v" in (out / "requirements.txt").read_text()  # nnmath pinned to a release tag
     assert (out / "binder" / "requirements.txt").is_file()
+
+
+@pytest.mark.book
+def test_the_release_carries_the_books_licences_unchanged(release):
+    out, _ = release
+    licences = sorted(path for pattern in make_course.LICENCES for path in ROOT.glob(pattern))
+    assert licences, "the book's repository has no licence file"
+    for path in licences:
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+    assert "see `LICENSE`" in (out / "README.md").read_text()
+
+
+def test_the_licence_files_hold_the_code_and_the_text_licences(tmp_path):
+    """What make_course copies (without building a release): MIT for the code, CC BY-SA 4.0 for
+    the text and figures, byte for byte."""
+    names = make_course.write_licences(tmp_path)
+    assert "LICENSE" in names
+    text = "".join((tmp_path / name).read_text() for name in names)
+    assert "MIT License" in text and "CC BY-SA 4.0" in text
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (ROOT / name).read_bytes()
 
 
 @pytest.mark.book

@@ -7,7 +7,13 @@ assignment (the cell holding its ``# cell:`` text) and says what grading must gi
   in-place updates, a dict state, an equivalent textbook form) gets full marks;
 - ``# expect: wrong`` with ``# message: ...``: a realistic mistake loses exactly the points of its
   ``# question:`` and every other question keeps its points, and the failure message holds that
-  text, which names the mistake (questions are all or nothing).
+  text, which names the mistake (questions are all or nothing); with ``# public: fails`` the
+  question's public tests already fail it with that message (a student sees it before submitting);
+  with ``# every test: fails`` every test of the question, public and hidden, fails with it.
+
+A submission that calls nnmath's own answer (``net.backward`` in a backward pass, nnmath's
+``Adam`` in an Adam step, …) is a wrong one: the tests run the student's code inside
+``nnmath.checks.refusing``, and the message says that part of nnmath is refused in the question.
 
 The autograder's test files (``otter assign``'s output, exception-based) run in-process on the
 namespace of the submission's notebook, executed cell by cell as otter does (a cell that raises
@@ -35,7 +41,7 @@ def header(path: Path) -> dict:
     """The ``# key: value`` lines at the top of a submission."""
     found = {}
     for line in path.read_text().splitlines():
-        match = re.fullmatch(r"# (\w+): (.*)", line)
+        match = re.fullmatch(r"# (\w+(?: \w+)*): (.*)", line)
         if not match:
             break
         found[match[1]] = match[2].strip()
@@ -70,8 +76,10 @@ def submission_notebook(assigned, path: Path):
 
 
 def run_in_process(notebook, test_files):
-    """{question: (score, possible, [failure messages])}: the notebook's cells run one by one, as
-    otter runs them (grader calls left out), then every test file on the namespace."""
+    """{question: (score, possible, [failure messages], [the public tests' failure messages],
+    number of tests)}:
+    the notebook's cells run one by one, as otter runs them (grader calls left out), then every
+    test file on the namespace."""
     env = {"__name__": "__main__"}
     with contextlib.redirect_stdout(io.StringIO()):
         for cell in notebook.cells:
@@ -90,6 +98,8 @@ def run_in_process(notebook, test_files):
             float(test.score),
             float(test.possible),
             [r.message for r in test.test_case_results if not r.passed],
+            [r.message for r in test.test_case_results if not r.passed and not r.test_case.hidden],
+            len(test.test_case_results),
         )
     return graded
 
@@ -116,7 +126,7 @@ def test_a_submission_gets_what_it_deserves(graders, path):
     fields = header(path)
     got = run_in_process(submission_notebook(assigned, path), test_files)
     assert fields["question"] in got, f"{path.name}: no question {fields['question']}"
-    for question, (score, possible, messages) in got.items():
+    for question, (score, possible, messages, public, tests) in got.items():
         if fields["expect"] == "wrong" and question == fields["question"]:
             assert score == 0, (
                 f"{path.name}: {question} scored {score}/{possible} for a wrong answer"
@@ -125,16 +135,26 @@ def test_a_submission_gets_what_it_deserves(graders, path):
                 f"{path.name}: expected {fields['message']!r} in a failure message, got {messages}"
             )
             assert not any("1 times the right answer" in m for m in messages)
+            if fields.get("public") == "fails":
+                assert any(fields["message"] in m for m in public), (
+                    f"{path.name}: the public tests of {question} do not name it: {public}"
+                )
+            if fields.get("every test") == "fails":
+                assert len(messages) == tests and all(fields["message"] in m for m in messages), (
+                    f"{path.name}: {len(messages)} of {question}'s {tests} tests fail, with {messages}"
+                )
         else:
             assert score == possible > 0, (
                 f"{path.name}: {question} scored {score}/{possible}: {messages}"
             )
 
 
-# the in-process grading agrees with otter's own, on a submission with prints and float32 work
+# the in-process grading agrees with otter's own, on a submission with prints and float32 work,
+# and on one that calls nnmath's own answer (refused as well when otter runs the tests)
 THROUGH_OTTER = [
     "backprop_mlp/float32_layer_with_prints",
     "optimizers/adam_efficient_form_in_place",
+    "optimizers/cheat_adam_nnmath_update",
     "digits/prepare_raises",
 ]
 
@@ -147,5 +167,5 @@ def test_otter_grades_as_the_catalogue_does(graders, name, tmp_path):
     planted = tmp_path / assigned.solution.name
     nbformat.write(notebook, planted)
     otter_scores = scores(otter_api.grade_submission(str(planted), str(assigned.zip), quiet=True))
-    ours = {q: (s, p) for q, (s, p, _) in run_in_process(notebook, test_files).items()}
+    ours = {q: (s, p) for q, (s, p, *_) in run_in_process(notebook, test_files).items()}
     assert otter_scores == ours

@@ -13,7 +13,9 @@ OUT holds, and only holds:
 - ``assignments/<name>/``: the student versions of the assignments (``otter assign``'s
   ``student/`` folder: no solution, no hidden test);
 - ``binder/``, ``requirements.txt``: the environment (nnmath pinned to the book's release tag);
-- ``README.md`` for students.
+- ``README.md`` for students;
+- the book's licence files (``LICENSE``: the code's MIT and the text and figures' CC BY-SA 4.0),
+  copied as they are, so the course's copy carries the terms it is given under.
 
 Nothing of the build (``jupyter_execute/``, ``.doctrees``, the execution cache) is copied: the
 student build runs in ``_build/course/`` of this repository and reuses the instructor build's cache.
@@ -138,8 +140,21 @@ the assignments.
 "Check your own" cells in the chapters give a function to write and a check that says what is wrong.
 
 Licence: the text and figures are CC BY-SA 4.0, the code MIT (*How neural networks learn*,
-release {version}, by {author}).
+release {version}, by {author}); see `LICENSE`.
 """
+
+
+LICENCES = ("LICENSE*", "LICENCE*", "COPYING*")  # the repository's licence files, by name
+
+
+def write_licences(out: Path) -> list[str]:
+    """Copy every licence file of the book's repository into the release; their names."""
+    found = sorted({path for pattern in LICENCES for path in ROOT.glob(pattern) if path.is_file()})
+    if not found:
+        raise RuntimeError(f"no licence file ({', '.join(LICENCES)}) in {ROOT} to give the course")
+    for path in found:
+        shutil.copy2(path, out / path.name)
+    return [path.name for path in found]
 
 
 def write_environment(out: Path, nnmath: str) -> None:
@@ -191,6 +206,7 @@ def make(
         shutil.copy2(notebook, out / notebook.name)
     names = student_assignments(out / "assignments")
     write_environment(out, nnmath)
+    write_licences(out)
     (out / "README.md").write_text(
         README.format(
             title=yaml.safe_load((ROOT / "_config.yml").read_text())["title"],

@@ -29,7 +29,10 @@ How to call each check (your functions are yours to write; the signatures are wh
     check_chain_rule(my_derivative, outer=np.sin, inner=np.tanh)   # my_derivative(x)
     check_derivative(my_derivative, np.tanh)
 
-For an autograder, ``result.assert_passed()`` raises ``AssertionError`` with the diagnosis.
+For an autograder, ``result.assert_passed()`` raises ``AssertionError`` with the diagnosis, and
+``with refusing("the backward pass", question="Question 2", within=backprop):`` around the
+student's call makes nnmath's own answer (here ``Network.backward``) raise a message saying it is
+refused in that question and why, so a submission that calls it loses the question.
 """
 
 from ._compare import TOLERANCE
@@ -38,6 +41,7 @@ from .calculus import check_chain_rule, check_derivative
 from .gradients import check_network_gradients
 from .layer import LAYER_PARTS, check_layer_backward
 from .optimizer import OPTIMIZERS, check_optimizer_step
+from .refuse import REFUSABLE, Refused, refusing
 
 __all__ = [
     "CheckResult",
@@ -50,4 +54,7 @@ __all__ = [
     "OPTIMIZERS",
     "TOLERANCE",
     "LAYER_PARTS",
+    "refusing",
+    "Refused",
+    "REFUSABLE",
 ]

@@ -251,6 +251,14 @@ def _compare(
 
     found = f"relative error {max(errors):.1e}, tolerance {tolerance:.0e}"
     if max(errors) < 1e-3:  # no mistake is this small: a precision question, not a wrong formula
+        rounding = max(float(np.finfo(y.dtype).eps) for y in arrays)
+        if max(errors) > 1e6 * rounding:  # far above the dtype's rounding: an approximation
+            return (
+                f"is close to the right answer but not within the tolerance ({found}), far above "
+                f"the rounding of the {arrays[0].dtype} you return (ε = {rounding:.0e}): an "
+                "approximation, not rounding, such as a finite difference or a truncated constant "
+                "where the exact formula belongs."
+            ), max(errors)
         return (
             f"is close to the right answer but not within the tolerance ({found}): "
             f"compute in float64, or pass a larger tolerance."

@@ -52,6 +52,38 @@ def _gradient_lists(returned, L):
     return _layer_list(W, L), _layer_list(b, L)
 
 
+def _missing_layers(returned, L) -> str | None:
+    """Which layers a recognisable return value lacks, in words; ``None`` when the shape of the
+    return value itself is not recognisable (the return-format message then applies)."""
+    if isinstance(returned, Mapping) and "W" in returned and "b" in returned:
+        parts = {"W": returned["W"], "b": returned["b"]}
+    elif hasattr(returned, "W") and hasattr(returned, "b"):
+        parts = {"W": returned.W, "b": returned.b}
+    elif isinstance(returned, (tuple, list)) and len(returned) == 2:
+        parts = dict(zip("Wb", returned))
+    else:
+        return None
+    found = []
+    for name, value in parts.items():
+        if isinstance(value, Mapping):
+            missing = [l for l in range(1, L + 1) if l not in value]
+            if missing:
+                keys = sorted(value, key=str)
+                found.append(
+                    f"∇{name} has no layer {', '.join(map(str, missing))} (its keys are {keys}; "
+                    f"the network's layers with weights are 1..{L}"
+                    + ("; layers are counted from 1, layer 0 is the input)" if 0 in value else ")")
+                )
+        elif isinstance(value, (list, tuple, ByLayer)) and len(value) != L:
+            found.append(
+                f"∇{name} holds {len(value)} array{'s' * (len(value) != 1)} for {L} layers with weights (1..{L}): "
+                f"{'a layer is missing' if len(value) < L else 'there are too many'}"
+            )
+    if not found:
+        return None
+    return "; ".join(found) + ": every layer l = 1..L has a gradient ∇W^l and ∇b^l."
+
+
 def _backprop_mistake(
     net, x, t, output="right", hidden="right", bias="sum", weights="right", grad_w="right"
 ):
@@ -280,7 +312,7 @@ def check_network_gradients(
             p[...] = s
         grad_W, grad_b = _gradient_lists(returned, L)
         if grad_W is None or grad_b is None:
-            words = (
+            words = _missing_layers(returned, L) or (
                 f"returned {type(returned).__name__}; return the gradients for layers 1..{L} as an object "
                 "with .W[l] and .b[l], a dict {'W': …, 'b': …} or a pair (grad_W, grad_b), each a dict "
                 f"{{l: array}} or a list of {L} arrays with layer 1 first."

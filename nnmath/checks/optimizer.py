@@ -133,6 +133,10 @@ def _optimizer_steps(method, w0, grads, hp, mistake=None):
     return np.stack(steps)
 
 
+# the methods whose step divides by √s + ε, and the size of the gradients that show where ε is
+_DIVIDE_BY_ROOT = ("rmsprop", "adam")
+SMALL_GRADIENT = 1e-5
+
 _OPTIMIZER_MISTAKES = {
     "sgd": {},
     "momentum": {
@@ -270,9 +274,15 @@ def check_optimizer_step(
     title = f"Optimizer step ({method}, α = {alpha:g}, {steps} steps in a row)"
 
     starts, gradients, yours, returned_w, states = [], [], [], [], []
-    for _ in range(inputs):
+    # ε only shows where √s is as small as ε's scale: for the methods that divide by √s + ε, the
+    # last input's gradients are of size 1e-5 (ε inside the root, √(s + ε), then takes steps
+    # about ten times too small; at gradients of size 1 it changes a step by 1e-8)
+    small = method in _DIVIDE_BY_ROOT and inputs > 1
+    for i in range(inputs):
         w0 = rng.standard_normal(shape)
         grads = rng.standard_normal((steps,) + shape)
+        if small and i == inputs - 1:
+            grads *= SMALL_GRADIENT
         starts.append(w0)
         gradients.append(grads)
         w, state = w0.copy(), (None if init is None else init(w0.copy()))
@@ -367,7 +377,18 @@ def check_optimizer_step(
             "1000 ε for float32, more for steps much smaller than w)."
         )
     return CheckResult(
-        title, problems, worst, tolerance, inputs, notes, against="nnmath.optimizers"
+        title,
+        problems,
+        worst,
+        tolerance,
+        inputs,
+        notes,
+        against="nnmath.optimizers",
+        input_words=(
+            f"random inputs, the last with gradients of size {SMALL_GRADIENT:g}"
+            if small
+            else "random inputs"
+        ),
     )
 
 

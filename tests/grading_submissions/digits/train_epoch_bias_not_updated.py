@@ -1,7 +1,8 @@
 # question: q2
 # cell: def train_epoch(
 # expect: wrong
-# message: b ← b − α∇b
+# message: b^1 was not updated
+# public: fails
 def train_epoch(net, x, t, learning_rate, batch_size, rng):
     for x_batch, t_batch in minibatches(x, t, batch_size, rng, epochs=1):
         grads = net.backward(x_batch, t_batch)

@@ -1,0 +1,15 @@
+# question: q2
+# cell: def train_epoch(
+# expect: wrong
+# message: b^1 moved up the gradient
+# public: fails
+def train_epoch(net, x, t, learning_rate, batch_size, rng):
+    """Every parameter right but the first layer's bias, which moves up the gradient."""
+    for x_batch, t_batch in minibatches(x, t, batch_size, rng, epochs=1):
+        grads = net.backward(x_batch, t_batch)
+        for l in range(1, net.L + 1):
+            net.W[l] -= learning_rate * grads.W[l]
+            if l == 1:
+                net.b[l] += learning_rate * grads.b[l]
+            else:
+                net.b[l] -= learning_rate * grads.b[l]
