@@ -94,3 +94,29 @@ def test_the_checks_own_right_answers_are_refused_too():
         for name in ("_right_steps", "_optimizer_steps"):
             with pytest.raises(Refused, match=f"{name} is refused"):
                 getattr(optimizer, name)("adam", np.zeros(2), np.ones((3, 2)), hp)
+
+
+RAW_ADAM_UPDATE = Adam.update.__wrapped__  # the undecorated update, held before any block
+
+
+def test_the_undecorated_update_is_refused_too():
+    """``checked_update`` wraps each method's update (functools.wraps): the raw function behind it,
+    held in a global or a closure or unwrapped inside the block, is refused like the method."""
+    import inspect
+
+    from nnmath.optimizers import Momentum
+
+    w, g = np.ones(2), np.ones(2)
+    raw_momentum = inspect.unwrap(Momentum.update)
+
+    def cheats():
+        yield lambda: RAW_ADAM_UPDATE(Adam(0.1), [g], Adam(0.1).init([w]))
+        yield lambda: raw_momentum(Momentum(0.1), [g], Momentum(0.1).init([w]))
+        yield lambda: inspect.unwrap(Adam.update)(Adam(0.1), [g], Adam(0.1).init([w]))
+        yield lambda: Adam.update.__wrapped__(Adam(0.1), [g], Adam(0.1).init([w]))
+
+    for cheat in cheats():
+        with refusing("the optimizer steps", question="Q4", within=cheats):
+            with pytest.raises(Refused, match="Q4 asks you to write"):
+                cheat()
+    assert np.all(np.isfinite(RAW_ADAM_UPDATE(Adam(0.1), [g], Adam(0.1).init([w]))[0][0]))

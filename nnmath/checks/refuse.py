@@ -104,6 +104,16 @@ def _underlying(value: Any) -> Any:
     return value
 
 
+def _unwrapped(function: Any) -> Iterator[Any]:
+    """``function`` and every function it wraps (``functools.wraps``' ``__wrapped__`` chain: the
+    optimizers' undecorated updates), so that the raw one is refused as well."""
+    seen: set[int] = set()
+    while function is not None and id(function) not in seen:
+        seen.add(id(function))
+        yield function
+        function = getattr(function, "__wrapped__", None)
+
+
 def _restorer(cell: types.CellType, value: Any) -> Callable[[], None]:
     def restore() -> None:
         cell.cell_contents = value
@@ -166,6 +176,9 @@ def refusing(
                 f"instead of calling {label}"
             )
 
+        # a stand-in looks wrapped too: inspect.unwrap(Adam.update) inside the block finds
+        # another refusal, not an AttributeError that would hide why the question is lost
+        refused_part.__wrapped__ = lambda *args, **kwargs: refused_part(*args, **kwargs)  # type: ignore[attr-defined]
         return refused_part
 
     def put(owner: Any, name: str, value: Any) -> None:
@@ -194,9 +207,10 @@ def refusing(
                         original = _underlying(getattr(cls, name))
                         if id(cls) not in classes_done.setdefault(name, set()):
                             classes_done[name].add(id(cls))
-                            refused.setdefault(
-                                id(original), stand_in(f"{cls.__name__}.{name}", group)
-                            )
+                            for function in _unwrapped(original):
+                                refused.setdefault(
+                                    id(function), stand_in(f"{cls.__name__}.{name}", group)
+                                )
                             put(cls, name, stand_in(f"{cls.__name__}.{name}", group))
                 else:
                     original = getattr(owner, name)
@@ -211,7 +225,8 @@ def refusing(
                     ]
                     home, key = min(holders, key=lambda h: h[0].count("."))
                     label = f"{home}.{key}".removeprefix("nnmath.")  # as nnmath.X is called
-                    refused[id(original)] = stand_in(label, group)
+                    for function in _unwrapped(original):
+                        refused.setdefault(id(function), stand_in(label, group))
                     for module_name, key in holders:
                         put(sys.modules[module_name], key, refused[id(original)])
         for scope, cell in _student_names(functions):  # where the student's code holds them
