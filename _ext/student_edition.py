@@ -32,6 +32,17 @@ STUDENT_WORDING = [
         "solutions out.",
         "In this\nedition, made for courses, the exercises come without their solutions: they are yours to work\nout.",
     ),
+    (  # the book's own repository holds every solution: a student works from the course's
+        "book/intro",
+        "git clone https://github.com/nnmath-book/how-neural-networks-learn\n"
+        "cd how-neural-networks-learn\n"
+        "python -m pip install -r requirements.txt jupyterlab\n"
+        "jupyter lab book/forward_pass.md     # jupytext opens the .md chapter as a notebook",
+        "git clone <the address of your course's repository>   # your instructor gives it to you\n"
+        "cd <its folder>\n"
+        "python -m pip install -r requirements.txt jupyterlab\n"
+        "jupyter lab                          # each chapter is a notebook (.ipynb) there",
+    ),
 ]
 
 

@@ -238,6 +238,10 @@ def test_the_student_edition_does_not_mention_the_instructor_edition():
         text = student_edition.student_wording(docname, path.read_text())
         assert "instructor edition" not in text.lower(), docname
         assert "{doc}`instructors`" not in text, docname
+        # nor sent to the book's own repository, which holds every solution (an instructor's
+        # trial found the intro's clone command), nor promised a worked answer the edition lacks
+        assert "git clone https://github.com/nnmath-book" not in text, docname
+        assert "worked answer" not in text.lower(), docname
     with pytest.raises(ValueError, match="no longer says"):
         student_edition.student_wording("book/intro", "# How neural networks learn\n")
 

@@ -135,7 +135,7 @@ the assignments.
 - **Assignments**: `assignments/<name>/<name>.ipynb`. Open one (launch buttons, or a local copy),
   answer the questions, run `grader.check("q1")` for the public checks, and hand in the file your
   instructor asks for (`grader.export()` makes it).
-- **Run locally**: `pip install -r requirements.txt`, then `jupyter lab`.
+- **Run locally**: `pip install -r requirements.txt jupyterlab`, then `jupyter lab`.
 
 "Check your own" cells in the chapters give a function to write and a check that says what is wrong.
 
