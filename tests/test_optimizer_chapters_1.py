@@ -299,3 +299,17 @@ def test_sgd_full_batch_at_its_own_rate_is_level_with_the_minibatches_per_epoch(
     assert "{glue:text}`minibatch_best_below_full` of the {glue:text}`n_seeds` seeds" in text
     summary = text[text.index("## Summary") : text.index("## Exercises")]
     assert "{glue:text}`full_best_rate:g`, ends level with them" in summary
+
+
+def test_sgd_names_its_three_runs_as_notation_does():
+    """notation.md's convention: SGD for any sampled batch, GD for the exact gradient; the chapter's
+    legend, alt text and prose name the runs GD, minibatch SGD and single-example SGD."""
+    text = (Path(__file__).resolve().parents[1] / "book" / "sgd.md").read_text()
+    for label in (
+        'f"GD (full batch), |B| = {n}"',
+        'f"minibatch SGD, |B| = {minibatch}"',
+        '"single-example SGD, |B| = 1"',
+    ):
+        assert label in text
+    assert '"SGD, |B| = 1"' not in text and 'f"minibatch, |B|' not in text
+    assert 'in this chapter\'s figures "SGD" is the' not in text
