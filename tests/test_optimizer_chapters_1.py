@@ -313,3 +313,20 @@ def test_sgd_names_its_three_runs_as_notation_does():
         assert label in text
     assert '"SGD, |B| = 1"' not in text and 'f"minibatch, |B|' not in text
     assert 'in this chapter\'s figures "SGD" is the' not in text
+
+
+def test_nesterov_region_is_closed_by_a_real_root_at_minus_one_not_by_the_product():
+    """momentum.md explains the narrower region by p(−1) = 1 + (1+2μ)(1−αλ) (a negative trace once
+    αλ > 1), not by the product of the roots, which is below ½ in size on the boundary."""
+    c = 1 - alpha * lam
+    p = z**2 - (1 + mu) * c * z + mu * c
+    assert sp.expand(p.subs(z, -1) - (1 + (1 + 2 * mu) * c)) == 0
+    (boundary,) = sp.solve(p.subs(z, -1), alpha)
+    product = sp.simplify((mu * c).subs(alpha, boundary))
+    assert sp.simplify(product + mu / (1 + 2 * mu)) == 0
+    for m in np.linspace(0.01, 0.99, 50):
+        assert abs(float(product.subs(mu, m))) < 0.5 and 1 < float((boundary * lam).subs(mu, m)) < 2
+    text = (Path(__file__).resolve().parents[1] / "book" / "momentum.md").read_text()
+    assert "larger in size once $\\alpha\\lambda > 2$" not in text
+    assert "and larger than 1 in size" not in text
+    assert text.count("p(-1) = 1 + (1 + 2\\mu)(1 - \\alpha\\lambda)") == 2
