@@ -250,7 +250,9 @@ def test_chapter_numbers(chapter):
         costs = ns["turn_costs"]
         assert np.isclose(costs["GD", "turned"], costs["GD", "aligned"], rtol=1e-9)
         for method in ("Adagrad", "RMSprop"):
-            assert costs[method, "turned"] > 10 * max(costs[method, "aligned"], costs["GD", "turned"])
+            assert costs[method, "turned"] > 10 * max(
+                costs[method, "aligned"], costs["GD", "turned"]
+            )
         # Adagrad's divisor depends on α: at RMSprop's α it is larger, and far above RMSprop's
         divisor = ns["divisor_end"]
         assert divisor["Adagrad, RMSprop's α"] > 10 * divisor["RMSprop"]
