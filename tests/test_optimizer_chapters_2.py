@@ -288,5 +288,6 @@ def test_adaptive_shows_labelled_results_with_one_step_index():
     """Its sympy results are labelled equations (``show``), never bare tuples, and the step is t."""
     text = (BOOK / "adaptive.md").read_text()
     assert "sp.Tuple(" not in text and text.count("show(") >= 5
-    assert 'sp.symbols("k", integer=True, positive=True)   # summation index' in text
+    assert 'sp.symbols("tau", integer=True, positive=True)   # summation index' in text
+    assert "\\sum_{k=1}" not in text  # the book's step k is not a summation index here
     assert "$k = \\ln" not in text and "^k w_2" not in text
