@@ -273,7 +273,8 @@ def test_sgd_summary_says_what_the_seeds_show_per_epoch():
 def test_sgd_full_batch_at_its_own_rate_is_level_with_the_minibatches_per_epoch():
     """The minibatches' per-epoch lead in sgd.md is the shared α = 0.5's: 20 epochs at the grid's
     rates, the full batch's best is a larger rate and ends within the minibatches' seed spread at
-    0.5; the minibatches' best median (the largest rate) has a wide spread. The prose says so."""
+    0.5; the minibatches' best median (the grid's second-largest rate) has a wide spread. The prose
+    says so."""
     X, labels = datasets.two_moons(200, noise=0.15, seed=0)
     T = labels[None, :].astype(float)
 
@@ -282,7 +283,7 @@ def test_sgd_full_batch_at_its_own_rate_is_level_with_the_minibatches_per_epoch(
         nnmath.fit(net, X, T, optimizer=SGD(rate), epochs=20, batch_size=batch_size, seed=seed)
         return net.cost(X, T)
 
-    grid = [0.1, 0.2, 0.5, 1, 2, 4, 8]
+    grid = [0.1, 0.2, 0.5, 1, 2, 4, 8, 16]
     full = np.array([final(200, rate) for rate in grid])
     mini = np.array([[final(20, rate, seed) for seed in range(5)] for rate in grid])
     best_full = grid[int(np.argmin(full))]
@@ -294,8 +295,40 @@ def test_sgd_full_batch_at_its_own_rate_is_level_with_the_minibatches_per_epoch(
         0 < np.sum(mini[best_mini] < full.min()) < 5
     )  # each at its best: a chance, not a sure win
     text = (Path(__file__).resolve().parents[1] / "book" / "sgd.md").read_text()
-    assert "RATE_GRID = [0.1, 0.2, 0.5, 1, 2, 4, 8]" in text
+    assert "RATE_GRID = [0.1, 0.2, 0.5, 1, 2, 4, 8, 16]" in text
+    assert 0 < best_mini < len(grid) - 1  # the best rate is inside the grid
     assert "These rankings hold at the one shared rate." in text
     assert "{glue:text}`minibatch_best_below_full` of the {glue:text}`n_seeds` seeds" in text
     summary = text[text.index("## Summary") : text.index("## Exercises")]
     assert "{glue:text}`full_best_rate:g`, ends level with them" in summary
+
+
+def test_sgd_names_its_three_runs_as_notation_does():
+    """notation.md's convention: SGD for any sampled batch, GD for the exact gradient; the chapter's
+    legend, alt text and prose name the runs GD, minibatch SGD and single-example SGD."""
+    text = (Path(__file__).resolve().parents[1] / "book" / "sgd.md").read_text()
+    for label in (
+        'f"GD (full batch), |B| = {n}"',
+        'f"minibatch SGD, |B| = {minibatch}"',
+        '"single-example SGD, |B| = 1"',
+    ):
+        assert label in text
+    assert '"SGD, |B| = 1"' not in text and 'f"minibatch, |B|' not in text
+    assert 'in this chapter\'s figures "SGD" is the' not in text
+
+
+def test_nesterov_region_is_closed_by_a_real_root_at_minus_one_not_by_the_product():
+    """momentum.md explains the narrower region by p(−1) = 1 + (1+2μ)(1−αλ) (a negative trace once
+    αλ > 1), not by the product of the roots, which is below ½ in size on the boundary."""
+    c = 1 - alpha * lam
+    p = z**2 - (1 + mu) * c * z + mu * c
+    assert sp.expand(p.subs(z, -1) - (1 + (1 + 2 * mu) * c)) == 0
+    (boundary,) = sp.solve(p.subs(z, -1), alpha)
+    product = sp.simplify((mu * c).subs(alpha, boundary))
+    assert sp.simplify(product + mu / (1 + 2 * mu)) == 0
+    for m in np.linspace(0.01, 0.99, 50):
+        assert abs(float(product.subs(mu, m))) < 0.5 and 1 < float((boundary * lam).subs(mu, m)) < 2
+    text = (Path(__file__).resolve().parents[1] / "book" / "momentum.md").read_text()
+    assert "larger in size once $\\alpha\\lambda > 2$" not in text
+    assert "and larger than 1 in size" not in text
+    assert text.count("p(-1) = 1 + (1 + 2\\mu)(1 - \\alpha\\lambda)") == 2

@@ -246,6 +246,18 @@ def test_chapter_numbers(chapter):
         assert "every method is at cost" in at_start and "range" not in at_start
         assert "not all" in ns["race"].description(surface="Beale", k=ns["race_steps"][1])
         assert np.isclose(ns["default_ratio"], 0.1 / np.sqrt(0.001))
+        # per-coordinate scaling helps only along the axes: on the turned bowl GD is ahead
+        costs = ns["turn_costs"]
+        assert np.isclose(costs["GD", "turned"], costs["GD", "aligned"], rtol=1e-9)
+        for method in ("Adagrad", "RMSprop"):
+            assert costs[method, "turned"] > 10 * max(
+                costs[method, "aligned"], costs["GD", "turned"]
+            )
+        # Adagrad's divisor depends on α: at RMSprop's α it is larger, and far above RMSprop's
+        divisor = ns["divisor_end"]
+        assert divisor["Adagrad, RMSprop's α"] > 10 * divisor["RMSprop"]
+        assert divisor["Adagrad, RMSprop's α"] > 2 * divisor["Adagrad"]
+        assert "which do not depend on $\\alpha$" not in (BOOK / "adaptive.md").read_text()
     else:
         assert ns["P"] == 1_685_667 and ns["hessian_bytes"] == 8 * ns["P"] ** 2
         # the prose's times come from fixed rates, never from the timing cell
@@ -276,5 +288,6 @@ def test_adaptive_shows_labelled_results_with_one_step_index():
     """Its sympy results are labelled equations (``show``), never bare tuples, and the step is t."""
     text = (BOOK / "adaptive.md").read_text()
     assert "sp.Tuple(" not in text and text.count("show(") >= 5
-    assert 'sp.symbols("k", integer=True, positive=True)   # summation index' in text
+    assert 'sp.symbols("tau", integer=True, positive=True)   # summation index' in text
+    assert "\\sum_{k=1}" not in text  # the book's step k is not a summation index here
     assert "$k = \\ln" not in text and "^k w_2" not in text
