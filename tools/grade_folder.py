@@ -4,7 +4,8 @@
 
 Every ``*.ipynb`` or ``*.zip`` (what ``grader.export()`` makes) in SUBMISSIONS is graded in its
 own ``otter run`` process, in this environment (which needs what the assignment does: nnmath,
-numpy, sympy, scikit-learn, and otter-grader; ``pip install -r requirements-instructors.txt``).
+numpy, sympy, scikit-learn, and otter-grader;
+``pip install -r requirements.txt -r requirements-instructors.txt``).
 The CSV has one row per submission: its file, each question's score, the total, the points
 possible, and the error if grading failed (that row's scores are empty; the others still count).
 Each run's full results are kept in ``<csv>.results/<submission>/results.json``.
