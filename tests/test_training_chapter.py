@@ -182,6 +182,10 @@ def test_optimizer_figure_starts_both_panels_at_the_untrained_network(chapter):
         assert [line.get_xdata()[0] for line in axis.lines] == [0] * 4
     start = [line.get_ydata()[0] for line in accuracy_axis.lines]
     assert start == pytest.approx([chapter["start_right"][0].mean() * 100] * 4)
+    # the inset enlarges the last epochs' means, where the methods differ by a point or two
+    zoom = chapter["zoom"]
+    assert zoom in accuracy_axis.child_axes and len(zoom.lines) == 4
+    assert all(line.get_xdata()[0] == chapter["ZOOM_FROM"] > 0 for line in zoom.lines)
 
 
 def test_momentum_build_up_is_stated_as_the_fraction_reached(chapter):
