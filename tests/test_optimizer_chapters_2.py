@@ -282,6 +282,17 @@ def test_chapter_numbers(chapter):
         momentum_kappa = re.search(r"^KAPPA = (\d+)", (BOOK / "momentum.md").read_text(), re.M)
         assert momentum_kappa and np.isclose(ns["bowl"].condition, int(momentum_kappa.group(1)))
         assert "sp.Tuple(" not in (BOOK / "newton.md").read_text()
+        # Fig. 12.1: nearness to the minimum is not enough; (0.5, 0.5) ends on the saddle, later
+        distance = ns["start_distance"]
+        assert distance["(2.5, 0.2)"] < distance["(2, 0)"]
+        minimum, saddle = ns["beale"].minimum, ns["beale_saddle"]
+        assert np.linalg.norm(ns["longer"]["(0.5, 0.5)"] - saddle) < 1e-8
+        assert min(np.linalg.norm(ns["longer"]["(2.5, 0.2)"] - p) for p in (minimum, saddle)) > 1
+        text = " ".join((BOOK / "newton.md").read_text().split())
+        assert "near the minimum, it converges" not in text
+        # Hessian-free's cost: up to Martens' cap of CG iterations, each about two gradients
+        assert ns["martens_cg_cap"] == 250 and "a few tens of backward passes" not in text
+        assert "one extra pass each" not in text and "previous section) and curvature" not in text
 
 
 def test_adaptive_shows_labelled_results_with_one_step_index():

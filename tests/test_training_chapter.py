@@ -117,6 +117,16 @@ def test_delta_norms_shrink_with_sigmoids_and_stay_level_with_relu_he(chapter):
     assert chapter["naive_mean_slope"] < chapter["xavier_mean_slope"] <= 0.25
 
 
+def test_four_times_xaviers_deviation_does_not_keep_a_sigmoid_networks_delta_level(chapter):
+    """What the linear argument (σ'(0) = ¼) asks for still shrinks δ at every layer, as stated."""
+    four = chapter["four_xavier"]
+    assert chapter["FOUR_XAVIER"] == 4 and len(four) >= 3
+    assert np.all(four < 0.8) and np.all(four > chapter["per_layer_sigmoid_xavier"])
+    assert chapter["four_xavier_mean_slope"] < chapter["xavier_mean_slope"]
+    text = " ".join(CHAPTER.read_text().split())
+    assert "needs four times Xavier" not in text and "four_xavier_high" in text
+
+
 def test_the_bound_check_can_fail(chapter):
     """bound_holds is not vacuous: with a slope larger than f' allows, the bound is broken."""
     net = chapter["deep_network"]("sigmoid", "xavier")
@@ -144,8 +154,14 @@ def test_optimizers_compared_at_equal_effective_rate_over_seeds(chapter):
         for name, runs in compared.items()
     }
     assert min(a.min() for a in accuracy.values()) > 0.9
-    gap = max(a.mean() for a in accuracy.values()) - min(a.mean() for a in accuracy.values())
-    assert gap < max(np.ptp(a) for a in accuracy.values())  # "do not rank the methods"
+    # paired by seed (same initial weights, same batches): Adam ahead of SGD on every seed, as stated
+    means = {name: a.mean() for name, a in accuracy.items()}
+    assert max(means, key=means.get) == "Adam" and min(means, key=means.get) == "SGD"
+    assert np.all(accuracy["Adam"] > accuracy["SGD"])
+    text = " ".join(CHAPTER.read_text().split())
+    assert (
+        "do not rank the methods" not in text and "Adam finished ahead of SGD on every seed" in text
+    )
     first = {
         name: np.array([run["train_cost"][1] for run in runs]) for name, runs in compared.items()
     }
@@ -166,6 +182,10 @@ def test_optimizer_figure_starts_both_panels_at_the_untrained_network(chapter):
         assert [line.get_xdata()[0] for line in axis.lines] == [0] * 4
     start = [line.get_ydata()[0] for line in accuracy_axis.lines]
     assert start == pytest.approx([chapter["start_right"][0].mean() * 100] * 4)
+    # the inset enlarges the last epochs' means, where the methods differ by a point or two
+    zoom = chapter["zoom"]
+    assert zoom in accuracy_axis.child_axes and len(zoom.lines) == 4
+    assert all(line.get_xdata()[0] == chapter["ZOOM_FROM"] > 0 for line in zoom.lines)
 
 
 def test_momentum_build_up_is_stated_as_the_fraction_reached(chapter):
@@ -187,14 +207,25 @@ def test_range_test_finds_the_band_and_validation_chooses_within_it(chapter):
     }
     best = max(mean, key=mean.get)
     assert best == chapter["best_rate"]
-    band = [rate for rate in mean if lowest_by_seed.min() / 10 <= rate <= lowest_by_seed.max()]
-    assert best in band and min(mean[r] for r in band) > max(mean[r] for r in mean if r not in band)
     largest = max(runs)
-    assert [rate for rate in runs if rate > lowest_by_seed.max()] == [largest]
-    assert mean[largest] < 0.2
-    # the lesson the page draws: the tenth does worse than the best, the margin was not needed
+    assert largest > lowest_by_seed.max() and mean[largest] < 0.2
+    # the tenth does worse than the best after so few epochs
     near_tenth = chapter["near_tenth"]
     assert near_tenth < best and mean[near_tenth] < mean[best]
+    # the edge: every seed trains well up to good_top; the next rate, below some seed's lowest
+    # point, fails with at least two seeds (so the lowest point is no rate to train at)
+    worst = {
+        rate: min(run["validation_accuracy"][-1] for run in seeds) for rate, seeds in runs.items()
+    }
+    good_top, edge = chapter["good_top"], chapter["edge_rate"]
+    assert all(worst[rate] > 0.9 for rate in runs if near_tenth <= rate <= good_top)
+    assert edge == min(rate for rate in runs if rate > good_top) and edge < lowest_by_seed.max()
+    at_edge = [run["validation_accuracy"][-1] for run in runs[edge]]
+    assert sum(value < 0.9 for value in at_edge) >= 2 and max(at_edge) > 0.5
+    assert all(worst[rate] < 0.9 for rate in runs if rate > good_top)
+    text = " ".join(CHAPTER.read_text().split())
+    assert "margin is not needed" not in text and "margin was not needed" not in text
+    assert "upper edge" not in text
     # the chosen rate is the one the final run used
     assert chapter["best_rate"] in chapter["lr_values"]
     assert len(chapter["final_nets"]) == len(chapter["SEEDS"]) >= 3

@@ -1,0 +1,167 @@
+"""The instructors' page says what the tools and the assignments really do.
+
+Every command the page shows (fenced or inline) uses only options its tool has; the page's
+account of points matches the masters' ``all_or_nothing``; its example test cell is in the
+exception-based format the masters use, which ``otter assign`` accepts, and it passes or fails
+as it should.
+"""
+
+import ast
+import functools
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+PAGE = ROOT / "book" / "instructors.md"
+MASTERS = sorted((ROOT / "assignments").glob("*/*.ipynb"))
+OTTER = Path(sys.executable).parent / "otter"
+
+
+def fenced(language):
+    return re.findall(rf"^\s*```{language}\n(.*?)^\s*```", PAGE.read_text(), re.M | re.S)
+
+
+def commands():
+    """Every `otter …` or `python …tools/….py …` command on the page, continuation lines joined."""
+    text = PAGE.read_text()
+    found = []
+    for block in fenced("bash"):
+        joined = re.sub(r"\\\n\s*", " ", block)
+        found += [line.split("#")[0].strip() for line in joined.splitlines()]
+    found += re.findall(r"`((?:otter|python) [^`]*)`", text)
+    return [c for c in found if re.match(r"otter \w+ .|python \S*tools/\w+\.py", c)]
+
+
+def help_text(command):
+    words = shlex.split(command)
+    return tool_help(words[0], words[1] if words[0] == "otter" else Path(words[1]).name)
+
+
+@functools.cache
+def tool_help(program, name):
+    if program == "otter":
+        if not OTTER.is_file():
+            pytest.skip("otter-grader is in requirements-test.txt")
+        run = [str(OTTER), name, "--help"]
+    else:
+        run = [sys.executable, str(ROOT / "tools" / name), "--help"]
+    return subprocess.run(run, capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+def test_the_page_shows_the_commands_it_is_checked_on():
+    shown = {" ".join(shlex.split(c)[:2]) for c in commands()}
+    assert {"otter grade", "otter run", "otter assign"} <= shown, shown
+    assert any("make_course.py" in c for c in shown) and any("grade_folder.py" in c for c in shown)
+
+
+@pytest.mark.parametrize("command", commands())
+def test_every_option_a_command_uses_exists(command):
+    """otter grade takes its submissions as positional paths (it has no -p), and so on."""
+    usage = help_text(command)
+    for word in shlex.split(command)[2:]:
+        if word.startswith("-"):
+            option = word.split("=")[0]
+            assert re.search(rf"(^|[\s,\[]){re.escape(option)}\b", usage), (
+                f"{command!r}: {option} is not an option of the tool:\n{usage}"
+            )
+
+
+def test_otter_grade_on_exported_zips_says_ext_zip():
+    """Students hand in grader.export's zip; otter grade globs *.ipynb unless told --ext zip."""
+    (grade,) = [c for c in commands() if c.startswith("otter grade")]
+    words = shlex.split(grade)
+    assert words[words.index("--ext") + 1] == "zip"
+    assert "--ext [ipynb|" in help_text(grade)  # ipynb is the default
+
+
+def test_every_question_is_all_or_nothing_as_the_page_says():
+    text = " ".join(PAGE.read_text().split())
+    assert "Every question of these assignments is all-or-nothing" in text
+    assert "shares them equally" not in text
+    for master in MASTERS:
+        cells = json.loads(master.read_text())["cells"]
+        raw = ["".join(c["source"]) for c in cells if c["cell_type"] == "raw"]
+        questions = [r for r in raw if r.startswith("# BEGIN QUESTION")]
+        assert questions, master
+        for question in questions:
+            assert re.search(r"^all_or_nothing: true$", question, re.M), (master.name, question)
+        (config,) = [r for r in raw if r.startswith("# ASSIGNMENT CONFIG")]
+        assert re.search(r"^tests:\n\s+ok_format: false$", config, re.M), master.name
+
+
+def example_test_cell():
+    (cell,) = [b for b in fenced("python") if "def q" in b]
+    return "\n".join(line[3:] if line.startswith("   ") else line for line in cell.splitlines())
+
+
+def test_the_example_test_cell_is_one_function_and_its_call():
+    tree = ast.parse(example_test_cell())
+    function, call = tree.body
+    assert isinstance(function, ast.FunctionDef)
+    assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call)
+    assert call.value.func.id == function.name
+    assert [a.id for a in call.value.args] == [a.arg for a in function.args.args]
+
+
+def test_the_example_test_cell_passes_a_right_answer_and_fails_the_others():
+    import nnmath
+
+    def run(backprop):
+        exec(compile(example_test_cell(), "example", "exec"), {"backprop": backprop})
+
+    def right(net, x, t):
+        return {1: np.zeros((2, 3)), 2: np.zeros((1, 2))}, {
+            1: np.zeros((2, 1)),
+            2: np.zeros((1, 1)),
+        }
+
+    run(right)
+    with pytest.raises(AssertionError, match="has shape"):
+        run(lambda net, x, t: ({1: np.zeros((3, 2))}, {}))
+    with pytest.raises(Exception, match="refused"):
+        run(lambda net, x, t: (net.backward(x, t).W, net.backward(x, t).b))
+    assert nnmath.Network([3, 2, 1], "sigmoid", seed=0).W[1].shape == (2, 3)
+
+
+def test_otter_assign_accepts_the_example_test_cell(tmp_path):
+    if not OTTER.is_file():
+        pytest.skip("otter-grader is in requirements-test.txt")
+
+    def cell(kind, source):
+        extra = {"outputs": [], "execution_count": None} if kind == "code" else {}
+        return {"cell_type": kind, "metadata": {}, "source": source, **extra}
+
+    config = "# ASSIGNMENT CONFIG\nname: example\ntests:\n    ok_format: false"
+    solution = "def backprop(net, x, t):\n    g = net.backward(x, t)\n    return g.W, g.b"
+    cells = [
+        cell("raw", config),
+        cell("raw", "# BEGIN QUESTION\nname: q2\npoints: 3\nall_or_nothing: true"),
+        cell("markdown", "Write `backprop`."),
+        cell("raw", "# BEGIN SOLUTION"),
+        cell("code", solution),
+        cell("raw", "# END SOLUTION"),
+        cell("raw", "# BEGIN TESTS"),
+        cell("code", example_test_cell()),
+        cell("raw", "# END TESTS"),
+        cell("raw", "# END QUESTION"),
+    ]
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    metadata = {"kernelspec": kernel, "language_info": {"name": "python"}}
+    notebook = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "example.ipynb").write_text(json.dumps(notebook))
+    done = subprocess.run(
+        [str(OTTER), "assign", "--no-run-tests", "example.ipynb", "dist"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "dist" / "student" / "example.ipynb").is_file()
