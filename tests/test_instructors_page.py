@@ -94,6 +94,8 @@ def test_every_question_is_all_or_nothing_as_the_page_says():
             assert re.search(r"^all_or_nothing: true$", question, re.M), (master.name, question)
         (config,) = [r for r in raw if r.startswith("# ASSIGNMENT CONFIG")]
         assert re.search(r"^tests:\n\s+ok_format: false$", config, re.M), master.name
+        # the autograder's Python is the one CI and Binder test (otter 7 would pick a newer one)
+        assert re.search(r'^python_version: "3\.11"', config, re.M), master.name
 
 
 def example_test_cell():
