@@ -14,6 +14,8 @@ from conftest import ROOT
 from local_site import open_page, wait_for_typesetting
 from test_browser import browser, pages, site  # noqa: F401  (fixtures)
 
+from nnmath.explore.static import PICTURE_ALT
+
 AXE = ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (320, 1280)
@@ -216,9 +218,10 @@ def check_explorer_by_keyboard(tab, explorer_id):
             "(f.querySelector('img.nnx-background') || f.querySelector('img.nnx-frame')).alt; }",
             explorer_id,
         )
-        if alt != description(tab, explorer_id):
+        # the picture's alt text stays short and points at the sentence, which is read once
+        if alt != PICTURE_ALT or alt == description(tab, explorer_id):
             problems.append(
-                f"{what} {stop['control']}: the image's alt text {alt!r} is not the description"
+                f"{what} {stop['control']}: the image's alt text {alt!r} is not the short one"
             )
     return problems
 

@@ -9,6 +9,7 @@ import pytest
 matplotlib.use("Agg")
 
 from nnmath.explore import Choice, Explorer, Play, Slider  # noqa: E402
+from nnmath.explore.static import PICTURE_ALT  # noqa: E402
 
 
 def draw(fig, a, kind="sin", step=0):
@@ -257,7 +258,7 @@ def test_static_form_with_update_is_a_background_and_one_transparent_layer_per_s
     page = explorer.static_html()
     spec = spec_of(page)
     background = re.search(
-        r'<img class="nnx-background" src="data:image/png;base64,([^"]+)" alt="curves"', page
+        r'<img class="nnx-background" src="data:image/png;base64,([^"]+)" alt="Picture of ', page
     )
     assert background, "the background image carries the alt text"
     assert (
@@ -428,7 +429,7 @@ def describe_curve(a, kind="sin", step=0):
     return f"A {kind} curve at rate {a}, shifted by {step} <&>."
 
 
-def test_static_form_carries_every_state_description_as_alt_text_and_live_region():
+def test_static_form_carries_every_state_description_in_a_live_region_read_once():
     explorer = Explorer(
         draw,
         [Slider("a", "rate a", [0.5, 1.0], default=1.0), Choice("kind", "curve", ["sin", "cos"])],
@@ -444,8 +445,11 @@ def test_static_form_carries_every_state_description_as_alt_text_and_live_region
         describe_curve(a, k) for a in (0.5, 1.0) for k in ("sin", "cos")
     ]
     shown = "A sin curve at rate 1.0, shifted by 0 &lt;&amp;&gt;."
-    assert f'alt="{shown}"' in page  # the default state's description is the image's alt text
     assert f'<p class="nnx-description" aria-live="polite">{shown}</p>' in page
+    # the picture's alt text is short and points at the sentence: were it the sentence, a screen
+    # reader would read each state twice (the image, then the paragraph)
+    assert page.count(shown) == 1, "the description is on the page once"
+    assert f'alt="{PICTURE_ALT}"' in page and "described below" in PICTURE_ALT
     # the figure is named by a caption: the explorer's alt text
     assert "<figcaption" in page and ">Two curves &amp; a rate</figcaption>" in page
     assert page.index("<figcaption") > page.index(
@@ -453,7 +457,7 @@ def test_static_form_carries_every_state_description_as_alt_text_and_live_region
     ) and page.rstrip().endswith("</figure>")
 
 
-def test_layered_static_form_puts_the_description_on_the_background_image():
+def test_layered_static_form_puts_the_short_alt_text_on_the_background_image():
     explorer = Explorer(
         draw_curve,
         CONTROLS,
@@ -466,7 +470,8 @@ def test_layered_static_form_puts_the_description_on_the_background_image():
     background = re.search(r'<img class="nnx-background"[^>]*>', page).group(0)
     frame = re.search(r'<img class="nnx-frame"[^>]*>', page).group(0)
     default = explorer.state()
-    assert f'alt="{default["kind"]} at {default["a"]}."' in background
+    assert f'alt="{PICTURE_ALT}"' in background
+    assert f'"nnx-description" aria-live="polite">{default["kind"]} at {default["a"]}.<' in page
     assert 'alt=""' in frame and 'aria-hidden="true"' in frame
 
 

@@ -20,7 +20,9 @@ from .images import figure_png, page_png
 __all__ = ["static_page", "control_html", "page_script", "page_style"]
 
 # The figure is named by its caption (the explorer's alt text); the state's sentence sits under the
-# picture in a polite live region, so a screen reader hears each new state once it is shown.
+# picture in a polite live region, so a screen reader hears each new state once it is shown. The
+# picture's own alt text is short (PICTURE_ALT) and points at that sentence: were it the sentence,
+# a screen reader would read every state twice.
 FIGURE = Template("""<figure class="nnmath-explorer" id="$id" style="max-width:${width}px;margin:0 auto">
 <style>
 $style</style>
@@ -31,6 +33,8 @@ $images
 <script type="application/json" class="nnx-spec">$spec</script>
 <script>$script("$id");</script>
 </figure>""")
+
+PICTURE_ALT = "Picture of the state described below"
 
 WHOLE_FRAME = Template(
     '<img class="nnx-frame" src="data:image/png;base64,$frame" alt="$alt" width="$width">'
@@ -102,8 +106,7 @@ def static_page(explorer) -> str:
     states = explorer.states()
     default = [c.default_index for c in explorer.controls]
     descriptions = [explorer.description(**explorer.values_of(s)) for s in states]
-    # the image's alt text is the state's description (explorer.js follows the state)
-    alt = html.escape(descriptions[states.index(tuple(default))], quote=True)
+    alt = html.escape(PICTURE_ALT, quote=True)
     if explorer.update is None:
         frames = [
             figure_png(explorer.figure(**explorer.values_of(s)), dpi=2 * explorer.dpi)
@@ -133,7 +136,7 @@ def static_page(explorer) -> str:
         width=explorer.width_px,
         style=page_style().substitute(id=explorer.name),
         images=images,
-        description=alt,
+        description=html.escape(descriptions[states.index(tuple(default))]),
         caption=html.escape(explorer.alt),
         controls="".join(
             control_html(c, k, f"{explorer.name}-c{k}") for k, c in enumerate(explorer.controls)
