@@ -475,6 +475,39 @@ def test_layered_static_form_puts_the_short_alt_text_on_the_background_image():
     assert 'alt=""' in frame and 'aria-hidden="true"' in frame
 
 
+def test_static_form_keeps_its_smallest_text_legible_on_a_phone():
+    """Below 600 px the picture keeps the width at which its smallest text (here the 8 pt tick
+    labels) is PHONE_TEXT_PX, and scrolls in its own box; shrunk to a phone's column it would be
+    about 4 px."""
+    from nnmath.plots import PHONE_TEXT_PX
+
+    def small_ticks(fig, a, kind="sin"):
+        artists = draw_curve(fig, a, kind)
+        fig.axes[0].tick_params(labelsize=8)
+        return artists
+
+    explorer = Explorer(
+        small_ticks, CONTROLS, update=update_curve, figsize=(8, 3), dpi=90, alt="curves"
+    )
+    page = explorer.static_html()
+    text_px = float(re.search(r'<div class="nnx-view" data-text-px="([\d.]+)">', page)[1])
+    assert text_px == 10.0  # 8 pt at 90 dpi
+    rule = re.search(
+        r"@media \(max-width:600px\)\{#(\S+) \.nnx-view\{overflow-x:auto;[^}]*\}"
+        r"#\1 \.nnx-view>img,#\1 \.nnx-stack\{min-width:(\d+)px\}\}",
+        page,
+    )
+    assert rule, "no phone rule"
+    legible = int(rule[2])
+    # 10 px at full width: never narrower than full width
+    assert legible == explorer.width_px and text_px < PHONE_TEXT_PX
+    # matplotlib's 10 pt ticks (12.5 px at full width): 11 px at 634 of 720 px
+    page = Explorer(
+        draw_curve, CONTROLS, update=update_curve, figsize=(8, 3), dpi=90, alt="curves"
+    ).static_html()
+    assert 'data-text-px="12.5"' in page and "min-width:634px" in page
+
+
 def test_without_describe_every_state_says_the_alt_text():
     explorer = Explorer(draw, [Slider("a", "a", [0.5, 1.0])], figsize=(3, 2), dpi=40, alt="curves")
     assert spec_of(explorer.static_html())["descriptions"] == ["curves", "curves"]

@@ -22,11 +22,13 @@ __all__ = ["static_page", "control_html", "page_script", "page_style"]
 # The figure is named by its caption (the explorer's alt text); the state's sentence sits under the
 # picture in a polite live region, so a screen reader hears each new state once it is shown. The
 # picture's own alt text is short (PICTURE_ALT) and points at that sentence: were it the sentence,
-# a screen reader would read every state twice.
+# a screen reader would read every state twice. The picture sits in a box of its own that scrolls
+# sideways on a phone, where it keeps a legible width (explorer.css; data-text-px is its smallest
+# text in CSS px at full width).
 FIGURE = Template("""<figure class="nnmath-explorer" id="$id" style="max-width:${width}px;margin:0 auto">
 <style>
 $style</style>
-$images
+<div class="nnx-view" data-text-px="$text_px">$images</div>
 <p class="nnx-description" aria-live="polite">$description</p>
 <div class="nnx-controls" hidden>$controls</div>
 <figcaption class="nnx-caption">$caption</figcaption>
@@ -103,6 +105,8 @@ def static_page(explorer) -> str:
     every state is a whole frame. Frames are 2× pixels (HiDPI screens), shown at 1× size."""
     from PIL import Image
 
+    from ..plots import legible_width, smallest_text_px
+
     states = explorer.states()
     default = [c.default_index for c in explorer.controls]
     descriptions = [explorer.description(**explorer.values_of(s)) for s in states]
@@ -131,11 +135,15 @@ def static_page(explorer) -> str:
         "labels": [[c.text(v) for v in c.values] for c in explorer.controls],
         "descriptions": descriptions,
     }
+    text_px = smallest_text_px(explorer.figure(), explorer.dpi)
     return FIGURE.substitute(
         id=explorer.name,
         width=explorer.width_px,
-        style=page_style().substitute(id=explorer.name),
+        style=page_style().substitute(
+            id=explorer.name, legible=legible_width(explorer.width_px, text_px)
+        ),
         images=images,
+        text_px=f"{text_px:.1f}",
         description=html.escape(descriptions[states.index(tuple(default))]),
         caption=html.escape(explorer.alt),
         controls="".join(
