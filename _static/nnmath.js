@@ -8,13 +8,14 @@
   var PHONE_TEXT_PX = 11;  // nnmath.plots.PHONE_TEXT_PX
 
   // A figure glued by nnmath.book.glue_figure carries the size of its smallest text (CSS px at
-  // its natural size, in tenths: class nnmath-text-122 for 12.2 px); the width at which that text
-  // is PHONE_TEXT_PX, which nnmath.css keeps below 600 px.
+  // its natural size, to the nearest tenth: class nnmath-text-122 for 12.2 px); the width at which
+  // that text, at least 12.15 px then, is PHONE_TEXT_PX, which nnmath.css keeps below 600 px.
   function keepLegible() {
     document.querySelectorAll('.bd-content figure[class*="nnmath-text-"] > img').forEach(function (img) {
       var tenths = /(?:^|\s)nnmath-text-(\d+)/.exec(img.parentElement.className);
       if (!tenths || !img.naturalWidth) return;
-      var width = Math.min(img.naturalWidth, Math.ceil(img.naturalWidth * PHONE_TEXT_PX * 10 / +tenths[1]));
+      var smallest = (+tenths[1] - 0.5) / 10;
+      var width = Math.min(img.naturalWidth, Math.ceil(img.naturalWidth * PHONE_TEXT_PX / smallest));
       img.style.setProperty('--nnmath-legible-width', width + 'px');
     });
   }

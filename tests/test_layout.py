@@ -52,8 +52,9 @@ def book_pages(html):
 
 
 # The figures' smallest text as shown (CSS px): a glued figure records it at the image's natural
-# size (nnmath.book.glue_figure: class nnmath-text-<tenths of a px>), an explorer's picture at its
-# full width (data-text-px); a figure that scrolls must be focusable.
+# size (nnmath.book.glue_figure: class nnmath-text-<tenths of a px>, rounded: the text is at
+# most 0.05 px smaller), an explorer's picture at its full width (data-text-px); a figure that
+# scrolls must be focusable.
 FIGURE_TEXT_JS = """() => {
   const out = [], PHONE = %d;
   const check = (box, img, full, natural) => {
@@ -66,7 +67,7 @@ FIGURE_TEXT_JS = """() => {
   for (const img of document.querySelectorAll('.bd-content figure > img')) {
     const f = img.parentElement, m = /(?:^|\\s)nnmath-text-(\\d+)/.exec(f.className);
     if (!m) { out.push(`${f.id}: no recorded text size (glue it with glue_figure)`); continue; }
-    check(f, img, img.naturalWidth, +m[1] / 10);
+    check(f, img, img.naturalWidth, (+m[1] - 0.5) / 10);  // rounded to the nearest tenth
   }
   for (const view of document.querySelectorAll('.bd-content .nnx-view')) {
     const img = view.querySelector('img');
