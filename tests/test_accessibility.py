@@ -292,6 +292,14 @@ def test_play_keeps_the_live_region_quiet_until_it_stops(browser, site):  # noqa
     description = explorer.query_selector(".nnx-description")
     button.click()
     assert description.get_attribute("aria-live") == "off", page
+    # nothing else in the explorer speaks while it plays: the value beside the slider (an
+    # <output>, implicitly a live region) is hidden, the slider's aria-valuetext says it
+    speaking = explorer.evaluate(
+        """f => [...f.querySelectorAll('output, [aria-live], [role=status], [role=log]')]
+        .filter(e => !e.closest('[aria-hidden=true]') && e.getAttribute('aria-live') !== 'off')
+        .map(e => e.outerHTML.slice(0, 80))"""
+    )
+    assert not speaking, (page, speaking)
     button.click()  # pause
     assert description.get_attribute("aria-live") == "polite", page
     tab.wait_for_function(

@@ -51,6 +51,10 @@ def test_static_form_has_one_frame_per_state_and_shows_the_default_without_javas
     assert '<div class="nnx-controls" hidden>' in page
     assert '<label for="' in page and "<legend>curve</legend>" in page and 'type="radio"' in page
     assert '<output for="' in page and ">1.0</output>" in page
+    # the value beside a slider is the slider's aria-valuetext; the <output> (a live region of
+    # its own) is hidden from screen readers, which would hear each value twice
+    assert 'aria-valuetext="1.0"><output' in page
+    assert all('aria-hidden="true"' in o for o in re.findall(r"<output[^>]*>", page))
     assert 'class="nnx-play"' in page
     assert "http" not in page.split("<script>")[1]  # the script fetches nothing
 

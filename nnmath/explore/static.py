@@ -49,10 +49,14 @@ LAYERED_FRAME = Template(
     'alt="" aria-hidden="true" width="$width"></div>'
 )
 
+# The value shown beside a slider is for the eye: a screen reader has it as the slider's
+# aria-valuetext. Left exposed, an <output> is a live region (role status) that would say every
+# value again, and every step while Play runs, when the description is kept quiet.
 SLIDER = Template(
     '<div class="nnx-slider">$play<label for="$cid">$label</label>'
     '<input type="range" id="$cid" min="0" max="$max" step="1" value="$index" data-control="$k" '
-    'aria-valuetext="$value"><output for="$cid" data-control="$k">$value</output></div>'
+    'aria-valuetext="$value"><output for="$cid" data-control="$k" aria-hidden="true">$value</output>'
+    "</div>"
 )
 
 PLAY_BUTTON = Template(
