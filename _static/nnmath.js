@@ -1,11 +1,24 @@
-// Equations and network diagrams that scroll sideways (a narrow screen) are focusable, so that a
-// keyboard can scroll them (WCAG 2.1.1); every other equation stays out of the tab order (MathJax's own menu is
+// Equations and figures that scroll sideways (a narrow screen) are focusable, so that a keyboard
+// can scroll them (WCAG 2.1.1); every other equation stays out of the tab order (MathJax's own menu is
 // taken out of it in _config.yml, mathjax3_config). Run once typeset, and again on resize.
 (function () {
   var BOXES = '.bd-content div.math, .bd-content span.math, .bd-content mjx-container[display="true"], ' +
-    // the network diagrams, which keep a legible size on a phone (nnmath.css)
-    '.bd-content figure#fig-forward-network, .bd-content figure#fig-worked-network, ' +
-    '.bd-content figure#fig-worked-gradients';
+    // figures, and explorers' pictures, which keep a legible size on a phone (nnmath.css)
+    '.bd-content figure, .bd-content .nnx-view';
+  var PHONE_TEXT_PX = 11;  // nnmath.plots.PHONE_TEXT_PX
+
+  // A figure glued by nnmath.book.glue_figure carries the size of its smallest text (CSS px at
+  // its natural size, to the nearest tenth: class nnmath-text-122 for 12.2 px); the width at which
+  // that text, at least 12.15 px then, is PHONE_TEXT_PX, which nnmath.css keeps below 600 px.
+  function keepLegible() {
+    document.querySelectorAll('.bd-content figure[class*="nnmath-text-"] > img').forEach(function (img) {
+      var tenths = /(?:^|\s)nnmath-text-(\d+)/.exec(img.parentElement.className);
+      if (!tenths || !img.naturalWidth) return;
+      var smallest = (+tenths[1] - 0.5) / 10;
+      var width = Math.min(img.naturalWidth, Math.ceil(img.naturalWidth * PHONE_TEXT_PX / smallest));
+      img.style.setProperty('--nnmath-legible-width', width + 'px');
+    });
+  }
 
   // A box scrolls when its content is wider and its own overflow lets it scroll; a wider box that
   // does not scroll (its parent does) stays out of the tab order.
@@ -28,6 +41,7 @@
 
   window.addEventListener('load', function () {
     var typeset = window.MathJax && window.MathJax.startup && window.MathJax.startup.promise;
+    keepLegible();
     (typeset || Promise.resolve()).then(function () {
       mark();
       // MathJax's web fonts arrive after typesetting; until then a glyph drawn in a fallback font

@@ -46,7 +46,9 @@ def glue_figure(name: str, fig, alt: str):
 
     ``alt`` says what the figure shows and what to take from it (computed numbers included, as an
     f-string); it must not repeat the caption. The book's ``_ext/figure_alt.py`` puts it on the
-    ``<img>``; the notebook edition uses it too.
+    ``<img>``; the notebook edition uses it too. The size of the figure's smallest text goes
+    with it (``text_px``), so that a phone shows the figure no narrower than keeps that text
+    legible.
     """
     import IPython.core.formatters
     from IPython.display import display as ipy_display
@@ -56,9 +58,14 @@ def glue_figure(name: str, fig, alt: str):
         raise ValueError(
             f"glue_figure({name!r}): alt text must be a non-empty sentence, got {alt!r}"
         )
+    from .plots import smallest_text_px
+
     bundle, metadata = IPython.core.formatters.format_display_data(fig)
+    # the image's pixels are CSS px at its natural size (the figure's dpi): its smallest text
+    # there, which a phone keeps legible (_ext/figure_alt.py, _static/nnmath.js)
+    text_px = smallest_text_px(fig, fig.dpi)
     for mime in bundle:
         if mime.startswith("image/"):
-            metadata.setdefault(mime, {})["alt"] = alt
+            metadata.setdefault(mime, {}).update(alt=alt, text_px=round(text_px, 1))
     metadata["scrapbook"] = dict(name=name, mime_prefix=GLUE_PREFIX)
     ipy_display({GLUE_PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)

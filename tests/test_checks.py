@@ -193,7 +193,24 @@ def test_layer_correct_passes_with_the_error_measured():
     assert result.assert_passed() is result
     assert "✓ Layer backward pass (tanh, 4 → 3 units, batch of 3): correct." in str(result)
     assert "Central differences (h = 1e-5) agree with nnmath to" in str(result)
-    assert "✓" in result._repr_html_() and "#009E73" in result._repr_html_()
+    assert "✓" in result._repr_html_()
+
+
+def test_the_marks_colours_read_as_text_on_the_page_and_the_output_card():
+    """The ✓ and ✗ are text (WCAG 1.4.3: 4.5:1); the palette's green was 3.4:1 on white and
+    2.3:1 on the dark mode's output card (#ced6dd, measured in the built book)."""
+    import re
+
+    from nnmath.plots import contrast_ratio
+
+    passed = check_layer_backward(layer("tanh"), "tanh")
+    failed = check_layer_backward(layer("tanh", "b averaged"), "tanh")
+    for result, mark in ((passed, "✓"), (failed, "✗")):
+        colour = re.search(r'<b style="color: (#[0-9A-Fa-f]{6})">' + mark, result._repr_html_())
+        assert colour, result._repr_html_()
+        # white (light mode) and the light-grey card of HTML outputs in the theme's dark mode
+        for behind in ("#ffffff", "#ced6dd"):
+            assert contrast_ratio(colour[1], behind) >= 4.5, (mark, colour[1], behind)
 
 
 def test_layer_three_outputs_and_a_dict_are_accepted():
@@ -220,7 +237,7 @@ def test_layer_unusable_return_is_explained():
 
 def test_layer_html_names_each_problem():
     page = check_layer_backward(layer("sigmoid", "b not summed"))._repr_html_()
-    assert "<b>∇b</b>" in page and "#D55E00" in page and "not summed over the batch" in page
+    assert "<b>∇b</b>" in page and "✗" in page and "not summed over the batch" in page
 
 
 def test_layer_bad_arguments():

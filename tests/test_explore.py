@@ -9,6 +9,7 @@ import pytest
 matplotlib.use("Agg")
 
 from nnmath.explore import Choice, Explorer, Play, Slider  # noqa: E402
+from nnmath.explore.static import PICTURE_ALT  # noqa: E402
 
 
 def draw(fig, a, kind="sin", step=0):
@@ -50,6 +51,10 @@ def test_static_form_has_one_frame_per_state_and_shows_the_default_without_javas
     assert '<div class="nnx-controls" hidden>' in page
     assert '<label for="' in page and "<legend>curve</legend>" in page and 'type="radio"' in page
     assert '<output for="' in page and ">1.0</output>" in page
+    # the value beside a slider is the slider's aria-valuetext; the <output> (a live region of
+    # its own) is hidden from screen readers, which would hear each value twice
+    assert 'aria-valuetext="1.0"><output' in page
+    assert all('aria-hidden="true"' in o for o in re.findall(r"<output[^>]*>", page))
     assert 'class="nnx-play"' in page
     assert "http" not in page.split("<script>")[1]  # the script fetches nothing
 
@@ -257,7 +262,7 @@ def test_static_form_with_update_is_a_background_and_one_transparent_layer_per_s
     page = explorer.static_html()
     spec = spec_of(page)
     background = re.search(
-        r'<img class="nnx-background" src="data:image/png;base64,([^"]+)" alt="curves"', page
+        r'<img class="nnx-background" src="data:image/png;base64,([^"]+)" alt="Picture of ', page
     )
     assert background, "the background image carries the alt text"
     assert (
@@ -428,7 +433,7 @@ def describe_curve(a, kind="sin", step=0):
     return f"A {kind} curve at rate {a}, shifted by {step} <&>."
 
 
-def test_static_form_carries_every_state_description_as_alt_text_and_live_region():
+def test_static_form_carries_every_state_description_in_a_live_region_read_once():
     explorer = Explorer(
         draw,
         [Slider("a", "rate a", [0.5, 1.0], default=1.0), Choice("kind", "curve", ["sin", "cos"])],
@@ -444,8 +449,11 @@ def test_static_form_carries_every_state_description_as_alt_text_and_live_region
         describe_curve(a, k) for a in (0.5, 1.0) for k in ("sin", "cos")
     ]
     shown = "A sin curve at rate 1.0, shifted by 0 &lt;&amp;&gt;."
-    assert f'alt="{shown}"' in page  # the default state's description is the image's alt text
     assert f'<p class="nnx-description" aria-live="polite">{shown}</p>' in page
+    # the picture's alt text is short and points at the sentence: were it the sentence, a screen
+    # reader would read each state twice (the image, then the paragraph)
+    assert page.count(shown) == 1, "the description is on the page once"
+    assert f'alt="{PICTURE_ALT}"' in page and "described below" in PICTURE_ALT
     # the figure is named by a caption: the explorer's alt text
     assert "<figcaption" in page and ">Two curves &amp; a rate</figcaption>" in page
     assert page.index("<figcaption") > page.index(
@@ -453,7 +461,7 @@ def test_static_form_carries_every_state_description_as_alt_text_and_live_region
     ) and page.rstrip().endswith("</figure>")
 
 
-def test_layered_static_form_puts_the_description_on_the_background_image():
+def test_layered_static_form_puts_the_short_alt_text_on_the_background_image():
     explorer = Explorer(
         draw_curve,
         CONTROLS,
@@ -466,8 +474,42 @@ def test_layered_static_form_puts_the_description_on_the_background_image():
     background = re.search(r'<img class="nnx-background"[^>]*>', page).group(0)
     frame = re.search(r'<img class="nnx-frame"[^>]*>', page).group(0)
     default = explorer.state()
-    assert f'alt="{default["kind"]} at {default["a"]}."' in background
+    assert f'alt="{PICTURE_ALT}"' in background
+    assert f'"nnx-description" aria-live="polite">{default["kind"]} at {default["a"]}.<' in page
     assert 'alt=""' in frame and 'aria-hidden="true"' in frame
+
+
+def test_static_form_keeps_its_smallest_text_legible_on_a_phone():
+    """Below 600 px the picture keeps the width at which its smallest text (here the 8 pt tick
+    labels) is PHONE_TEXT_PX, and scrolls in its own box; shrunk to a phone's column it would be
+    about 4 px."""
+    from nnmath.plots import PHONE_TEXT_PX
+
+    def small_ticks(fig, a, kind="sin"):
+        artists = draw_curve(fig, a, kind)
+        fig.axes[0].tick_params(labelsize=8)
+        return artists
+
+    explorer = Explorer(
+        small_ticks, CONTROLS, update=update_curve, figsize=(8, 3), dpi=90, alt="curves"
+    )
+    page = explorer.static_html()
+    text_px = float(re.search(r'<div class="nnx-view" data-text-px="([\d.]+)">', page)[1])
+    assert text_px == 10.0  # 8 pt at 90 dpi
+    rule = re.search(
+        r"@media \(max-width:600px\)\{#(\S+) \.nnx-view\{overflow-x:auto;[^}]*\}"
+        r"#\1 \.nnx-view>img,#\1 \.nnx-stack\{min-width:(\d+)px\}\}",
+        page,
+    )
+    assert rule, "no phone rule"
+    legible = int(rule[2])
+    # 10 px at full width: never narrower than full width
+    assert legible == explorer.width_px and text_px < PHONE_TEXT_PX
+    # matplotlib's 10 pt ticks (12.5 px at full width): 11 px at 634 of 720 px
+    page = Explorer(
+        draw_curve, CONTROLS, update=update_curve, figsize=(8, 3), dpi=90, alt="curves"
+    ).static_html()
+    assert 'data-text-px="12.5"' in page and "min-width:634px" in page
 
 
 def test_without_describe_every_state_says_the_alt_text():

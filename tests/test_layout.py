@@ -51,12 +51,42 @@ def book_pages(html):
     return sorted(str(p.relative_to(html)) for p in (html / "book").glob("*.html"))
 
 
+# The figures' smallest text as shown (CSS px): a glued figure records it at the image's natural
+# size (nnmath.book.glue_figure: class nnmath-text-<tenths of a px>, rounded: the text is at
+# most 0.05 px smaller), an explorer's picture at its full width (data-text-px); a figure that
+# scrolls must be focusable.
+FIGURE_TEXT_JS = """() => {
+  const out = [], PHONE = %d;
+  const check = (box, img, full, natural) => {
+    const px = natural * img.getBoundingClientRect().width / full;
+    if (px < Math.min(PHONE, natural) - 0.05)
+      out.push(`${box.id || box.parentElement.id}: smallest text ${px.toFixed(1)} px`);
+    if (box.scrollWidth > box.clientWidth + 1 && box.tabIndex !== 0)
+      out.push(`${box.id || box.parentElement.id}: scrolls but is not focusable`);
+  };
+  for (const img of document.querySelectorAll('.bd-content figure > img')) {
+    const f = img.parentElement, m = /(?:^|\\s)nnmath-text-(\\d+)/.exec(f.className);
+    if (!m) { out.push(`${f.id}: no recorded text size (glue it with glue_figure)`); continue; }
+    check(f, img, img.naturalWidth, (+m[1] - 0.5) / 10);  // rounded to the nearest tenth
+  }
+  for (const view of document.querySelectorAll('.bd-content .nnx-view')) {
+    const img = view.querySelector('img');
+    check(view, img, +img.getAttribute('width'), +view.dataset.textPx);
+  }
+  return out;
+}"""
+
+
 @pytest.fixture(scope="module")
-def overflows(chromium, served_book):
-    """What runs past the page, ``{width: {page: problems}}``: each page loaded once at the
-    narrowest width, as a phone loads it, then widened in place to each wider one."""
+def layouts(chromium, served_book):
+    """Each page loaded once at the narrowest width, as a phone loads it, then widened in place to
+    each wider one: what runs past the page, ``{width: {page: problems}}``, and (on the phone
+    widths) the figures whose text is too small, ``{width: {page: problems}}``."""
+    from nnmath.plots import PHONE_TEXT_PX
+
     html, base = served_book
     found = {width: {} for width in WIDTHS}
+    small = {width: {} for width in WIDTHS if width < 600}
     for page in book_pages(html):
         context, tab = open_typeset(chromium, base, page, min(WIDTHS))
         for width in sorted(WIDTHS):
@@ -67,8 +97,15 @@ def overflows(chromium, served_book):
             problems = tab.evaluate(OVERFLOW_JS, width >= 1000)
             if problems:
                 found[width][page] = problems
+            if width in small and (tiny := tab.evaluate(FIGURE_TEXT_JS % PHONE_TEXT_PX)):
+                small[width][page] = tiny
         context.close()
-    return found
+    return found, small
+
+
+@pytest.fixture(scope="module")
+def overflows(layouts):
+    return layouts[0]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -151,44 +188,11 @@ def test_dark_mode_colours_are_what_nnmath_plots_computes(chromium, served_book)
         assert max(abs(a - b) for a, b in zip(shown, expected)) <= 2, (color, shown, expected)
 
 
-NETWORK_FIGURES = {  # nnmath.plots.draw_network's diagrams, by page
-    "book/forward_pass.html": ["fig-forward-network"],
-    "book/worked_example.html": ["fig-worked-network", "fig-worked-gradients"],
-}
-MIN_LABEL_PX = 11  # the issue's "legible on a phone": labels of at least ~11 CSS px
-
-
-def network_label_px(display_ratio):
-    """CSS px of draw_network's labels when its PNG is shown at ``display_ratio`` of its pixels."""
-    import inspect
-
-    from nnmath.plots import book_style, draw_network
-
-    fontsize = inspect.signature(draw_network).parameters["fontsize"].default
-    # a chapter's PNG is rendered at the figure's dpi (IPython's display of the figure)
-    return fontsize / 72 * book_style()["figure.dpi"] * display_ratio
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-def test_network_diagram_labels_are_legible(chromium, served_book, width):
-    """The network diagrams' labels are at least MIN_LABEL_PX on every window; on a phone the
-    diagram keeps its size and scrolls sideways in its own, focusable box."""
-    html, base = served_book
-    report = {}
-    for page, figures in NETWORK_FIGURES.items():
-        context, tab = open_typeset(chromium, base, page, width)
-        for figure in figures:
-            tab.wait_for_function(
-                "id => document.getElementById(id).querySelector('img').complete", arg=figure
-            )
-            shown = tab.evaluate(
-                """id => { const f = document.getElementById(id), i = f.querySelector('img');
-                return {ratio: i.getBoundingClientRect().width / i.naturalWidth,
-                        scrolls: f.scrollWidth > f.clientWidth + 1, tabindex: f.tabIndex}; }""",
-                figure,
-            )
-            label = network_label_px(shown["ratio"])
-            if label < MIN_LABEL_PX or (shown["scrolls"] and shown["tabindex"] != 0):
-                report[figure] = dict(shown, label_px=round(label, 1))
-        context.close()
-    assert not report, f"at {width} px: {report}"
+@pytest.mark.parametrize("width", [w for w in WIDTHS if w < 600])
+def test_figure_text_is_legible_on_a_phone(layouts, width):
+    """On a phone every figure (glued figures, network diagrams, explorers' pictures) shows its
+    smallest text at PHONE_TEXT_PX or more (or at its natural size when that is smaller), keeping
+    its size and scrolling sideways in its own, focusable box; shrunk to the column, the widest
+    were at 4-6 px."""
+    _, small = layouts
+    assert not small[width], f"at {width} px: {small[width]}"

@@ -7,7 +7,8 @@
 // ends in ; or }, strings in single quotes. The figure holds:
 //   img.nnx-frame               the image of the current state (a whole frame, or the transparent
 //                               layer over img.nnx-background when the explorer has update=)
-//   img.nnx-background          (with update=) the image that carries the alt text
+//   img.nnx-background          (with update=) the image that carries the alt text, which is
+//                               short and stays put: the state's sentence is the paragraph below
 //   p.nnx-description           the state's sentence, a polite live region under the picture
 //   div.nnx-controls[hidden]    the controls, hidden until this script shows them (without
 //                               JavaScript the page shows the default frame as a plain figure)
@@ -20,8 +21,6 @@
   if (!root) return;
   var spec = JSON.parse(root.querySelector('.nnx-spec').textContent);
   var img = root.querySelector('img.nnx-frame');
-  // the informative image: the background when the frame is a transparent layer over it
-  var described = root.querySelector('img.nnx-background') || img;
   var description = root.querySelector('.nnx-description');
   // one value index per control
   var state = spec.default.slice();
@@ -37,13 +36,12 @@
     return k;
   }
 
-  // Show the state: its image and its description (the image's alt text and the live region),
+  // Show the state: its image and its description (the live region under the picture),
   // every control's value label, and every slider's position (a play button moves its slider, so
   // the slider follows the state too).
   function show() {
     var k = frame();
     img.src = 'data:image/png;base64,' + spec.frames[k];
-    described.alt = spec.descriptions[k];
     description.textContent = spec.descriptions[k];
     root.querySelectorAll('output[data-control]').forEach(function (output) {
       var c = +output.dataset.control;

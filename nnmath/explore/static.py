@@ -20,17 +20,23 @@ from .images import figure_png, page_png
 __all__ = ["static_page", "control_html", "page_script", "page_style"]
 
 # The figure is named by its caption (the explorer's alt text); the state's sentence sits under the
-# picture in a polite live region, so a screen reader hears each new state once it is shown.
+# picture in a polite live region, so a screen reader hears each new state once it is shown. The
+# picture's own alt text is short (PICTURE_ALT) and points at that sentence: were it the sentence,
+# a screen reader would read every state twice. The picture sits in a box of its own that scrolls
+# sideways on a phone, where it keeps a legible width (explorer.css; data-text-px is its smallest
+# text in CSS px at full width).
 FIGURE = Template("""<figure class="nnmath-explorer" id="$id" style="max-width:${width}px;margin:0 auto">
 <style>
 $style</style>
-$images
+<div class="nnx-view" data-text-px="$text_px">$images</div>
 <p class="nnx-description" aria-live="polite">$description</p>
 <div class="nnx-controls" hidden>$controls</div>
 <figcaption class="nnx-caption">$caption</figcaption>
 <script type="application/json" class="nnx-spec">$spec</script>
 <script>$script("$id");</script>
 </figure>""")
+
+PICTURE_ALT = "Picture of the state described below"
 
 WHOLE_FRAME = Template(
     '<img class="nnx-frame" src="data:image/png;base64,$frame" alt="$alt" width="$width">'
@@ -43,10 +49,14 @@ LAYERED_FRAME = Template(
     'alt="" aria-hidden="true" width="$width"></div>'
 )
 
+# The value shown beside a slider is for the eye: a screen reader has it as the slider's
+# aria-valuetext. Left exposed, an <output> is a live region (role status) that would say every
+# value again, and every step while Play runs, when the description is kept quiet.
 SLIDER = Template(
     '<div class="nnx-slider">$play<label for="$cid">$label</label>'
     '<input type="range" id="$cid" min="0" max="$max" step="1" value="$index" data-control="$k" '
-    'aria-valuetext="$value"><output for="$cid" data-control="$k">$value</output></div>'
+    'aria-valuetext="$value"><output for="$cid" data-control="$k" aria-hidden="true">$value</output>'
+    "</div>"
 )
 
 PLAY_BUTTON = Template(
@@ -99,11 +109,12 @@ def static_page(explorer) -> str:
     every state is a whole frame. Frames are 2× pixels (HiDPI screens), shown at 1× size."""
     from PIL import Image
 
+    from ..plots import legible_width, smallest_text_px
+
     states = explorer.states()
     default = [c.default_index for c in explorer.controls]
     descriptions = [explorer.description(**explorer.values_of(s)) for s in states]
-    # the image's alt text is the state's description (explorer.js follows the state)
-    alt = html.escape(descriptions[states.index(tuple(default))], quote=True)
+    alt = html.escape(PICTURE_ALT, quote=True)
     if explorer.update is None:
         frames = [
             figure_png(explorer.figure(**explorer.values_of(s)), dpi=2 * explorer.dpi)
@@ -128,12 +139,16 @@ def static_page(explorer) -> str:
         "labels": [[c.text(v) for v in c.values] for c in explorer.controls],
         "descriptions": descriptions,
     }
+    text_px = smallest_text_px(explorer.figure(), explorer.dpi)
     return FIGURE.substitute(
         id=explorer.name,
         width=explorer.width_px,
-        style=page_style().substitute(id=explorer.name),
+        style=page_style().substitute(
+            id=explorer.name, legible=legible_width(explorer.width_px, text_px)
+        ),
         images=images,
-        description=alt,
+        text_px=f"{text_px:.1f}",
+        description=html.escape(descriptions[states.index(tuple(default))]),
         caption=html.escape(explorer.alt),
         controls="".join(
             control_html(c, k, f"{explorer.name}-c{k}") for k, c in enumerate(explorer.controls)

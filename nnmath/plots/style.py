@@ -19,6 +19,7 @@ __all__ = [
     "FIGURE_WIDTH_PX",
     "SMALL_TEXT_PX",
     "MIN_CONTRAST",
+    "PHONE_TEXT_PX",
     "book_style",
     "contrast_ratio",
     "dark_mode_color",
@@ -27,6 +28,9 @@ __all__ = [
 FIGURE_WIDTH_PX = 672  # widest a figure is shown: the content column at a 1280 px window
 SMALL_TEXT_PX = 14  # the theme's small text (code blocks, sidebars: 0.875 rem of 16 px)
 DARK_MODE_FILTER = "invert(0.93) hue-rotate(180deg)"  # also in _static/nnmath.css
+# the smallest figure text a phone shows: below 600 px a figure keeps the width at which its
+# smallest text is this many CSS px and scrolls sideways in its own box (legibility.legible_width)
+PHONE_TEXT_PX = 11
 
 
 def contrast_ratio(foreground, background):
