@@ -38,8 +38,8 @@ STUDENT_WORDING = [
         "cd how-neural-networks-learn\n"
         "python -m pip install -r requirements.txt jupyterlab\n"
         "jupyter lab book/forward_pass.md     # jupytext opens the .md chapter as a notebook",
-        "git clone <the address of your course's repository>   # your instructor gives it to you\n"
-        "cd <its folder>\n"
+        "git clone <the address of the course repository>   # your instructor gives it to you\n"
+        "cd <the folder it made>\n"
         "python -m pip install -r requirements.txt jupyterlab\n"
         "jupyter lab                          # each chapter is a notebook (.ipynb) there",
     ),

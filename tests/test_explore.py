@@ -505,10 +505,14 @@ def test_static_form_keeps_its_smallest_text_legible_on_a_phone():
     legible = int(rule[2])
     # 10 px at full width: never narrower than full width
     assert legible == explorer.width_px and text_px < PHONE_TEXT_PX
-    # matplotlib's 10 pt ticks (12.5 px at full width): 11 px at 634 of 720 px
-    page = Explorer(
-        draw_curve, CONTROLS, update=update_curve, figsize=(8, 3), dpi=90, alt="curves"
-    ).static_html()
+    # 10 pt ticks (12.5 px at full width): 11 px at 634 of 720 px. The size is set here: another
+    # test may have left matplotlib's rcParams at the book's 11 pt
+    import matplotlib
+
+    with matplotlib.rc_context({"font.size": 10, "xtick.labelsize": 10, "ytick.labelsize": 10}):
+        page = Explorer(
+            draw_curve, CONTROLS, update=update_curve, figsize=(8, 3), dpi=90, alt="curves"
+        ).static_html()
     assert 'data-text-px="12.5"' in page and "min-width:634px" in page
 
 
