@@ -62,3 +62,19 @@
   });
   window.addEventListener('resize', mark);
 })();
+
+// WCAG 2.5.3 (label in name): sphinx-togglebutton names its buttons "Toggle hidden content"
+// while they show "Click to show" / "Click to hide" (its data-toggle-hint): a voice-control user
+// says what is shown. The name follows the hint, which the button changes on every click.
+(function () {
+  function name(button) {
+    if (button.dataset.toggleHint) button.setAttribute('aria-label', button.dataset.toggleHint);
+  }
+  window.addEventListener('load', function () {
+    document.querySelectorAll('button.toggle-button').forEach(name);
+  });
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest && event.target.closest('button.toggle-button');
+    if (button) setTimeout(function () { name(button); }, 0);
+  });
+})();

@@ -392,3 +392,40 @@ def test_equations_are_tab_stops_only_when_they_scroll(audits):
     1280 px after the window widens."""
     _, tab_stops = audits
     assert not tab_stops, tab_stops
+
+
+FOCUS_RING = """el => { el.focus(); const s = getComputedStyle(el);
+  return {focused: document.activeElement === el, style: s.outlineStyle,
+          width: parseFloat(s.outlineWidth)}; }"""
+
+
+def test_buttons_show_focus_and_say_what_they_show(browser, site):  # noqa: F811
+    """WCAG 2.4.7 and 2.5.3, which axe does not test: the exercises' solution buttons
+    (sphinx-togglebutton: no outline, named "Toggle hidden content" while they show "Click to
+    show") and the theme's header buttons (no change on focus) get a visible ring, and a toggle
+    button's name is the hint it shows, before and after a click (an audit found both)."""
+    html_dir, base = site
+    page = next(p for p in pages(html_dir) if "dropdown admonition" in (html_dir / p).read_text())
+    context, tab, _, _ = open_page(browser, base, page)
+    tab.wait_for_function("() => document.querySelector('button.toggle-button')")
+    toggles = tab.query_selector_all("button.toggle-button")
+    headers = tab.query_selector_all(".bd-header-article .btn, .bd-header-article .sidebar-toggle")
+    assert toggles and len(headers) >= 3, (len(toggles), len(headers))
+    unringed = []
+    for button in [toggles[0], *headers]:
+        if not button.is_visible():
+            continue
+        ring = button.evaluate(FOCUS_RING)
+        if not ring["focused"] or ring["style"] == "none" or ring["width"] < 2:
+            unringed.append((button.evaluate("b => b.className"), ring))
+    assert not unringed, unringed
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('button.toggle-button')].every("
+        "b => b.getAttribute('aria-label') === b.dataset.toggleHint)"
+    )
+    first = toggles[0]
+    shown_before = first.get_attribute("aria-label")
+    first.click()
+    tab.wait_for_function("b => b.getAttribute('aria-label') === b.dataset.toggleHint", arg=first)
+    assert first.get_attribute("aria-label") != shown_before  # "Click to hide" now
+    context.close()
