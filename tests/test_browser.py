@@ -70,6 +70,10 @@ def visits(browser, site):  # noqa: F811
     for page in pages(html_dir):
         for scheme in ("light", "dark"):
             context, tab, problems, loaded = open_page(browser, base, page, scheme)
+            if 'http-equiv="Refresh"' in (html_dir / page).read_text():
+                # the root page only redirects: the visit is of the page it lands on, once loaded
+                tab.wait_for_url(lambda url, page=page: not url.endswith("/" + page))
+                tab.wait_for_load_state()
             wait_for_typesetting(tab)  # MathJax's fonts are part of the visit
             tab.evaluate("() => document.fonts.ready.then(() => true)")
             tab.wait_for_function("() => [...document.images].every(i => i.complete)")
