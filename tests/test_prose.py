@@ -126,22 +126,7 @@ def typed_parameters(text):
     return found
 
 
-# chapters outside issue 19's reading whose typed values the widened detectors (a list's numbers
-# count as set by the code; powers of ten anywhere) found; strict: remove a chapter once it passes
-NOT_YET_GLUED: set[str] = set()
-POWERS_NOT_YET_GLUED: set[str] = set()
-
-
-@pytest.mark.parametrize(
-    "chapter",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="issue 19"))
-        if c.stem in NOT_YET_GLUED
-        else c
-        for c in CHAPTERS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_no_parameter_typed_beside_its_code_constant(chapter):
     """A value the code sets ("alpha = 0.5", "Adam(0.1)") is glued into the prose, not typed as
     "α = 0.5". An exercise's statement may type its givens: there the prose sets the value and the
@@ -215,16 +200,7 @@ def exercise_statements(path):
     return "\n".join(body for _, body in blocks)
 
 
-@pytest.mark.parametrize(
-    "chapter",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="outside issue 19"))
-        if c.stem in POWERS_NOT_YET_GLUED
-        else c
-        for c in CHAPTERS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_no_power_of_ten_typed_beside_its_code_constant(chapter):
     """A setting the code gives as a power of ten (``eps=1e-8``, ``offsets = [1e-3, 1e-6, 1e-9]``)
     is glued where the prose states it (``nnmath.book.power_of_ten`` writes it as text), not typed
