@@ -29,6 +29,9 @@ from ._validate import (
 )
 from .by_layer import ByLayer, ForwardPass, Gradients
 
+if TYPE_CHECKING:
+    from .losses import Loss
+
 __all__ = ["NetworkChecks"]
 
 
@@ -47,6 +50,8 @@ class NetworkChecks:
         def dtype(self) -> np.dtype: ...
         @property
         def f(self) -> ByLayer: ...
+        @property
+        def loss(self) -> Loss: ...
         def parameters(self) -> list[np.ndarray]: ...
         def parameter_names(self) -> list[str]: ...
 
@@ -120,25 +125,32 @@ class NetworkChecks:
         return checked
 
     def _input(self, x) -> np.ndarray:
-        if not (
+        return self._input_and_squared_norm(x)[0]
+
+    def _input_and_squared_norm(self, x) -> tuple[np.ndarray, float]:
+        """``x`` checked (or a named error), and ‖x‖², which the test of its finiteness computes
+        and the forward pass keeps (backward bounds ∇W^1 with it)."""
+        if (
             type(x) is np.ndarray
             and x.dtype == self._dtype
             and x.ndim == 2
             and x.shape[0] == self._sizes[0]
             and x.shape[1] > 0
-            and _all_finite([x])
         ):
-            x = as_float_matrix(x, "input x", dtype=self.dtype)  # converts, or names what is wrong
-            if x.shape[0] != self.sizes[0]:
-                raise ValueError(
-                    f"input x has {x.shape[0]} rows, expected n_0 = {self.sizes[0]} "
-                    f"(one row per input unit, one column per example; got shape {x.shape})"
-                )
-            if x.shape[1] == 0:
-                raise ValueError(
-                    f"input x has no columns (shape {x.shape}): a batch needs at least one example"
-                )
-        return x
+            squared_norm = _squared_norm(x)
+            if math.isfinite(squared_norm):
+                return x, squared_norm
+        x = as_float_matrix(x, "input x", dtype=self.dtype)  # converts, or names what is wrong
+        if x.shape[0] != self.sizes[0]:
+            raise ValueError(
+                f"input x has {x.shape[0]} rows, expected n_0 = {self.sizes[0]} "
+                f"(one row per input unit, one column per example; got shape {x.shape})"
+            )
+        if x.shape[1] == 0:
+            raise ValueError(
+                f"input x has no columns (shape {x.shape}): a batch needs at least one example"
+            )
+        return x, _squared_norm(x)  # finite entries; the sum may still overflow (a false alarm)
 
     def _target(self, t, batch: int) -> np.ndarray:
         expected = (self._sizes[-1], batch)
@@ -151,6 +163,7 @@ class NetworkChecks:
             t = as_float_matrix(t, "target t", dtype=self.dtype)  # converts, or names what is wrong
             if t.shape != expected:
                 raise ValueError(f"target t has shape {t.shape}, expected output shape {expected}")
+        self.loss.check_target(t)  # what this loss refuses (cross-entropy: t outside [0, 1], …)
         return t
 
     def _fingerprint(self) -> int:
@@ -229,6 +242,12 @@ class NetworkChecks:
                     at_step=at_step,
                     learning_rate=learning_rate,
                 )
+
+
+def _squared_norm(array: np.ndarray) -> float:
+    """‖array‖², the sum of squares of its entries: one BLAS dot product (inf or NaN if an entry
+    is, and inf if the sum overflows)."""
+    return float(np.vdot(array, array))
 
 
 def _all_finite(arrays) -> bool:

@@ -86,6 +86,9 @@ class ForwardPass:
     a: ByLayer
     # Which parameters produced it, so that backward(x, t, forward=...) can refuse a stale pass.
     parameters_fingerprint: int | None = field(default=None, repr=False, compare=False)
+    # ‖a^l‖² for l = 0..L, from the test of the pass's finiteness; the network's own backward
+    # bounds ∇W^l with them (a pass handed back by a caller is measured afresh).
+    a_squared_norms: list[float] | None = field(default=None, repr=False, compare=False)
 
     @property
     def output(self) -> np.ndarray:

@@ -100,13 +100,24 @@ class Loss:
         a, t = self._check(a, t)
         return self._term_gradient(a, t) * self._batch_factor(a)
 
-    # The network calls these two: they may use z for a stable paired form.
+    # At the output layer: these may use z for a stable paired form.
     def value_at_output(self, activation: Activation, z, a, t) -> float:
-        return self.value(a, t)
+        """C from the output layer's z^L and a^L = f(z^L)."""
+        a, t = self._check(a, t)
+        return self._value_at_output(activation, z, a, t)
 
     def output_error(self, activation: Activation, z, a, t) -> np.ndarray:
         """δ^L = ∂C/∂z^L = ∇_a C ⊙ f'(z^L)."""
-        return activation.backward(z, self.gradient(a, t))
+        a, t = self._check(a, t)
+        return self._output_error(activation, z, a, t)
+
+    # The same two for a (a, t) that ``_check`` has passed: the network checks its target once
+    # per pass and calls these (a subclass with its own output layer overrides these two).
+    def _value_at_output(self, activation: Activation, z, a, t) -> float:
+        return self._terms(a, t).sum() * self._batch_factor(a)
+
+    def _output_error(self, activation: Activation, z, a, t) -> np.ndarray:
+        return activation.backward(z, self._term_gradient(a, t) * self._batch_factor(a))
 
 
 class HalfSquaredError(Loss):
@@ -158,16 +169,14 @@ class _CrossEntropyBase(Loss):
         with np.errstate(divide="ignore", invalid="ignore"):
             return self._log_term_gradient(a, t)
 
-    def value_at_output(self, activation, z, a, t):
+    def _value_at_output(self, activation, z, a, t):
         if activation.name != self.paired_activation:
-            return self.value(a, t)
-        a, t = self._check(a, t)
+            return super()._value_at_output(activation, z, a, t)
         return self._terms_from_logits(np.asarray(z), t).sum() * self._batch_factor(a)
 
-    def output_error(self, activation, z, a, t):
+    def _output_error(self, activation, z, a, t):
         if activation.name != self.paired_activation:
-            return super().output_error(activation, z, a, t)
-        a, t = self._check(a, t)
+            return super()._output_error(activation, z, a, t)
         return (a - t) * self._batch_factor(a)
 
 

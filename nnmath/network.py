@@ -17,11 +17,12 @@ Indices in code are the book's: ``net.W[1]`` is W^1, ``fwd.a[0]`` is the input.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable
 
 import numpy as np
 
-from ._network_checks import NetworkChecks, _norm, _parameter_names
+from ._network_checks import NetworkChecks, _all_finite, _norm, _parameter_names, _squared_norm
 from ._validate import NonFiniteError, as_count, as_positive_number
 from .activations import Activation, get_activation
 from .by_layer import ByLayer, ForwardPass, Gradients
@@ -37,6 +38,7 @@ def _handed_out(forward):
     def stamped(self, x) -> ForwardPass:
         fwd = forward(self, x)
         fwd.parameters_fingerprint = self._fingerprint()
+        fwd.a_squared_norms = None  # a caller may change a^l: backward measures it afresh
         return fwd
 
     return stamped
@@ -220,12 +222,22 @@ class Network(NetworkChecks):
         """
         W, b, f, L = self.W, self.b, self.f, self.L
         z, a = ByLayer.empty(1, L), ByLayer.empty(0, L)
-        a[0] = self._input(x)
+        a[0], x_squared_norm = self._input_and_squared_norm(x)
         for l in range(1, L + 1):
             z[l] = W[l] @ a[l - 1] + b[l]
             a[l] = f[l].value(z[l])
-        self._require_finite("forward pass", {"z": z, "a": a})
-        return ForwardPass(z=z, a=a)
+        return self._finite_forward_pass(z, a, x_squared_norm)
+
+    def _finite_forward_pass(self, z, a, x_squared_norm: float) -> ForwardPass:
+        """The pass of z, a, refused if anything overflowed (naming where it first did).
+
+        The test is one sum of squares per array, ‖z^l‖² and ‖a^l‖² (‖x‖² from the input's
+        own test); the pass keeps ‖a^l‖², with which backward bounds ∇W^l.
+        """
+        a_squared_norms = [x_squared_norm] + [_squared_norm(a[l]) for l in range(1, a.last + 1)]
+        if not math.isfinite(sum(a_squared_norms) + sum(_squared_norm(z_l) for z_l in z)):
+            self._require_finite("forward pass", {"z": z, "a": a})  # names it (or a false alarm)
+        return ForwardPass(z=z, a=a, a_squared_norms=a_squared_norms)
 
     # The network's own passes (backward, cost, predict) use the forward pass as written above: no
     # checksum, since nothing can change the parameters between their forward and backward passes.
@@ -240,7 +252,7 @@ class Network(NetworkChecks):
     def cost(self, x, t) -> float:
         fwd = self._forward_pass(x)
         t = self._target(t, fwd.output.shape[1])
-        cost = float(self.loss.value_at_output(self.f[self.L], fwd.z[self.L], fwd.output, t))
+        cost = float(self.loss._value_at_output(self.f[self.L], fwd.z[self.L], fwd.output, t))
         self._require_finite("cost", {}, C=cost)
         return cost
 
@@ -263,7 +275,7 @@ class Network(NetworkChecks):
 
         delta = ByLayer.empty(1, L)
         # δ^L = ∇_a C ⊙ f'(z^L)
-        delta[L] = self.loss.output_error(f[L], z[L], a[L], t)
+        delta[L] = self.loss._output_error(f[L], z[L], a[L], t)
         for l in range(L - 1, 0, -1):
             # δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ f'(z^l)
             delta[l] = f[l].backward(z[l], W[l + 1].T @ delta[l + 1])
@@ -273,15 +285,45 @@ class Network(NetworkChecks):
         grad_b = ByLayer(1, [_row_sums(delta[l]) for l in layers])
         # ∂C/∂a^0 = (W^1)ᵀ δ^1
         grad_x = W[1].T @ delta[1] if input_gradient else None
-        cost = self.loss.value_at_output(f[L], z[L], a[L], t)
+        cost = float(self.loss._value_at_output(f[L], z[L], a[L], t))
 
-        self._require_finite(
-            "backward pass",
-            {"δ": delta, "∇W": grad_W, "∇b": grad_b},
-            backwards=True,
-            **{"∇x": grad_x, "C": float(cost)},
-        )
-        return Gradients(delta, grad_W, grad_b, grad_x, float(cost))
+        gradients = Gradients(delta, grad_W, grad_b, grad_x, cost)
+        self._require_finite_gradients(gradients, fwd)
+        return gradients
+
+    def _require_finite_gradients(self, gradients: Gradients, fwd: ForwardPass) -> None:
+        """Refuse a backward pass in which anything overflowed, naming where it first did.
+
+        The test needs no pass over ∇W^l or ∇b^l: Cauchy–Schwarz bounds every entry of
+        ∇W^l = δ^l (a^{l-1})ᵀ, and every partial sum the product adds up, by ‖δ^l‖ ‖a^{l-1}‖,
+        and every entry of ∇b^l (a sum over m examples) by √m ‖δ^l‖. Where that bound is below
+        half the largest float nothing can have overflowed; only a layer where it is not (none,
+        in practice) is summed. ‖a^l‖² comes from the forward pass's own test when the network
+        made the pass, and is measured here when a caller handed it back.
+        """
+        delta, grad_W, grad_b, grad_x = gradients.delta, gradients.W, gradients.b, gradients.x
+        a_squared_norms = fwd.a_squared_norms or [_squared_norm(a_l) for a_l in fwd.a]
+        m = delta[delta.first].shape[1]
+        delta_squared_norms = [_squared_norm(d) for d in delta]
+        unbounded = [
+            array
+            for l, d2 in enumerate(delta_squared_norms, start=1)
+            if not math.sqrt(d2) * math.sqrt(max(a_squared_norms[l - 1], m)) < self._largest / 2
+            for array in (grad_W[l], grad_b[l])
+        ]
+        if grad_x is not None:
+            unbounded.append(grad_x)
+        if not (
+            math.isfinite(gradients.cost)
+            and math.isfinite(sum(delta_squared_norms))
+            and _all_finite(unbounded)
+        ):
+            self._require_finite(  # names the first quantity that overflowed (or a false alarm)
+                "backward pass",
+                {"δ": delta, "∇W": grad_W, "∇b": grad_b},
+                backwards=True,
+                **{"∇x": grad_x, "C": gradients.cost},
+            )
 
     @np.errstate(over="ignore", invalid="ignore")  # a step that overflows is refused by name
     def gradient_step(

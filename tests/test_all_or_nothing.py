@@ -443,3 +443,18 @@ def test_structure_is_read_only():
             setattr(net, name, getattr(net, name))
     net.sizes.append(5)  # a copy: the network's sizes do not change
     assert net.sizes == [2, 3, 1]
+
+
+def test_a_forward_pass_handed_back_and_edited_is_measured_afresh():
+    """backward bounds ∇W^l by ‖δ^l‖ ‖a^{l-1}‖ instead of summing it; the norms of a pass the
+    network made itself are reused, those of a pass a caller hands back are measured again, so
+    an a^1 edited in place that makes ∇W^2 overflow is still named."""
+    net = Network([1, 1, 1], "identity", weights=[[[1.0]], [[1.0]]])
+    fwd = net.forward([[1.0]])
+    fwd.a[1][...] = 1e300  # an edit the parameters' checksum cannot see
+    with pytest.raises(NonFiniteError, match=r"backward pass: ∇W\^2 overflowed"):
+        net.backward([[1.0]], [[-1e10]], forward=fwd)
+    # the network's own pass: the same bound, from the norms its forward test computed
+    big = Network([1, 1, 1], "identity", weights=[[[1e300]], [[1.0]]])
+    with pytest.raises(NonFiniteError, match=r"backward pass: ∇W\^2 overflowed"):
+        big.backward([[1.0]], [[-1e10]])

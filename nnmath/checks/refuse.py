@@ -42,6 +42,7 @@ REFUSABLE: dict[str, tuple[str, ...]] = {
     "a layer's backward pass": (  # δ = ∂C/∂a ⊙ f'(z), and δ^L from the loss
         "nnmath.activations:Activation.backward",
         "nnmath.losses:Loss.output_error",
+        "nnmath.losses:Loss._output_error",  # what output_error computes once it has checked
         "nnmath.network:Network.backward",
     ),
     "finite differences": (
