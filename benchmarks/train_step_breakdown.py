@@ -45,12 +45,22 @@ def operations(dtype):
         "ReLU values": lambda: [f[l].value(z[l]) for l in (1, 2)],
         "softmax value": lambda: f[3].value(z[3]),
         "ReLU backward products": lambda: [f[l].backward(z[l], d[l]) for l in (2, 1)],
-        "δ^L (loss.output_error)": lambda: net.loss.output_error(f[3], z[3], a[3], t),
-        "cost (loss.value_at_output)": lambda: net.loss.value_at_output(f[3], z[3], a[3], t),
+        "δ^L (the loss's _output_error, target checked once)": lambda: net.loss._output_error(
+            f[3], z[3], a[3], t
+        ),
+        "cost (the loss's _value_at_output)": lambda: net.loss._value_at_output(
+            f[3], z[3], a[3], t
+        ),
         "∇b^l (row sums)": lambda: [_row_sums(d[l]) for l in (1, 2, 3)],
-        "input and target checks": lambda: (net._input(x), net._target(t, x.shape[1])),
-        "finiteness, forward (z, a)": lambda: _all_finite(list(z) + list(a)),
-        "finiteness, backward (δ, ∇W, ∇b)": lambda: _all_finite(list(d) + list(g.W) + list(g.b)),
+        "input and target checks (‖x‖², the loss's target test)": lambda: (
+            net._input(x),
+            net._target(t, x.shape[1]),
+        ),
+        "finiteness, forward (‖z^l‖², ‖a^l‖²)": lambda: net._finite_forward_pass(z, a, 1.0),
+        "finiteness, backward (‖δ^l‖²; ∇W, ∇b bounded)": lambda: net._require_finite_gradients(
+            g, fwd
+        ),
+        "  what summing ∇W, ∇b too would add": lambda: _all_finite(list(g.W) + list(g.b)),
         "gradient_step": lambda: net.gradient_step(g, 1e-9),
         "  of which ‖w‖ + ‖α∇w‖ (2 dot products)": lambda: (
             _norm(net.parameters()) + _norm(g.as_list())
