@@ -34,7 +34,9 @@ def commands():
     found = []
     for block in fenced("bash"):
         joined = re.sub(r"\\\n\s*", " ", block)
-        found += [line.split("#")[0].strip() for line in joined.splitlines()]
+        found += [
+            part.strip() for line in joined.splitlines() for part in line.split("#")[0].split("&&")
+        ]
     found += re.findall(r"`((?:otter|python) [^`]*)`", text)
     return [c for c in found if re.match(r"otter \w+ .|python \S*tools/\w+\.py", c)]
 
@@ -167,3 +169,24 @@ def test_otter_assign_accepts_the_example_test_cell(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "dist" / "student" / "example.ipynb").is_file()
+
+
+def test_otter_commands_run_as_shown():
+    """otter 7's grade refuses to run without -n (the assignment's name: "You must specify an
+    assignment name"), and grade and run both refuse an -o folder that does not exist: every
+    such command on the page names its assignment and makes its folder first, on its line."""
+    lines = [
+        line
+        for block in fenced("bash")
+        for line in re.sub(r"\\\n\s*", " ", block).splitlines()
+        if re.search(r"\botter (grade|run)\b", line)
+    ]
+    assert lines, "the page shows otter grade and otter run commands"
+    for line in lines:
+        before, otter, rest = line.partition("otter ")
+        words = shlex.split(otter + rest.split("#")[0])
+        if words[1] == "grade":
+            assert "-n" in words, f"{line!r}: otter grade needs -n NAME"
+        if "-o" in words:
+            folder = words[words.index("-o") + 1]
+            assert f"mkdir -p {folder} &&" in before, f"{line!r}: -o {folder} must exist first"
