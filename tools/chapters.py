@@ -30,7 +30,8 @@ def run_chapter(path) -> dict:
         if "skip-execution" in tags:
             continue
         try:
-            exec(compile(cell.source, str(path), "exec"), namespace)
+            # dont_inherit: the cells run as in Jupyter, without this module's __future__ annotations
+            exec(compile(cell.source, str(path), "exec", dont_inherit=True), namespace)
         except Exception:
             if "raises-exception" not in tags:
                 raise
