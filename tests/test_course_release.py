@@ -91,7 +91,9 @@ def release(request):
     if given:
         return Path(given), ROOT / "_build" / "html"
     html, _ = request.getfixturevalue("built_book")
-    copy, out = html.parent.parent, html.parent.parent.parent / "course"
+    copy = html.parent.parent
+    # a new folder every run (make_course refuses one that is not empty), outside the checkout
+    out = request.getfixturevalue("tmp_path_factory").mktemp("release") / "course"
     bin_dir = Path(sys.executable).parent
     env = dict(
         os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(copy)

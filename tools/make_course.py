@@ -19,7 +19,8 @@ OUT holds, and only holds:
 
 Nothing of the build (``jupyter_execute/``, ``.doctrees``, the execution cache) is copied: the
 student build runs in ``_build/course/`` of this repository and reuses the instructor build's cache.
-Push OUT to the course's own (public) repository; the book's repository stays the private master.
+Push OUT to the course's own (public) repository; keep changed masters in a private copy of the
+book's repository (the book's own repository is public and holds every solution).
 """
 
 from __future__ import annotations
