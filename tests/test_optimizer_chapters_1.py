@@ -300,7 +300,7 @@ def test_sgd_full_batch_at_its_own_rate_is_level_with_the_minibatches_per_epoch(
     assert "These rankings hold at the one shared rate." in text
     assert "{glue:text}`minibatch_best_below_full` of the {glue:text}`n_seeds` seeds" in text
     summary = text[text.index("## Summary") : text.index("## Exercises")]
-    assert "{glue:text}`full_best_rate:g`, ends level with them" in summary
+    assert "{glue:text}`full_best_rate:g`, ends level with the minibatches" in summary
 
 
 def test_sgd_names_its_three_runs_as_notation_does():
