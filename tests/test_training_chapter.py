@@ -204,42 +204,38 @@ def test_momentum_build_up_is_stated_as_the_fraction_reached(chapter):
 
 
 def test_range_test_finds_the_band_and_validation_chooses_within_it(chapter):
-    lowest_by_seed, runs = chapter["lowest_by_seed"], chapter["lr_runs"]
+    lowest_by_seed, runs, seeds = chapter["lowest_by_seed"], chapter["lr_runs"], chapter["LR_SEEDS"]
+    # the rates' conclusions rest on many seeds (a review found three seeds misleading)
+    assert len(seeds) >= 8 and all(len(seed_runs) == len(seeds) for seed_runs in runs.values())
     for rates, cost in chapter["sweeps"].values():
-        assert rates[0] < rates[cost.argmin()] < rates[-1] and rates.size < 150
-        assert cost[-1] > 4 * cost.min()  # "past four times" its lowest value
+        assert rates[0] < rates[cost.argmin()] < rates[-1]
+        assert cost[-1] > 4 * cost.min() or (rates.size == 150 and cost[-1] > 2 * cost.min())
     mean = {
-        rate: np.mean([run["validation_accuracy"][-1] for run in seeds])
-        for rate, seeds in runs.items()
+        rate: np.mean([run["validation_accuracy"][-1] for run in seed_runs])
+        for rate, seed_runs in runs.items()
+    }
+    good = {
+        rate: sum(run["validation_accuracy"][-1] > 0.9 for run in seed_runs)
+        for rate, seed_runs in runs.items()
     }
     best = max(mean, key=mean.get)
-    assert best == chapter["best_rate"]
+    assert best == chapter["best_rate"] and good[best] == len(seeds)
     largest = max(runs)
     assert largest > lowest_by_seed.max() and mean[largest] < 0.2
-    # the tenth does worse than the best after so few epochs
+    # the tenth trains well with every seed but does worse than the best after so few epochs
     near_tenth = chapter["near_tenth"]
-    assert near_tenth < best and mean[near_tenth] < mean[best]
-    # the edge: every seed trains well up to good_top; the next rate fails with at least two
-    # seeds. Each seed against its own sweep: it trains up to its lowest point and fails within
-    # twice it (the lowest point marks the edge closely; a review caught the page comparing a
-    # run with another seed's lowest point)
-    worst = {
-        rate: min(run["validation_accuracy"][-1] for run in seeds) for rate, seeds in runs.items()
-    }
-    good_top, edge = chapter["good_top"], chapter["edge_rate"]
-    assert all(worst[rate] > 0.9 for rate in runs if near_tenth <= rate <= good_top)
-    assert edge == min(rate for rate in runs if rate > good_top) and edge < lowest_by_seed.max()
-    at_edge = [run["validation_accuracy"][-1] for run in runs[edge]]
-    assert sum(value < 0.9 for value in at_edge) >= 2 and max(at_edge) > 0.5
-    assert all(worst[rate] < 0.9 for rate in runs if rate > good_top)
+    assert near_tenth < best and mean[near_tenth] < mean[best] and good[near_tenth] == len(seeds)
+    # the edge: below most seeds' lowest points, yet failing with some seeds, and not a tie
+    edge = chapter["edge_rate"]
+    assert edge == min(rate for rate in runs if rate > best) and edge < np.median(lowest_by_seed)
+    assert 2 <= len(seeds) - good[edge] and mean[best] - mean[edge] > chapter["validation_se"]
+    # each seed at its own lowest point: several fail, so the tenth's margin is needed
+    own = [run["validation_accuracy"][-1] for run in chapter["own_runs"]]
+    assert len(own) == len(seeds) and sum(value <= 0.9 for value in own) >= 2 and min(own) < 0.5
     text = " ".join(CHAPTER.read_text().split())
     assert "margin is not needed" not in text and "margin was not needed" not in text
-    assert "upper edge" not in text
-    assert "at or below it" not in text and "not a rate to train at" not in text
-    for i, own_lowest in enumerate(lowest_by_seed):
-        right = {rate: runs[rate][i]["validation_accuracy"][-1] for rate in runs}
-        assert all(right[rate] > 0.9 for rate in runs if near_tenth <= rate <= own_lowest)
-        assert any(not right[rate] > 0.9 for rate in runs if own_lowest < rate < 2 * own_lowest)
+    assert "upper edge" not in text and "Not for the seeds it swept" not in text
+    assert "at or below it" not in text and "tied with" not in text
     # the chosen rate is the one the final run used
     assert chapter["best_rate"] in chapter["lr_values"]
     assert len(chapter["final_nets"]) == len(chapter["SEEDS"]) >= 3
