@@ -162,7 +162,9 @@ def test_optimizers_compared_at_equal_effective_rate_over_seeds(chapter):
     # seed, as stated, at the learning rates' budget of epochs
     means = {name: a.mean() for name, a in accuracy.items()}
     assert max(means, key=means.get) == "RMSprop" and min(means, key=means.get) == "SGD"
-    assert np.all(accuracy["Adam"] > accuracy["SGD"]) and np.all(accuracy["RMSprop"] > accuracy["SGD"])
+    assert np.all(accuracy["Adam"] > accuracy["SGD"]) and np.all(
+        accuracy["RMSprop"] > accuracy["SGD"]
+    )
     assert chapter["COMPARE_EPOCHS"] == chapter["LR_EPOCHS"]  # rates and methods: one budget
     text = " ".join(CHAPTER.read_text().split())
     assert (
