@@ -162,20 +162,25 @@ def test_optimizers_compared_at_equal_effective_rate_over_seeds(chapter):
     # seed, as stated, at the learning rates' budget of epochs
     means = {name: a.mean() for name, a in accuracy.items()}
     assert max(means, key=means.get) == "RMSprop" and min(means, key=means.get) == "SGD"
-    assert np.all(accuracy["Adam"] > accuracy["SGD"]) and np.all(
-        accuracy["RMSprop"] > accuracy["SGD"]
-    )
+    # RMSprop ahead on every seed; Adam on most, not all (a review found 3 seeds misleading)
+    assert np.all(accuracy["RMSprop"] > accuracy["SGD"])
+    assert np.sum(accuracy["Adam"] > accuracy["SGD"]) > len(seeds) / 2
+    assert np.any(accuracy["Adam"] < accuracy["SGD"])
     assert chapter["COMPARE_EPOCHS"] == chapter["LR_EPOCHS"]  # rates and methods: one budget
+    assert tuple(seeds) == tuple(chapter["LR_SEEDS"])  # rates and methods: the same seeds
     text = " ".join(CHAPTER.read_text().split())
     assert (
-        "do not rank the methods" not in text and "Adam finished ahead of SGD on every seed" in text
+        "do not rank the methods" not in text
+        and "RMSprop finished ahead of SGD on every seed; Adam on most" in text
+        and "about half the spread" not in text
+        and "edge of stability" not in text
     )
     assert "differ most in how fast they start" not in text and "differ most early" not in text
     first = {
         name: np.array([run["train_cost"][1] for run in runs]) for name, runs in compared.items()
     }
-    for k in range(len(seeds)):
-        assert min(first, key=lambda name: first[name][k]) == "RMSprop"
+    fastest = [min(first, key=lambda name: first[name][k]) for k in range(len(seeds))]
+    assert fastest.count("RMSprop") > len(seeds) / 2
     assert max(first, key=lambda name: first[name].mean()) == "momentum"
     # same start per seed: every method begins from the same cost
     for k in range(len(seeds)):
@@ -234,6 +239,9 @@ def test_range_test_finds_the_band_and_validation_chooses_within_it(chapter):
     # each seed at its own lowest point: several fail, so the tenth's margin is needed
     own = [run["validation_accuracy"][-1] for run in chapter["own_runs"]]
     assert len(own) == len(seeds) and sum(value <= 0.9 for value in own) >= 2 and min(own) < 0.5
+    # the large rates fail by killing ReLU units (dead on every training digit), not by overflow
+    dead = chapter["dead"]
+    assert dead[largest].min() > 0.9 and dead[best].max() < 0.3
     text = " ".join(CHAPTER.read_text().split())
     assert "margin is not needed" not in text and "margin was not needed" not in text
     assert "upper edge" not in text and "Not for the seeds it swept" not in text
