@@ -257,10 +257,7 @@ def _all_finite(arrays) -> bool:
     non-finite. So does a sum too large to represent: a false alarm, which callers clear by
     searching the arrays entry by entry, as they do to name what is not finite.
     """
-    total = 0.0
-    for array in arrays:
-        total += float(np.vdot(array, array))
-    return math.isfinite(total)
+    return math.isfinite(sum(_squared_norm(array) for array in arrays))
 
 
 @functools.cache
@@ -270,4 +267,4 @@ def _parameter_names(L: int) -> tuple[str, ...]:
 
 def _norm(arrays) -> float:
     """‖(a_1, a_2, …)‖, the Euclidean norm of all the entries (inf or NaN if any is, or overflows)."""
-    return math.sqrt(sum(float(np.vdot(array, array)) for array in arrays))
+    return math.sqrt(sum(_squared_norm(array) for array in arrays))
