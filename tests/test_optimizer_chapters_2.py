@@ -156,6 +156,22 @@ def test_taylor_model_of_beale_to_second_order():
         assert abs(beale(w + h * direction) - model) < 50 * h**3
 
 
+def test_gauss_newton_split_of_the_hessian():
+    """newton's Gauss–Newton section: H of ℓ(a(w)) = Jᵀ H_ℓ J + Σ_k ∂ℓ/∂a_k ∇²a_k (another example)."""
+    w1, w2, x = sp.symbols("w_1 w_2 x", real=True)
+    a = sp.Matrix([sp.sin(w1 * x) * w2, sp.exp(w1 - w2)])
+    b1, b2 = sp.symbols("b_1 b_2", real=True)
+    loss = b1**2 * b2**2 / 2 + b1**4 / 4
+    at = {b1: a[0], b2: a[1]}
+    jac = a.jacobian([w1, w2])
+    h_loss = sp.hessian(loss, (b1, b2)).subs(at)
+    term = sp.zeros(2, 2)
+    for k, b in enumerate((b1, b2)):
+        term += sp.diff(loss, b).subs(at) * sp.hessian(a[k], (w1, w2))
+    full = sp.hessian(loss.subs(at), (w1, w2))
+    assert (full - jac.T * h_loss * jac - term).applyfunc(sp.simplify) == sp.zeros(2, 2)
+
+
 def test_newton_lands_on_a_quadratic_minimum_and_on_the_saddle_in_one_step():
     bowl = ill_conditioned_bowl(condition=20, angle=0.3)
     landed = bowl.start + newton_step(bowl.gradient(bowl.start), bowl.hessian())
