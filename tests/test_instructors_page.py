@@ -174,12 +174,18 @@ def test_otter_assign_accepts_the_example_test_cell(tmp_path):
 def skeleton_cells():
     """The page's question to copy: (kind, source) per cell, in order, from its labelled blocks."""
     text = PAGE.read_text()
-    section = text[text.index("(instructors-skeleton)=") : text.index("### Checking a changed master")]
-    found = re.findall(r"^\*\*(Markdown|Raw|Code)\*\*[^\n]*\n\n```(\w+)\n(.*?)^```", section, re.M | re.S)
+    section = text[
+        text.index("(instructors-skeleton)=") : text.index("### Checking a changed master")
+    ]
+    found = re.findall(
+        r"^\*\*(Markdown|Raw|Code)\*\*[^\n]*\n\n```(\w+)\n(.*?)^```", section, re.M | re.S
+    )
     language = {"Markdown": "markdown", "Raw": "text", "Code": "python"}
     assert all(language[kind] == lang for kind, lang, _ in found), found
-    return [({"Markdown": "markdown", "Raw": "raw", "Code": "code"}[kind], source.rstrip("\n"))
-            for kind, _, source in found]
+    return [
+        ({"Markdown": "markdown", "Raw": "raw", "Code": "code"}[kind], source.rstrip("\n"))
+        for kind, _, source in found
+    ]
 
 
 def test_the_skeleton_is_a_whole_question_for_the_optimizers_master():
@@ -187,7 +193,11 @@ def test_the_skeleton_is_a_whole_question_for_the_optimizers_master():
     kinds = [kind for kind, _ in cells]
     raw = [source.splitlines()[0] for kind, source in cells if kind == "raw"]
     assert kinds[0] == "markdown" and raw == [
-        "# BEGIN QUESTION", "# BEGIN SOLUTION", "# END SOLUTION", "# BEGIN TESTS", "# END TESTS",
+        "# BEGIN QUESTION",
+        "# BEGIN SOLUTION",
+        "# END SOLUTION",
+        "# BEGIN TESTS",
+        "# END TESTS",
         "# END QUESTION",
     ]
     tests = [source for kind, source in cells if kind == "code" and "def q5_" in source]
@@ -199,7 +209,9 @@ def test_the_skeleton_is_a_whole_question_for_the_optimizers_master():
     # it fits the master it is written for: a new name, and numpy imported before it as np
     master = ROOT / "assignments" / "optimizers" / "optimizers.ipynb"
     master_cells = json.loads(master.read_text())["cells"]
-    names = re.findall(r"^name: (\w+)$", "".join("".join(c["source"]) + "\n" for c in master_cells), re.M)
+    names = re.findall(
+        r"^name: (\w+)$", "".join("".join(c["source"]) + "\n" for c in master_cells), re.M
+    )
     assert "q5" not in names
     first_code = next("".join(c["source"]) for c in master_cells if c["cell_type"] == "code")
     assert "import numpy as np" in first_code
@@ -231,7 +243,9 @@ def test_otter_assign_accepts_the_skeleton_and_its_solution_passes_its_tests(tmp
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     student = (tmp_path / "dist" / "student" / "skeleton.ipynb").read_text()
-    assert "np.linalg.solve(hessian(w), g)" not in student and "q5_newton_on_rosenbrock" not in student
+    assert (
+        "np.linalg.solve(hessian(w), g)" not in student and "q5_newton_on_rosenbrock" not in student
+    )
     assert "q5_newton_on_a_bowl" in student
     assert list((tmp_path / "dist" / "autograder").glob("skeleton-autograder_*.zip"))
 
