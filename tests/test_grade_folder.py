@@ -58,3 +58,9 @@ def test_bad_arguments_are_named(tmp_path):
             tmp_path / "empty" if (tmp_path / "empty").mkdir() is None else tmp_path,
             tmp_path / "g.csv",
         )
+
+
+def test_questions_are_in_natural_order():
+    from grade_folder import in_natural_order
+
+    assert in_natural_order(["q10", "q2", "q1", "q2b"]) == ["q1", "q2", "q2b", "q10"]

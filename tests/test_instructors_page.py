@@ -101,7 +101,7 @@ def test_every_question_is_all_or_nothing_as_the_page_says():
 
 
 def example_test_cell():
-    (cell,) = [b for b in fenced("python") if "def q" in b]
+    (cell,) = [b for b in fenced("python") if "def q2_gradient_shape" in b]
     return "\n".join(line[3:] if line.startswith("   ") else line for line in cell.splitlines())
 
 
@@ -169,6 +169,85 @@ def test_otter_assign_accepts_the_example_test_cell(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "dist" / "student" / "example.ipynb").is_file()
+
+
+def skeleton_cells():
+    """The page's question to copy: (kind, source) per cell, in order, from its labelled blocks."""
+    text = PAGE.read_text()
+    section = text[
+        text.index("(instructors-skeleton)=") : text.index("### Checking a changed master")
+    ]
+    found = re.findall(
+        r"^\*\*(Markdown|Raw|Code)\*\*[^\n]*\n\n```(\w+)\n(.*?)^```", section, re.M | re.S
+    )
+    language = {"Markdown": "markdown", "Raw": "text", "Code": "python"}
+    assert all(language[kind] == lang for kind, lang, _ in found), found
+    return [
+        ({"Markdown": "markdown", "Raw": "raw", "Code": "code"}[kind], source.rstrip("\n"))
+        for kind, _, source in found
+    ]
+
+
+def test_the_skeleton_is_a_whole_question_for_the_optimizers_master():
+    cells = skeleton_cells()
+    kinds = [kind for kind, _ in cells]
+    raw = [source.splitlines()[0] for kind, source in cells if kind == "raw"]
+    assert kinds[0] == "markdown" and raw == [
+        "# BEGIN QUESTION",
+        "# BEGIN SOLUTION",
+        "# END SOLUTION",
+        "# BEGIN TESTS",
+        "# END TESTS",
+        "# END QUESTION",
+    ]
+    tests = [source for kind, source in cells if kind == "code" and "def q5_" in source]
+    assert len(tests) == 2 and sum("hidden: true" in test for test in tests) == 1
+    for test in tests:  # exception-based: one function and its call, after the hidden config
+        body = re.sub(r'^""".*?"""[^\n]*\n', "", test, flags=re.S)
+        function, call = ast.parse(body).body
+        assert isinstance(function, ast.FunctionDef) and call.value.func.id == function.name
+    # it fits the master it is written for: a new name, and numpy imported before it as np
+    master = ROOT / "assignments" / "optimizers" / "optimizers.ipynb"
+    master_cells = json.loads(master.read_text())["cells"]
+    names = re.findall(
+        r"^name: (\w+)$", "".join("".join(c["source"]) + "\n" for c in master_cells), re.M
+    )
+    assert "q5" not in names
+    first_code = next("".join(c["source"]) for c in master_cells if c["cell_type"] == "code")
+    assert "import numpy as np" in first_code
+
+
+def test_otter_assign_accepts_the_skeleton_and_its_solution_passes_its_tests(tmp_path):
+    """The question to copy, in a notebook with the masters' test format: otter assign runs the
+    tests on the solution (no --no-run-tests) and fails if one does not pass."""
+    if not OTTER.is_file():
+        pytest.skip("otter-grader is in requirements-test.txt")
+
+    def cell(kind, source):
+        extra = {"outputs": [], "execution_count": None} if kind == "code" else {}
+        return {"cell_type": kind, "metadata": {}, "source": source, **extra}
+
+    config = "# ASSIGNMENT CONFIG\nname: skeleton\ntests:\n    ok_format: false"
+    cells = [cell("raw", config), cell("code", "import numpy as np")]
+    cells += [cell(kind, source) for kind, source in skeleton_cells()]
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    metadata = {"kernelspec": kernel, "language_info": {"name": "python"}}
+    notebook = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "skeleton.ipynb").write_text(json.dumps(notebook))
+    done = subprocess.run(
+        [str(OTTER), "assign", "skeleton.ipynb", "dist"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    student = (tmp_path / "dist" / "student" / "skeleton.ipynb").read_text()
+    assert (
+        "np.linalg.solve(hessian(w), g)" not in student and "q5_newton_on_rosenbrock" not in student
+    )
+    assert "q5_newton_on_a_bowl" in student
+    assert list((tmp_path / "dist" / "autograder").glob("skeleton-autograder_*.zip"))
 
 
 def test_otter_commands_run_as_shown():

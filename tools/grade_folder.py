@@ -8,7 +8,8 @@ numpy, sympy and scikit-learn from ``requirements.txt``, otter-grader from
 ``requirements-instructors.txt``: ``pip install -r requirements.txt -r requirements-instructors.txt``).
 The CSV has one row per submission: its file, each question's score, the total, the points
 possible, and the error if grading failed (that row's scores are empty; the others still count).
-Each run's full results are kept in ``<csv>.results/<submission>/results.json``.
+Each run's full results are kept in ``<csv>.results/<submission's file name>/results.json``
+(``alice.ipynb`` and ``alice.zip`` each get their own). Questions are in natural order: q2 before q10.
 
 For a large class, ``otter grade`` (one Docker container per submission) or Gradescope scale
 further; see the book's page *For instructors*.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +36,15 @@ def submissions(folder: Path) -> list[Path]:
     if not found:
         raise ValueError(f"no .ipynb or .zip submission in {folder}")
     return found
+
+
+def in_natural_order(questions) -> list[str]:
+    """Question names sorted with their numbers read as numbers: q1, q2, …, q10."""
+
+    def key(name: str) -> list:
+        return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+    return sorted(questions, key=key)
 
 
 def grade_one(autograder: Path, submission: Path, output: Path, timeout: float) -> dict:
@@ -83,7 +94,7 @@ def grade_folder(
         row = {"submission": submission.name}
         try:
             scores = grade_one(
-                autograder, submission, csv_path.with_suffix(".results") / submission.stem, timeout
+                autograder, submission, csv_path.with_suffix(".results") / submission.name, timeout
             )
         except (RuntimeError, subprocess.TimeoutExpired, KeyError, ValueError) as error:
             row["error"] = str(error)
@@ -99,7 +110,7 @@ def grade_folder(
         rows.append(row)
     with open(csv_path, "w", newline="") as handle:
         writer = csv.DictWriter(
-            handle, ["submission", *sorted(questions), "total", "possible", "error"]
+            handle, ["submission", *in_natural_order(questions), "total", "possible", "error"]
         )
         writer.writeheader()
         writer.writerows(rows)
