@@ -80,9 +80,19 @@ def test_fit_never_sees_the_held_out_split(chapter):
     for run in runs:
         right = run["validation_accuracy"][-1] * validation_n
         assert right == pytest.approx(round(right))
-    for chosen in chapter["chosen"].values():  # one final run per seed, no validation split
-        assert "held_out_cost" not in chosen and chosen["validation_cost"].size == 0
+    for chosen in chapter["chosen"].values():  # one final run per seed, stopped on validation
+        assert "held_out_cost" not in chosen
+        assert chosen["validation_accuracy"].size == chapter["STOP_EPOCHS"] + 1
+        right = chosen["validation_accuracy"][-1] * validation_n
+        assert right == pytest.approx(round(right))
     assert set(chapter["chosen"]) == set(chapter["SEEDS"]) == set(chapter["final_nets"])
+    # early stopping: the epoch is the best mean validation accuracy, and the final networks are
+    # the runs' networks at that epoch
+    by_epoch = np.mean([run["validation_accuracy"] for run in chapter["chosen"].values()], axis=0)
+    assert chapter["best_epochs"] == by_epoch.argmax() > chapter["LR_EPOCHS"]
+    for seed, net in chapter["final_nets"].items():
+        kept = chapter["chosen"][seed]["parameters"][chapter["best_epochs"]]
+        assert all(np.array_equal(a, b) for a, b in zip(net.parameters(), kept))
     source = CHAPTER.read_text()
     uses = [
         line for line in source.splitlines() if "digits_held_out" in line and "glue(" not in line
@@ -285,3 +295,35 @@ def test_page_states_the_computed_accuracy(built_book, chapter):
     assert f"{100 * chapter['digits']['validation_accuracy'][-1]:.1f} % of the" in text
     assert f"α = {chapter['best_rate']}" in text
     assert "np.float64" not in text
+
+
+def test_standard_errors_are_taken_at_the_accuracy_they_are_about(chapter):
+    """A review found the held-out paragraph's standard error taken at another comparison's mean."""
+    n_validation = chapter["digits_validation"].labels.size
+    n_held_out = chapter["digits_held_out"].labels.size
+    for _, _, on_validation, on_held_out in chapter["gap_rows"]:
+        se = np.hypot(
+            np.sqrt(on_validation * (1 - on_validation) / n_validation),
+            np.sqrt(on_held_out * (1 - on_held_out) / n_held_out),
+        )
+        assert 0 < on_validation - on_held_out < 2.5 * se
+    mean = chapter["all_final"].mean()
+    assert chapter["validation_se"] == pytest.approx(np.sqrt(mean * (1 - mean) / n_validation))
+
+
+def test_claims_a_review_found_unsupported_are_gone(chapter):
+    text = " ".join(CHAPTER.read_text().split())
+    for phrase in (
+        "is a needed margin",
+        "rate mattered about as much as the method",
+        "weigh more than",
+        "harmless",
+        "learns poorly",
+        "a normal with variance $2/(n_{l-1} + n_l)$",
+        "at every rate of the band",
+    ):
+        assert phrase not in text, phrase
+    # the moons phases are contiguous: settling, plateau, bending, bent
+    assert chapter["PLATEAU_FIRST"] < chapter["PLATEAU_LAST"] < chapter["BENT_FROM"]
+    assert "bends around" in chapter["moons_explorer"].description(epoch=chapter["BENT_FROM"])
+    assert "begins to bend" in chapter["moons_explorer"].description(epoch=chapter["BENT_FROM"] - 1)
