@@ -70,6 +70,10 @@ By Cauchy–Schwarz.
 Inside it, {glue:text}`count`.
 :::
 
+```{warning}
+Grading outside a container runs the submission's code.
+```
+
 In this static page the explorer shows computed states (in this static page the states are computed
 in advance; in Jupyter the same cell gives live widgets).
 
@@ -250,6 +254,7 @@ def test_book_constructs_become_markdown():
     assert "> *Proof.* By Cauchy–Schwarz. $\\square$" in text
     assert "> **Algorithm 2 (Backpropagation).** 1. forward" in text
     assert "**Exercise 7.** Show that $1 + 1 = 2$." in text
+    assert "> **Warning**\n>\n> Grading outside a container runs the submission's code." in text
     assert '```python\nprint("an ordinary code block stays")\n```' in text
     assert "- Werbos (1974). *Beyond Regression*." in text
     assert "- [Another chapter](other_chapter.ipynb)" in text

@@ -16,7 +16,7 @@ def solution_text_removed(text):
     """The chapter without its {solution} blocks (a block may hold a nested ``` code block)."""
     kept, depth = [], 0
     for line in text.splitlines():
-        if depth == 0 and line.startswith("```{solution}"):
+        if depth == 0 and re.match(r"`{3,}\{solution\}", line):
             depth = 1
             continue
         if depth:
