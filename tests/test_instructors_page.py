@@ -217,6 +217,25 @@ def test_the_skeleton_is_a_whole_question_for_the_optimizers_master():
     assert "import numpy as np" in first_code
 
 
+def test_the_page_says_where_the_upload_instruction_lives_and_where_the_question_goes():
+    """The masters have no export cell (otter assign adds one to each student notebook, from the
+    first raw cell's export_cell: instructions:), and the question to copy goes after question 4,
+    before the optimizers master's closing "Check your own" cells, as the page says."""
+    text = " ".join(PAGE.read_text().split())
+    assert "The masters have no export cell" in text and "before its export cell" not in text
+    for master in MASTERS:
+        cells = json.loads(master.read_text())["cells"]
+        config = "".join(cells[0]["source"])
+        assert config.startswith("# ASSIGNMENT CONFIG"), master.name
+        assert re.search(r"^export_cell:\n(\s+.*\n)*?\s+instructions: ", config, re.M), master.name
+        assert not any("grader.export" in "".join(c["source"]) for c in cells), master.name
+    master = ROOT / "assignments" / "optimizers" / "optimizers.ipynb"
+    cells = ["".join(c["source"]) for c in json.loads(master.read_text())["cells"]]
+    last = max(i for i, source in enumerate(cells) if source.startswith("# END QUESTION"))
+    heading = cells[last + 1].splitlines()[0].removeprefix("## ")
+    assert f'before the closing "{heading}" cells' in text, heading
+
+
 def test_otter_assign_accepts_the_skeleton_and_its_solution_passes_its_tests(tmp_path):
     """The question to copy, in a notebook with the masters' test format: otter assign runs the
     tests on the solution (no --no-run-tests) and fails if one does not pass."""
