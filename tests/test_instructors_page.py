@@ -288,3 +288,23 @@ def test_otter_commands_run_as_shown():
         if "-o" in words:
             folder = words[words.index("-o") + 1]
             assert f"mkdir -p {folder} &&" in before, f"{line!r}: -o {folder} must exist first"
+
+
+def test_the_points_per_assignment_are_the_masters():
+    """The assignments table's points column, "10 (3 + 4 + 3)", is each master's questions'
+    `points` in order, and their sum (no test cell gives its own points, so the question's count)."""
+    rows = re.findall(r"^\| `assignments/(\w+)/` \| (\d+) \(([\d + ]+)\) \|", PAGE.read_text(), re.M)
+    assert sorted(name for name, _, _ in rows) == sorted(m.parent.name for m in MASTERS)
+    for name, total, parts in rows:
+        master = ROOT / "assignments" / name / f"{name}.ipynb"
+        cells = json.loads(master.read_text())["cells"]
+        raw = ["".join(c["source"]) for c in cells if c["cell_type"] == "raw"]
+        points = [
+            int(re.search(r"^points: (\d+)$", r, re.M)[1])
+            for r in raw
+            if r.startswith("# BEGIN QUESTION")
+        ]
+        assert [int(p) for p in parts.split("+")] == points, name
+        assert int(total) == sum(points), name
+        code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+        assert not any(re.search(r"^points:", c, re.M) for c in code), name
