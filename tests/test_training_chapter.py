@@ -307,6 +307,15 @@ def test_standard_errors_are_taken_at_the_accuracy_they_are_about(chapter):
             np.sqrt(on_held_out * (1 - on_held_out) / n_held_out),
         )
         assert 0 < on_validation - on_held_out < 2.5 * se
+    # the table's standard errors: over the images, of the seed-averaged right-or-wrong, as in §13.5
+    for (_, _, on_validation, on_held_out), nets in zip(chapter["gap_rows"], chapter["gap_nets"]):
+        gap_se = np.hypot(
+            *(
+                chapter["mean_and_se"](chapter["seed_averaged_right"](nets, split))[1]
+                for split in (chapter["digits_validation"], chapter["digits_held_out"])
+            )
+        )
+        assert 1 < (on_validation - on_held_out) / gap_se < 2.5
     mean = chapter["all_final"].mean()
     assert chapter["validation_se"] == pytest.approx(np.sqrt(mean * (1 - mean) / n_validation))
 
@@ -321,6 +330,10 @@ def test_claims_a_review_found_unsupported_are_gone(chapter):
         "learns poorly",
         "a normal with variance $2/(n_{l-1} + n_l)$",
         "at every rate of the band",
+        "mostly the luck of",
+        "large steps kill the ReLU units",
+        "Every gap is within two standard errors",
+        "not chosen: α",
     ):
         assert phrase not in text, phrase
     # the moons phases are contiguous: settling, plateau, bending, bent
