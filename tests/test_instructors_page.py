@@ -134,13 +134,22 @@ def test_the_example_test_cell_passes_a_right_answer_and_fails_the_others():
     assert nnmath.Network([3, 2, 1], "sigmoid", seed=0).W[1].shape == (2, 3)
 
 
+def cell(kind, source):
+    """One notebook cell of a master, as otter assign reads it."""
+    extra = {"outputs": [], "execution_count": None} if kind == "code" else {}
+    return {"cell_type": kind, "metadata": {}, "source": source, **extra}
+
+
+def master_notebook(cells) -> str:
+    """A master notebook (JSON) of these cells, with a Python 3 kernel."""
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    metadata = {"kernelspec": kernel, "language_info": {"name": "python"}}
+    return json.dumps({"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5})
+
+
 def test_otter_assign_accepts_the_example_test_cell(tmp_path):
     if not OTTER.is_file():
         pytest.skip("otter-grader is in requirements-test.txt")
-
-    def cell(kind, source):
-        extra = {"outputs": [], "execution_count": None} if kind == "code" else {}
-        return {"cell_type": kind, "metadata": {}, "source": source, **extra}
 
     config = "# ASSIGNMENT CONFIG\nname: example\ntests:\n    ok_format: false"
     solution = "def backprop(net, x, t):\n    g = net.backward(x, t)\n    return g.W, g.b"
@@ -156,10 +165,7 @@ def test_otter_assign_accepts_the_example_test_cell(tmp_path):
         cell("raw", "# END TESTS"),
         cell("raw", "# END QUESTION"),
     ]
-    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    metadata = {"kernelspec": kernel, "language_info": {"name": "python"}}
-    notebook = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
-    (tmp_path / "example.ipynb").write_text(json.dumps(notebook))
+    (tmp_path / "example.ipynb").write_text(master_notebook(cells))
     done = subprocess.run(
         [str(OTTER), "assign", "--no-run-tests", "example.ipynb", "dist"],
         cwd=tmp_path,
@@ -242,17 +248,10 @@ def test_otter_assign_accepts_the_skeleton_and_its_solution_passes_its_tests(tmp
     if not OTTER.is_file():
         pytest.skip("otter-grader is in requirements-test.txt")
 
-    def cell(kind, source):
-        extra = {"outputs": [], "execution_count": None} if kind == "code" else {}
-        return {"cell_type": kind, "metadata": {}, "source": source, **extra}
-
     config = "# ASSIGNMENT CONFIG\nname: skeleton\ntests:\n    ok_format: false"
     cells = [cell("raw", config), cell("code", "import numpy as np")]
     cells += [cell(kind, source) for kind, source in skeleton_cells()]
-    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    metadata = {"kernelspec": kernel, "language_info": {"name": "python"}}
-    notebook = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
-    (tmp_path / "skeleton.ipynb").write_text(json.dumps(notebook))
+    (tmp_path / "skeleton.ipynb").write_text(master_notebook(cells))
     done = subprocess.run(
         [str(OTTER), "assign", "skeleton.ipynb", "dist"],
         cwd=tmp_path,
@@ -293,7 +292,9 @@ def test_otter_commands_run_as_shown():
 def test_the_points_per_assignment_are_the_masters():
     """The assignments table's points column, "10 (3 + 4 + 3)", is each master's questions'
     `points` in order, and their sum (no test cell gives its own points, so the question's count)."""
-    rows = re.findall(r"^\| `assignments/(\w+)/` \| (\d+) \(([\d + ]+)\) \|", PAGE.read_text(), re.M)
+    rows = re.findall(
+        r"^\| `assignments/(\w+)/` \| (\d+) \(([\d + ]+)\) \|", PAGE.read_text(), re.M
+    )
     assert sorted(name for name, _, _ in rows) == sorted(m.parent.name for m in MASTERS)
     for name, total, parts in rows:
         master = ROOT / "assignments" / name / f"{name}.ipynb"
