@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 from myst_nb import glue as _glue
 
+from .page import smallest_text_px
+
 __all__ = ["glue", "glue_figure", "power_of_ten"]
 
 
@@ -58,7 +60,6 @@ def glue_figure(name: str, fig, alt: str):
         raise ValueError(
             f"glue_figure({name!r}): alt text must be a non-empty sentence, got {alt!r}"
         )
-    from .plots import smallest_text_px
 
     bundle, metadata = IPython.core.formatters.format_display_data(fig)
     # the image's pixels are CSS px at its natural size (the figure's dpi): its smallest text

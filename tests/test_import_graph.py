@@ -1,6 +1,5 @@
 """CONTRIBUTING's import rules, read from every module's own import statements: the core imports
-no leaf; a leaf imports the core and no other leaf, but for the drawing leaves' base, plots; within
-the core no cycle."""
+no leaf; a leaf imports the core and no other leaf; within the core no cycle."""
 
 import ast
 from pathlib import Path
@@ -9,9 +8,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "nnmath"
 LEAVES = {"symbolic", "plots", "explore", "book"}
-# plots is the drawing leaves' base: the leaves that render matplotlib figures (explore's frames,
-# book's glued figures) measure their text with plots.legibility, as CONTRIBUTING says
-BUILDS_ON = {("explore", "plots"), ("book", "plots")}
 
 
 def top_module(path):
@@ -58,7 +54,7 @@ def test_the_core_imports_no_leaf_and_no_leaf_imports_another():
     graph = import_graph()
     assert LEAVES <= set(graph), set(graph)
     wrong = {
-        module: sorted(other for other in imports & LEAVES if (module, other) not in BUILDS_ON)
+        module: sorted(imports & LEAVES)
         for module, imports in graph.items()
         if module != "__init__"
     }

@@ -14,6 +14,7 @@ from functools import cache, singledispatch
 from importlib.resources import files
 from string import Template
 
+from ..page import legible_width, smallest_text_px
 from .controls import Choice, Play, Slider
 from .images import figure_png, page_png
 
@@ -108,8 +109,6 @@ def static_page(explorer) -> str:
     the changing artists laid over it, a fraction of a whole frame's bytes. Without ``update``
     every state is a whole frame. Frames are 2× pixels (HiDPI screens), shown at 1× size."""
     from PIL import Image
-
-    from ..plots import legible_width, smallest_text_px
 
     states = explorer.states()
     default = [c.default_index for c in explorer.controls]

@@ -10,13 +10,11 @@ a text's colour has less than ``MIN_CONTRAST`` on what is behind it.
 
 from __future__ import annotations
 
-import math
-
 import matplotlib.colors as mcolors
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.text import Text
 
-from .style import FIGURE_WIDTH_PX, MIN_CONTRAST, PHONE_TEXT_PX, SMALL_TEXT_PX, contrast_ratio
+from ..page import legible_width, smallest_text_px
+from .style import FIGURE_WIDTH_PX, MIN_CONTRAST, SMALL_TEXT_PX, contrast_ratio
 
 __all__ = [
     "LabelLayoutError",
@@ -176,21 +174,3 @@ def check_labels(fig, min_px=SMALL_TEXT_PX, tolerance_px=0.5, inside_margin_px=1
 def _overlap(a, b):
     """Width and height of the intersection of two extents (negative when apart)."""
     return min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
-
-
-def smallest_text_px(fig, dpi) -> float:
-    """CSS px of the smallest visible text of ``fig`` when it is shown at ``dpi`` pixels per inch
-    (drawn first: tick labels get their text when drawn)."""
-    _renderer(fig)
-    sizes = [
-        t.get_fontsize()
-        for t in fig.findobj(Text)
-        if t.get_visible() and t.get_text().strip() and t.figure is not None
-    ]
-    return min(sizes, default=10.0) / 72 * dpi
-
-
-def legible_width(width_px: int, text_px: float) -> int:
-    """The narrowest width (CSS px, at most ``width_px``) at which a picture ``width_px`` wide
-    whose smallest text is ``text_px`` shows that text at PHONE_TEXT_PX or more."""
-    return min(width_px, math.ceil(width_px * PHONE_TEXT_PX / text_px))

@@ -9,7 +9,9 @@ import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 
-# the colours themselves are the core's (nnmath.palette), shared with nnmath.explore
+# the colours and the page's measures are the core's (nnmath.palette, nnmath.page), shared with
+# the other drawing leaves
+from ..page import FIGURE_WIDTH_PX, PHONE_TEXT_PX, SMALL_TEXT_PX
 from ..palette import MIN_CONTRAST, ROLE_COLORS, TEXT_COLORS, relative_luminance
 
 __all__ = [
@@ -25,12 +27,7 @@ __all__ = [
     "dark_mode_color",
 ]
 
-FIGURE_WIDTH_PX = 672  # widest a figure is shown: the content column at a 1280 px window
-SMALL_TEXT_PX = 14  # the theme's small text (code blocks, sidebars: 0.875 rem of 16 px)
 DARK_MODE_FILTER = "invert(0.93) hue-rotate(180deg)"  # also in _static/nnmath.css
-# the smallest figure text a phone shows: below 600 px a figure keeps the width at which its
-# smallest text is this many CSS px and scrolls sideways in its own box (legibility.legible_width)
-PHONE_TEXT_PX = 11
 
 
 def contrast_ratio(foreground, background):
