@@ -539,3 +539,67 @@ def test_allowed_refuses_the_book_repository_and_other_hosts():
         f"{HUB}/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fother%2Frepo", base
     )
     assert allowed(f"{HUB}/hub/user-redirect/git-pull?repo={REPOSITORY}&branch=main", base)
+
+
+# ---------------------------------------------------------------------------- week by week
+
+
+def test_only_refuses_an_unknown_assignment_before_writing_anything(tmp_path, capsys):
+    out = tmp_path / "course"
+    with pytest.raises(SystemExit) as stopped:
+        make_course.main([str(out), "--only", "chain_rule", "chain-rule"])
+    assert stopped.value.code == 2
+    message = capsys.readouterr().err
+    assert "'chain-rule'" in message and all(name in message for name in ASSIGNMENTS), message
+    assert not out.exists()
+
+
+def test_only_refuses_a_folder_that_is_not_a_release(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="not a course release"):
+        make_course.make(tmp_path, repository=REPOSITORY, only=["chain_rule"])
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_only_releases_the_named_assignments_and_leaves_the_others(tmp_path, monkeypatch):
+    """Week by week: a first release with one assignment, then --only into it (a clone of the
+    course repository, .git and all) adds or replaces that one's folder and touches nothing else.
+    The book build is replaced by a stand-in page (the release fixture builds the real one)."""
+    pytest.importorskip("otter", reason="otter-grader is in requirements-test.txt")
+
+    def build(html, extra):
+        (html / "notebooks").mkdir(parents=True)
+        (html / "index.html").write_text("<p>the book</p>")
+        (html / "notebooks" / "intro.ipynb").write_text("{}")
+        return 0
+
+    monkeypatch.setattr(make_course.build_student_edition, "build", build)
+    out = tmp_path / "nn-course"
+    make_course.make(out, repository=REPOSITORY, only=["chain_rule"], build_dir=tmp_path / "b")
+    assert sorted(path.name for path in (out / "assignments").iterdir()) == ["chain_rule"]
+    assert (out / "assignments" / "chain_rule" / "chain_rule.ipynb").is_file()
+
+    def snapshot(*skip):
+        return {
+            path.relative_to(out).as_posix(): path.read_bytes()
+            for path in out.rglob("*")
+            if path.is_file() and not path.relative_to(out).as_posix().startswith(skip)
+        }
+
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (out / "assignments" / "chain_rule" / "answers.txt").write_text("left as it was")
+    before = snapshot()
+    make_course.make(out, repository=REPOSITORY, only=["digits"])
+    after = snapshot()
+    added = {key for key in after if key.startswith("assignments/digits/")}
+    assert "assignments/digits/digits.ipynb" in added
+    assert {key: after[key] for key in after if key not in added} == before
+
+    # again for one released before: only its folder is replaced (stale files go), no other
+    make_course.make(out, repository=REPOSITORY, only=["chain_rule"])
+    assert not (out / "assignments" / "chain_rule" / "answers.txt").exists()
+    assert (out / "assignments" / "chain_rule" / "chain_rule.ipynb").is_file()
+    assert snapshot("assignments/chain_rule/") == {
+        key: value for key, value in after.items() if not key.startswith("assignments/chain_rule/")
+    }

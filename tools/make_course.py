@@ -3,6 +3,13 @@
     python tools/make_course.py OUT [--repository https://github.com/ORG/COURSE]
                                     [--base-url https://ORG.github.io/COURSE/]
                                     [--jupyterhub https://hub.example.edu] [--nnmath SPEC]
+                                    [--only NAME [NAME ...]]
+
+``--only`` releases the named assignments only (week by week): into a new OUT, a whole release with
+only those assignments; into an existing release (a clone of the course repository, say), only
+``assignments/NAME/`` of each NAME is written or replaced, and nothing else in OUT changes (no
+book build: the site, notebooks, environment and the other assignments stay as they are). An
+unknown NAME is refused before anything is written.
 
 OUT holds, and only holds:
 
@@ -80,13 +87,42 @@ def course_config(repository: str, base_url: str, jupyterhub: str, nnmath: str) 
     }
 
 
-def student_assignments(out: Path) -> list[str]:
-    """``otter assign`` on every master; only its student folder goes into ``out``."""
+def assignment_names() -> list[str]:
+    """The assignments: every ``assignments/NAME/NAME.ipynb`` master (other notebooks beside a
+    master, a submission being graded say, are not masters)."""
+    return sorted(
+        path.parent.name
+        for path in (ROOT / "assignments").glob("*/*.ipynb")
+        if path.stem == path.parent.name
+    )
+
+
+def chosen_assignments(only=None) -> list[str]:
+    """The assignments ``--only`` names (all when it names none), refusing an unknown name."""
+    names = assignment_names()
+    if not only:
+        return names
+    unknown = [name for name in only if name not in names]
+    if unknown:
+        raise ValueError(
+            f"no assignment named {', '.join(map(repr, unknown))}: "
+            f"the assignments are {', '.join(names)} (assignments/NAME/NAME.ipynb)"
+        )
+    return [name for name in names if name in only]
+
+
+def is_release(out: Path) -> bool:
+    """Whether ``out`` holds a course release this tool made (a clone of the course repository)."""
+    return (out / "site" / "index.html").is_file() and (out / "README.md").is_file()
+
+
+def student_assignments(out: Path, names=None) -> list[str]:
+    """``otter assign`` on the named masters (default: all); only each one's student folder goes
+    into ``out/NAME``, replacing what was there. Other folders in ``out`` are left as they are."""
     otter = Path(sys.executable).parent / "otter"
-    names = []
-    for master in sorted((ROOT / "assignments").glob("*/*.ipynb")):
-        if master.stem != master.parent.name:
-            continue
+    names = assignment_names() if names is None else names
+    for name in names:
+        master = ROOT / "assignments" / name / f"{name}.ipynb"
         with tempfile.TemporaryDirectory() as tmp:
             dist = Path(tmp) / "dist"
             result = subprocess.run(
@@ -98,8 +134,8 @@ def student_assignments(out: Path) -> list[str]:
             )
             if result.returncode:
                 raise RuntimeError(f"otter assign {master}: {result.stderr[-3000:]}")
-            shutil.copytree(dist / "student", out / master.stem)
-        names.append(master.stem)
+            shutil.rmtree(out / name, ignore_errors=True)  # only once the new one is made
+            shutil.copytree(dist / "student", out / name)
     return names
 
 
@@ -183,12 +219,32 @@ def make(
     jupyterhub: str = "",
     nnmath: str = "",
     build_dir: Path | None = None,
+    only=None,
 ) -> Path:
     out = Path(out).resolve()
-    if out.exists() and any(out.iterdir()):
-        raise ValueError(f"{out} exists and is not empty: give a new folder")
+    names = chosen_assignments(only)
     if out == ROOT or ROOT in out.parents:
         raise ValueError(f"{out} is inside the book's repository: give a folder outside it")
+    if out.exists() and any(out.iterdir()):
+        if only and is_release(out):
+            student_assignments(out / "assignments", names)
+            others = sorted(
+                path.name for path in (out / "assignments").iterdir() if path.name not in names
+            )
+            print(
+                f"Released {', '.join(names)} into {out / 'assignments'}; "
+                f"left as they were: {', '.join(others) or 'no other assignment'}, the site, "
+                "the notebooks and the environment"
+            )
+            return out
+        raise ValueError(
+            f"{out} exists and is not empty: give a new folder"
+            + (
+                f" ({out} is not a course release: it has no site/index.html and README.md)"
+                if only
+                else " (or, to add or replace assignments in a release made before, --only NAME)"
+            )
+        )
     base_url = (base_url or pages_url(repository)).rstrip("/") + "/"
     nnmath = nnmath or f"nnmath @ git+{BOOK_REPOSITORY}@v{version()}"
     build_dir = Path(build_dir or ROOT / "_build" / "course").resolve()
@@ -205,7 +261,7 @@ def make(
     shutil.copytree(html, out / "site", ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
     for notebook in sorted((html / "notebooks").glob("*.ipynb")):
         shutil.copy2(notebook, out / notebook.name)
-    names = student_assignments(out / "assignments")
+    student_assignments(out / "assignments", names)
     write_environment(out, nnmath)
     write_licences(out)
     (out / "README.md").write_text(
@@ -248,14 +304,25 @@ def main(argv=None) -> int:
         default="",
         help="pip requirement for nnmath (default: the book's repository at this version's tag)",
     )
-    args = parser.parse_args(argv)
-    make(
-        args.out,
-        repository=args.repository,
-        base_url=args.base_url,
-        jupyterhub=args.jupyterhub,
-        nnmath=args.nnmath,
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="release only these assignments (e.g. chain_rule); into an existing release, "
+        "write or replace only their assignments/NAME/ folders and leave everything else",
     )
+    args = parser.parse_args(argv)
+    try:
+        make(
+            args.out,
+            repository=args.repository,
+            base_url=args.base_url,
+            jupyterhub=args.jupyterhub,
+            nnmath=args.nnmath,
+            only=args.only,
+        )
+    except ValueError as error:  # a wrong argument: say so as argparse does, no traceback
+        parser.error(str(error))
     return 0
 
 
