@@ -138,7 +138,16 @@ def test_four_times_xaviers_deviation_does_not_keep_a_sigmoid_networks_delta_lev
     # larger weights do level δ, by saturating the units: the page says so, not "no scaling levels"
     assert "No scaling of the weights keeps a sigmoid network's δ level" not in text
     assert np.all(np.abs(np.log(chapter["sat_per_layer"])) < np.log(1.15))
-    assert np.all(chapter["sat_fraction"] > 0.5) and chapter["sat_trained"] < 0.5
+    assert np.all(chapter["sat_fraction"] > 0.5) and np.all(chapter["sat_trained"] < 0.5)
+    # the compared networks differ only in their hidden layers: all have Xavier's output weights
+    for seed in chapter["LEVEL_SEEDS"]:
+        saturated = chapter["sigmoid_network_std"](chapter["SATURATING_STD"], seed)
+        xavier = chapter["deep_xavier"]("sigmoid", seed)
+        assert np.array_equal(saturated.W[saturated.L], xavier.W[xavier.L])
+    # a level δ is not enough: tanh far ahead of the saturated network, which still learns
+    short = chapter["short"]
+    assert short["tanh"].min() > short["saturated"].max() + 0.1 > 0.2
+    assert "a tanh network in disguise;" not in text and "only at the start" not in text
 
 
 def test_the_bound_check_can_fail(chapter):
