@@ -37,11 +37,7 @@ import make_course  # noqa: E402
 REPOSITORY = "https://github.com/uni-ml/nn-course"
 HUB = "https://hub.example.edu"
 BASE_URL = "https://uni-ml.github.io/nn-course/site/"  # make_course's default for REPOSITORY
-ASSIGNMENTS = sorted(
-    path.parent.name
-    for path in (ROOT / "assignments").glob("*/*.ipynb")
-    if path.stem == path.parent.name
-)
+ASSIGNMENTS = make_course.assignment_names()  # assignments/NAME/NAME.ipynb, as released
 # What a student would paste from a chapter's "Check your own" into an assignment question: the
 # question's function written with the chapter's (adapters for the arguments that differ).
 ADAPTERS = {

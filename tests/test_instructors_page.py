@@ -19,14 +19,15 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
+sys.path.insert(0, str(ROOT / "tools"))
+import make_course  # noqa: E402
+
 PAGE = ROOT / "book" / "instructors.md"
 # The masters are assignments/NAME/NAME.ipynb, the rule tools/make_course.py releases by. Not every
 # notebook in an assignment's folder: an instructor who follows the page grades submissions there
 # (git-ignored, and never a master), and the tests must not fail on their files. The naming rule,
 # not `git ls-files`: the tests also run on copies of the repository that are not git checkouts.
-MASTERS = sorted(
-    path for path in (ROOT / "assignments").glob("*/*.ipynb") if path.stem == path.parent.name
-)
+MASTERS = [ROOT / "assignments" / name / f"{name}.ipynb" for name in make_course.assignment_names()]
 OTTER = Path(sys.executable).parent / "otter"
 
 
