@@ -33,6 +33,10 @@ def test_a_folder_is_graded_into_one_csv(tmp_path):
     folder = tmp_path / "submissions"
     folder.mkdir()
     (folder / "solution.ipynb").write_bytes((dist / "autograder" / "chain_rule.ipynb").read_bytes())
+    # an LMS's name: the student's part and the assignment's name both hold underscores
+    (folder / "lovelace_ada_1234_chain_rule.ipynb").write_bytes(
+        (dist / "autograder" / "chain_rule.ipynb").read_bytes()
+    )
     (folder / "untouched.ipynb").write_bytes((dist / "student" / "chain_rule.ipynb").read_bytes())
     (folder / "broken.ipynb").write_text("not a notebook")
     (zip_path,) = (dist / "autograder").glob("*.zip")
@@ -41,7 +45,16 @@ def test_a_folder_is_graded_into_one_csv(tmp_path):
         grade_folder.main([str(zip_path), str(folder), "-o", str(csv_path)]) == 1
     )  # one not graded
     rows = {row["submission"]: row for row in csv.DictReader(csv_path.open())}
-    assert set(rows) == {"solution.ipynb", "untouched.ipynb", "broken.ipynb"}
+    assert set(rows) == {
+        "solution.ipynb",
+        "lovelace_ada_1234_chain_rule.ipynb",
+        "untouched.ipynb",
+        "broken.ipynb",
+    }
+    assert grade_folder.assignment_name(zip_path) == "chain_rule"
+    assert rows["lovelace_ada_1234_chain_rule.ipynb"]["student"] == "lovelace_ada_1234"
+    assert rows["lovelace_ada_1234_chain_rule.ipynb"]["total"] == rows["solution.ipynb"]["total"]
+    assert rows["solution.ipynb"]["student"] == ""
     assert float(rows["solution.ipynb"]["total"]) == float(rows["solution.ipynb"]["possible"]) > 0
     assert float(rows["untouched.ipynb"]["total"]) == 0
     assert {"q1", "q2"} <= set(rows["solution.ipynb"])
@@ -64,3 +77,23 @@ def test_questions_are_in_natural_order():
     from grade_folder import in_natural_order
 
     assert in_natural_order(["q10", "q2", "q1", "q2b"]) == ["q1", "q2", "q2b", "q10"]
+
+
+def test_the_student_is_what_precedes_the_assignments_name():
+    """The assignment's name is found whole, never split on "_": backprop_mlp holds one, and so do
+    LMS prefixes (Moodle's folder names, Canvas's name_ID_ID) and grader.export's time stamp."""
+    from grade_folder import student_of
+
+    assert student_of("lovelace_ada_1234_backprop_mlp.ipynb", "backprop_mlp") == "lovelace_ada_1234"
+    export = "backprop_mlp_2026_12_06T10_00_00_000000.zip"  # grader.export's name
+    assert student_of(f"Ada Lovelace_42_assignsubmission_file__{export}", "backprop_mlp") == (
+        "Ada Lovelace_42_assignsubmission_file"
+    )
+    assert student_of(export, "backprop_mlp") == ""
+    assert student_of("my_homework.ipynb", "backprop_mlp") == ""
+
+
+def test_the_assignments_name_falls_back_to_the_zips_name(tmp_path):
+    zip_path = tmp_path / "backprop_mlp-autograder_2026_12_06T10_00_00_000000.zip"
+    zip_path.write_bytes(b"not a zip")
+    assert grade_folder.assignment_name(zip_path) == "backprop_mlp"

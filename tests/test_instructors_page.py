@@ -328,3 +328,28 @@ def test_the_page_releases_one_assignment_at_a_time_with_only():
     assert len(given) >= 3, given
     names = {master.parent.name for master in MASTERS}
     assert all(chosen and set(chosen) <= names for chosen in given), given
+
+
+def test_the_autograders_pin_is_the_nnmath_the_release_gives_the_class():
+    """Students install make_course's default pin, the autograder assignments/requirements.txt's:
+    the page says they are the same tag, so that both grade with the same nnmath.checks."""
+    pins = [
+        line.strip()
+        for line in (ROOT / "assignments" / "requirements.txt").read_text().splitlines()
+        if line.startswith("nnmath")
+    ]
+    default = f"nnmath @ git+{make_course.BOOK_REPOSITORY}@v{make_course.version()}"
+    assert pins == [default]
+    assert f"```text\n{default}\n```" in PAGE.read_text()
+
+
+def test_the_page_makes_venvs_with_the_readers_python3_and_says_which_python():
+    """requires-python in pyproject.toml is the version the page names; no python3.X literally."""
+    import tomllib
+
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    minimum = re.fullmatch(r">=\s*(3\.\d+)", requires)[1]
+    text = " ".join(PAGE.read_text().split())
+    assert f"Python {minimum} or newer" in text
+    venvs = [c for b in fenced("bash") for c in b.splitlines() if "-m venv" in c]
+    assert venvs and all(c.strip().startswith("python3 -m venv") for c in venvs), venvs

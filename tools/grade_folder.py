@@ -6,8 +6,10 @@ Every ``*.ipynb`` or ``*.zip`` (what ``grader.export()`` makes) in SUBMISSIONS i
 own ``otter run`` process, in this environment (which needs what the assignment does: nnmath,
 numpy, sympy and scikit-learn from ``requirements.txt``, otter-grader from
 ``requirements-instructors.txt``: ``pip install -r requirements.txt -r requirements-instructors.txt``).
-The CSV has one row per submission: its file, each question's score, the total, the points
-possible, and the error if grading failed (that row's scores are empty; the others still count).
+The CSV has one row per submission: its file, the student (what the LMS put before the
+assignment's name in the file name: ``lovelace_ada_1234_chain_rule.ipynb`` gives
+``lovelace_ada_1234``), each question's score, the total, the points possible, and the error if
+grading failed (that row's scores are empty; the others still count).
 Each run's full results are kept in ``<csv>.results/<submission's file name>/results.json``
 (``alice.ipynb`` and ``alice.zip`` each get their own). Questions are in natural order: q2 before q10.
 
@@ -23,6 +25,7 @@ import json
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 
@@ -36,6 +39,26 @@ def submissions(folder: Path) -> list[Path]:
     if not found:
         raise ValueError(f"no .ipynb or .zip submission in {folder}")
     return found
+
+
+def assignment_name(autograder: Path) -> str:
+    """The assignment's name: ``assignment_name`` in the autograder zip's ``otter_config.json``
+    (``otter assign`` writes the master's ``name`` there), else the zip's name before
+    ``-autograder_``. The name may hold underscores (``backprop_mlp``): it is never split."""
+    try:
+        with zipfile.ZipFile(autograder) as archive:
+            return json.loads(archive.read("otter_config.json"))["assignment_name"]
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return autograder.name.partition("-autograder_")[0]
+
+
+def student_of(file_name: str, assignment: str) -> str:
+    """What comes before the assignment's name in a submission's file name, the LMS's prefix
+    (the student's name or ID, which may hold underscores): ``lovelace_ada_1234_backprop_mlp.ipynb``
+    and ``lovelace_ada_1234_backprop_mlp_2026_12_06T10_00_00_000000.zip`` (``grader.export``'s
+    name) both give ``lovelace_ada_1234``. Empty when the name does not hold the assignment's."""
+    before, found, _ = file_name.partition(assignment)
+    return before.rstrip("_- ") if found and assignment else ""
 
 
 def in_natural_order(questions) -> list[str]:
@@ -90,8 +113,10 @@ def grade_folder(
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder of submissions")
     rows, questions = [], []
-    for submission in submissions(folder):
-        row = {"submission": submission.name}
+    found = submissions(folder)
+    assignment = assignment_name(autograder)
+    for submission in found:
+        row = {"submission": submission.name, "student": student_of(submission.name, assignment)}
         try:
             scores = grade_one(
                 autograder, submission, csv_path.with_suffix(".results") / submission.name, timeout
@@ -110,7 +135,8 @@ def grade_folder(
         rows.append(row)
     with open(csv_path, "w", newline="") as handle:
         writer = csv.DictWriter(
-            handle, ["submission", *in_natural_order(questions), "total", "possible", "error"]
+            handle,
+            ["submission", "student", *in_natural_order(questions), "total", "possible", "error"],
         )
         writer.writeheader()
         writer.writerows(rows)
