@@ -103,13 +103,16 @@ def _write_editions(app, exception):
 
 
 def _edition_cells(app, doctree):
-    """The pages' cells of this edition: the full book leaves the student stubs out; the student
-    edition, the cells tagged ``solution`` (myst-nb gives a cell's tags as classes ``tag_<tag>``)."""
+    """The pages' cells of this edition: the student edition leaves out the cells tagged
+    ``solution`` (myst-nb gives a cell's tags as classes ``tag_<tag>``). The full book keeps
+    both a "Check your own" stub and the worked answer after it (tagged ``hide-input``, so the
+    page shows the stub to fill in and folds the answer)."""
     from docutils import nodes
 
-    drop = f"tag_{STUDENT_STUB}" if app.config.notebook_edition_solutions else "tag_solution"
+    if app.config.notebook_edition_solutions:
+        return
     for node in list(doctree.findall(nodes.container)):
-        if drop in node.get("classes", []) and node.parent is not None:
+        if "tag_solution" in node.get("classes", []) and node.parent is not None:
             node.parent.remove(node)
 
 
