@@ -282,7 +282,7 @@ def test_chapter_numbers(chapter):
         }
         assert ns["step_seconds"]["accelerator"] > 3600 * 8  # hours per step even at 10¹⁴ flop/s
         cells = Path(BOOK / "newton.md").read_text().split("```{code-cell}")
-        timing = [cell for cell in cells if "perf_counter" in cell]
+        timing = [cell for cell in cells if "timeit.repeat" in cell]  # best of a few runs
         assert len(timing) == 1 and "glue(" not in timing[0]
         assert all(
             "measured_rate" not in cell for cell in cells if cell is not timing[0]
