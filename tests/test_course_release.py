@@ -252,6 +252,18 @@ def test_the_release_holds_what_a_class_gets_and_nothing_else(release):
 
 
 @pytest.mark.book
+def test_the_class_binder_autosaves_and_is_otherwise_the_books(tmp_path):
+    """grader.export zips the notebook as last saved: a class's Binder autosaves (the book's does
+    not), so a student who never pressed Save does not hand in the blank notebook."""
+    make_course.write_environment(tmp_path, "nnmath")
+    course = json.loads((tmp_path / "binder" / "overrides.json").read_text())
+    book = json.loads((ROOT / "binder" / "overrides.json").read_text())
+    plugin = "@jupyterlab/docmanager-extension:plugin"
+    assert book[plugin]["autosave"] is False and course[plugin]["autosave"] is True
+    course[plugin]["autosave"] = False
+    assert course == book
+
+
 def test_the_release_carries_the_books_licences_unchanged(release):
     out, _ = release
     licences = sorted(path for pattern in make_course.LICENCES for path in ROOT.glob(pattern))

@@ -9,6 +9,7 @@ as it should.
 import ast
 import functools
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -353,3 +354,44 @@ def test_the_page_makes_venvs_with_the_readers_python3_and_says_which_python():
     assert f"Python {minimum} or newer" in text
     venvs = [c for b in fenced("bash") for c in b.splitlines() if "-m venv" in c]
     assert venvs and all(c.strip().startswith("python3 -m venv") for c in venvs), venvs
+
+
+def test_the_page_checks_that_the_pins_tag_exists():
+    """The default pin's tag is pushed at publication: the page checks it with git ls-remote, on
+    the repository and tag make_course pins (the version in pyproject.toml)."""
+    check = f"git ls-remote --tags {make_course.BOOK_REPOSITORY} v{make_course.version()}"
+    assert check in [line.strip() for block in fenced("bash") for line in block.splitlines()]
+
+
+def test_the_upload_line_the_page_quotes_is_every_masters():
+    """Before the first release the page shows the export cell's instruction to change: it is the
+    line every master has."""
+    (quoted,) = [b.strip() for b in fenced("text") if b.strip().startswith("instructions:")]
+    for master in MASTERS:
+        config = "".join(json.loads(master.read_text())["cells"][0]["source"])
+        assert quoted in [line.strip() for line in config.splitlines()], master.name
+
+
+def test_which_nnmath_is_checked_outside_the_clones_folder(tmp_path):
+    """Run from the clone's root, `python -c "import nnmath"` imports the clone's nnmath/ whatever
+    the environment installed: the page's check uses -P, which keeps the current folder off
+    sys.path. Shown on a folder with its own nnmath/, as a clone's root has."""
+    checks = [
+        line
+        for block in fenced("bash")
+        for line in block.splitlines()
+        if "import nnmath" in line and "__file__" in line
+    ]
+    assert checks and all(line.strip().startswith("python -P -c") for line in checks), checks
+    (tmp_path / "nnmath").mkdir()
+    (tmp_path / "nnmath" / "__init__.py").write_text('__version__ = "the folder\'s"\n')
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}  # no PYTHONPATH
+
+    def version(*flags):
+        code = "import nnmath; print(getattr(nnmath, '__version__', None))"
+        run = [sys.executable, *flags, "-c", code]
+        done = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, env=env)
+        return done.stdout.strip()
+
+    assert version() == "the folder's"
+    assert version("-P") != "the folder's"

@@ -33,6 +33,7 @@ book's repository (the book's own repository is public and holds every solution)
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -169,9 +170,12 @@ the assignments.
 - **Read the book**: {base_url}
 - **Run a chapter**: every page has a launch button (Binder{hub}, Colab); the notebooks are the
   `*.ipynb` files here.
-- **Assignments**: `assignments/<name>/<name>.ipynb`. Open one (launch buttons, or a local copy),
-  answer the questions, run `grader.check("q1")` for the public checks, and hand in the file your
-  instructor asks for (`grader.export()` makes it).
+- **Assignments**: `assignments/<name>/<name>.ipynb` (after a chapter's Binder button, in
+  `notebooks/assignments/<name>/` of the file browser). Open one, answer the questions, run
+  `grader.check("q1")` for the public checks, and hand in the file your instructor asks for
+  (`grader.export()` makes it). Save the notebook (*File* → *Save*) before you run the export:
+  it zips the notebook as last saved. A Binder session is temporary and deleted when it ends:
+  download the zip (and your notebook) before you close it.
 - **Run locally**: `pip install -r requirements.txt jupyterlab`, then `jupyter lab`.
 
 "Check your own" cells in the chapters give a function to write and a check that says what is wrong.
@@ -207,8 +211,14 @@ def write_environment(out: Path, nnmath: str) -> None:
         "# Binder's environment: the course's requirements, JupyterLab, nbgitpuller.\n"
         "-r ../requirements.txt\njupyterlab>=4,<5\nnbgitpuller>=1.2,<2\n"
     )
-    for name in ("runtime.txt", "postBuild", "overrides.json"):
+    for name in ("runtime.txt", "postBuild"):
         shutil.copy2(ROOT / "binder" / name, binder / name)
+    # The book's Binder does not autosave (reading a chapter writes nothing). A class's does:
+    # grader.export zips the notebook as last saved, so without it a student who never saved
+    # hands in the blank notebook.
+    overrides = json.loads((ROOT / "binder" / "overrides.json").read_text())
+    overrides["@jupyterlab/docmanager-extension:plugin"]["autosave"] = True
+    (binder / "overrides.json").write_text(json.dumps(overrides, indent=2) + "\n")
 
 
 def make(
