@@ -1,4 +1,4 @@
-"""Second order: Newton's step −H⁻¹∇C, the method built on it, and a damped Newton minimiser.
+"""Second order: Newton's step −H⁻¹∇C, the method built on it, and a Newton minimiser with a line search.
 
 They need the Hessian H: fine for the 2-D surfaces of ``nnmath.surfaces`` (and a network of a
 few parameters), out of reach for a real network, where H has P² entries for P weights and
@@ -81,8 +81,9 @@ class Newton(Optimizer):
 def newton_minimize(gradient, hessian, w0, *, cost=None, tol: float = 1e-10, max_steps: int = 100):
     """Newton's method from ``w0`` until |∇C| < ``tol``; the minimiser, or None if not reached.
 
-    With ``cost`` (a function of w) each step is damped: halved until C does not rise (a
-    backtracking line search, ``nocedal2006`` §3.1), so it cannot climb out of a valley. Returns
+    With ``cost`` (a function of w) each step is shortened by a halving line search: halved until C
+    does not rise (backtracking, ``nocedal2006`` §3.1), so it cannot climb out of a valley. This is
+    not damping in the book's sense, H + γI, which changes the step's direction as well. Returns
     None after ``max_steps`` steps without convergence; it does not check that the point found
     is a minimum rather than a saddle (the caller looks at the Hessian there).
     """
