@@ -74,6 +74,10 @@ Inside it, {glue:text}`count`.
 Grading outside a container runs the submission's code.
 ```
 
+```{important}
+A release is a snapshot: release again after changing the book.
+```
+
 In this static page the explorer shows computed states (in this static page the states are computed
 in advance; in Jupyter the same cell gives live widgets).
 
