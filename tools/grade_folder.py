@@ -113,9 +113,8 @@ def grade_folder(
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder of submissions")
     rows, questions = [], []
-    found = submissions(folder)
     assignment = assignment_name(autograder)
-    for submission in found:
+    for submission in submissions(folder):
         row = {"submission": submission.name, "student": student_of(submission.name, assignment)}
         try:
             scores = grade_one(
