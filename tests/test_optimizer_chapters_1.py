@@ -333,7 +333,7 @@ def test_nesterov_region_is_closed_by_a_real_root_at_minus_one_not_by_the_produc
     text = (Path(__file__).resolve().parents[1] / "book" / "momentum.md").read_text()
     assert "larger in size once $\\alpha\\lambda > 2$" not in text
     assert "and larger than 1 in size" not in text
-    # the section says it (Exercise 10.1, which restated it, now asks for Nesterov's tuned double root)
+    # the section says it (Exercise 11.1, which restated it, now asks for Nesterov's tuned double root)
     assert text.count("p(-1) = 1 + (1 + 2\\mu)(1 - \\alpha\\lambda)") >= 1
 
 
