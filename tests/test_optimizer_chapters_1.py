@@ -1,4 +1,5 @@
-"""The derivations of book/sgd.md and book/momentum.md, checked again outside the chapters."""
+"""The derivations of book/sgd.md, book/schedules.md and book/momentum.md, checked again outside the
+chapters."""
 
 from itertools import combinations
 from pathlib import Path
@@ -68,6 +69,7 @@ def test_measured_minibatch_variance_falls_like_one_over_b():
     assert abs(slope + 1) < 0.15, slope
 
 
+# -- schedules.md ---------------------------------------------------------------------------------
 def test_inverse_time_meets_robbins_monro_and_exponential_does_not():
     t = sp.symbols("t", positive=True)
     inverse = 1 / (1 + (t - 1) / 10)
@@ -331,5 +333,58 @@ def test_nesterov_region_is_closed_by_a_real_root_at_minus_one_not_by_the_produc
     text = (Path(__file__).resolve().parents[1] / "book" / "momentum.md").read_text()
     assert "larger in size once $\\alpha\\lambda > 2$" not in text
     assert "and larger than 1 in size" not in text
-    # the section says it (Exercise 10.1, which restated it, now asks for Nesterov's tuned double root)
+    # the section says it (Exercise 11.1, which restated it, now asks for Nesterov's tuned double root)
     assert text.count("p(-1) = 1 + (1 + 2\\mu)(1 - \\alpha\\lambda)") >= 1
+
+
+def test_schedules_is_its_own_chapter_right_after_sgd():
+    """The schedules left sgd.md for book/schedules.md, on sgd's problem; the pages that point at
+    the schedules point at the new chapter."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    (optimizers,) = [part for part in toc["parts"] if part["caption"] == "Optimizers"]
+    files = [chapter["file"] for chapter in optimizers["chapters"]]
+    assert files[files.index("book/sgd") + 1] == "book/schedules"
+    book = root / "book"
+    sgd, schedules = (book / "sgd.md").read_text(), (book / "schedules.md").read_text()
+    assert "## Learning-rate schedules" not in sgd and "Explorer(" not in sgd
+    assert "(chapter-schedules)=\n# Learning-rate schedules" in schedules
+    assert "builds on {doc}`sgd`" in schedules and "{doc}`schedules`" in sgd
+    for setup in (
+        "X, labels = datasets.two_moons(200, noise=0.15, seed=0)",
+        'nnmath.Network([2, 8, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=1)',
+        'nnmath.Network([2, 1], ["sigmoid"], "binary_cross_entropy", seed=1)',
+    ):
+        assert setup in sgd and setup in schedules  # the same problem: the numbers stay the same
+    assert "by a schedule as in {doc}`schedules`" in (book / "momentum.md").read_text()
+    assert "({doc}`schedules`) lets the rate change" in (book / "momentum.md").read_text()
+    assert "{doc}`schedules`\nintroduced them" in (book / "adaptive.md").read_text()
+    # what sgd asserted of the schedules, asserted in the new chapter
+    for claim in (
+        'assert all(np.all(jitter[name] < jitter["constant"] / 10) for name in decaying), jitter',
+        'assert final_full["constant"] < min(final_full[name] for name in decaying)',
+        "assert gain.min() > 0.005",
+        'assert sums["1/k"][0] == sp.oo and sums["1/k"][1].is_finite',
+        "assert drop_count == 3, step_drops",
+    ):
+        assert claim in schedules
+
+
+def test_sgd_states_the_minibatch_theorem_before_it_uses_it():
+    """The one-step noise factor uses the theorem's variance: it comes after the theorem."""
+    text = (Path(__file__).resolve().parents[1] / "book" / "sgd.md").read_text()
+    stated = text.index(":label: thm-minibatch-variance")
+    assert stated < text.index("def noise_factor(") and stated < text.index("**noise factor**")
+    assert "proved in the next section" not in text and "thm-minibatch-variance` below" not in text
+
+
+def test_sgd_prints_a_range_with_equal_ends_as_one_number():
+    """The too-large-rate table glues each range as text ("168", not "168 to 168")."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "book" / "sgd.md").read_text()
+    assert not re.search(r"\{glue:text\}`big_\w+_min[:`]", text)
+    assert "{glue:text}`big_weights_early_range`" in text
+    assert 'value_range(168.44, 168.46, ".0f") == "168"' in text

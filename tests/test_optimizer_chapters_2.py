@@ -298,7 +298,7 @@ def test_chapter_numbers(chapter):
         momentum_kappa = re.search(r"^KAPPA = (\d+)", (BOOK / "momentum.md").read_text(), re.M)
         assert momentum_kappa and np.isclose(ns["bowl"].condition, int(momentum_kappa.group(1)))
         assert "sp.Tuple(" not in (BOOK / "newton.md").read_text()
-        # Fig. 12.1: nearness to the minimum is not enough; (0.5, 0.5) ends on the saddle, later
+        # Fig. 13.1: nearness to the minimum is not enough; (0.5, 0.5) ends on the saddle, later
         distance = ns["start_distance"]
         assert distance["(2.5, 0.2)"] < distance["(2, 0)"]
         minimum, saddle = ns["beale"].minimum, ns["beale_saddle"]

@@ -208,7 +208,7 @@ def test_optimizers_compared_at_equal_effective_rate_over_seeds(chapter):
 
 
 def test_optimizer_figure_starts_both_panels_at_the_untrained_network(chapter):
-    """Fig. 13.3: cost and accuracy both from epoch 0 (before any step), on one epoch axis."""
+    """Fig. 14.3: cost and accuracy both from epoch 0 (before any step), on one epoch axis."""
     cost_axis, accuracy_axis = chapter["ax_cost"], chapter["ax_accuracy"]
     assert cost_axis.get_shared_x_axes().joined(cost_axis, accuracy_axis)
     for axis in (cost_axis, accuracy_axis):
