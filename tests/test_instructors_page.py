@@ -333,15 +333,56 @@ def test_the_page_releases_one_assignment_at_a_time_with_only():
 
 def test_the_autograders_pin_is_the_nnmath_the_release_gives_the_class():
     """Students install make_course's default pin, the autograder assignments/requirements.txt's:
-    the page says they are the same tag, so that both grade with the same nnmath.checks."""
+    the page says they are the same tag, so that both grade with the same nnmath.checks. No pin the
+    page shows needs git (otter grade's Docker image has none): every one is an archive's URL."""
+    from packaging.requirements import Requirement
+
     pins = [
         line.strip()
         for line in (ROOT / "assignments" / "requirements.txt").read_text().splitlines()
         if line.startswith("nnmath")
     ]
-    default = f"nnmath @ git+{make_course.BOOK_REPOSITORY}@v{make_course.version()}"
+    default = make_course.default_nnmath()
     assert pins == [default]
     assert f"```text\n{default}\n```" in PAGE.read_text()
+    text = PAGE.read_text()
+    assert "git+" not in text.replace("`git+https://…`", "")  # named only as what not to write
+    shown = re.findall(r"nnmath @ [^\s`\"]+", text)
+    assert len(shown) >= 4, shown
+    for pin in shown:
+        url = Requirement(pin).url
+        assert url.startswith("https://github.com/") and url.endswith(".tar.gz"), pin
+        assert "/archive/" in url, pin
+
+
+def test_the_page_shows_the_tag_and_commit_forms_of_the_pin():
+    """The forms to write in assignments/requirements.txt (and --nnmath): a tag's and a commit's
+    archive, which the book's own pin is an instance of."""
+    (forms,) = [b for b in fenced("text") if "COMMIT" in b]
+    tag, commit = forms.strip().splitlines()
+    repository = make_course.BOOK_REPOSITORY.removeprefix("https://github.com/")
+    assert tag.replace("ORG/REPO", repository).replace("TAG", f"v{make_course.version()}") == (
+        make_course.default_nnmath()
+    )
+    assert commit == tag.replace("refs/tags/TAG", "COMMIT")
+
+
+def test_the_page_shows_the_instructors_install_command_and_what_it_installs():
+    """requirements-instructors.txt's own install line is on the page, in the Install section's
+    commands, and the page names every package it installs."""
+    from test_lock import requirements
+
+    header = (ROOT / "requirements-instructors.txt").read_text()
+    line = re.search(r"pip install -r requirements\.txt -r requirements-instructors\.txt", header)[
+        0
+    ]
+    text = PAGE.read_text()
+    install = text[text.index("(instructors-setting-up)=") : text.index("(instructors-course)=")]
+    assert line in [
+        c.strip() for c in re.findall(r"```bash\n(.*?)```", install, re.S)[0].splitlines()
+    ]
+    for requirement in requirements(ROOT / "requirements-instructors.txt"):
+        assert f"`{requirement.name}`" in install, requirement.name
 
 
 def test_the_page_makes_venvs_with_the_readers_python3_and_says_which_python():
