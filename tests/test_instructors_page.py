@@ -250,9 +250,47 @@ def test_the_page_says_where_the_upload_instruction_lives_and_where_the_question
     assert f'before the closing "{heading}" cells' in text, heading
 
 
+SKELETON_SOLUTION = "return w - np.linalg.solve(hessian(w), g), state"
+# Newton steps a student may hand in that the public test must fail: the solution line's stand-ins
+WRONG_NEWTON_STEPS = {
+    "forgets the state": "return w - np.linalg.solve(hessian(w), g)",
+    "returns another state": "return w - np.linalg.solve(hessian(w), g), g",
+    "a gradient step": "return w - g, state",
+}
+
+
+def skeleton_test(hidden: bool) -> str:
+    (test,) = [
+        source
+        for kind, source in skeleton_cells()
+        if kind == "code" and "def q5_" in source and ("hidden: true" in source) == hidden
+    ]
+    return test
+
+
+def test_the_skeletons_public_test_fails_a_wrong_step():
+    """The public test runs on a bowl centred off the origin and checks the pair a step returns:
+    on a bowl centred at 0, a step that returned only w (and no state) passed, its w unpacked into
+    two zeros. Run in-process on the solution and on each wrong step."""
+    solution = next(source for kind, source in skeleton_cells() if "def make_newton" in source)
+    assert solution.count(SKELETON_SOLUTION) == 1
+
+    def run(line):
+        names = {"np": np}
+        exec(compile(solution.replace(SKELETON_SOLUTION, line), "solution", "exec"), names)
+        exec(compile(skeleton_test(hidden=False), "public test", "exec"), names)
+
+    run(SKELETON_SOLUTION)
+    for mistake, line in WRONG_NEWTON_STEPS.items():
+        with pytest.raises(AssertionError):
+            run(line)
+            pytest.fail(f"the public test passed a step that {mistake}")
+
+
 def test_otter_assign_accepts_the_skeleton_and_its_solution_passes_its_tests(tmp_path):
     """The question to copy, in a notebook with the masters' test format: otter assign runs the
-    tests on the solution (no --no-run-tests) and fails if one does not pass."""
+    tests on the solution (no --no-run-tests) and fails if one does not pass. A submission whose
+    step forgets to return the state, graded by the autograder, fails the public test."""
     if not OTTER.is_file():
         pytest.skip("otter-grader is in requirements-test.txt")
 
@@ -273,7 +311,21 @@ def test_otter_assign_accepts_the_skeleton_and_its_solution_passes_its_tests(tmp
         "np.linalg.solve(hessian(w), g)" not in student and "q5_newton_on_rosenbrock" not in student
     )
     assert "q5_newton_on_a_bowl" in student
-    assert list((tmp_path / "dist" / "autograder").glob("skeleton-autograder_*.zip"))
+    (autograder,) = (tmp_path / "dist" / "autograder").glob("skeleton-autograder_*.zip")
+
+    import nbformat
+    import otter.api
+
+    wrong = nbformat.read(tmp_path / "dist" / "autograder" / "skeleton.ipynb", as_version=4)
+    (answer,) = [c for c in wrong.cells if SKELETON_SOLUTION in c.source]
+    answer.source = answer.source.replace(
+        SKELETON_SOLUTION, WRONG_NEWTON_STEPS["forgets the state"]
+    )
+    nbformat.write(wrong, tmp_path / "wrong.ipynb")
+    results = otter.api.grade_submission(str(tmp_path / "wrong.ipynb"), str(autograder), quiet=True)
+    public = [c for c in results.results["q5"].test_case_results if not c.test_case.hidden]
+    assert public and not any(c.passed for c in public), [c.message for c in public]
+    assert results.results["q5"].score == 0
 
 
 def test_otter_commands_run_as_shown():
