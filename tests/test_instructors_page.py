@@ -383,6 +383,27 @@ def test_the_page_releases_one_assignment_at_a_time_with_only():
     assert all(chosen and set(chosen) <= names for chosen in given), given
 
 
+def test_releasing_again_shows_every_option_of_a_first_release():
+    """A release made again without one of the first release's options differs from it (its
+    links, its JupyterHub button, the class's nnmath): the page's command to release again gives
+    every option make_course.py has, so every one a first release on the page uses."""
+    text = PAGE.read_text()
+    section = text[text.index("(instructors-rerelease)=") : text.index("### Adding a question")]
+    (folder,) = re.findall(r"python tools/make_course\.py (\S+)", section)  # its new folder
+    (again,) = [c for c in commands() if f"make_course.py {folder} " in c]
+    given = {word for word in shlex.split(again) if word.startswith("--")}
+    usage = tool_help("python", "make_course.py")
+    assert given == set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", usage)) - {"--help"}, given
+    first = {
+        word
+        for command in commands()
+        if "make_course.py" in command and command != again
+        for word in shlex.split(command)
+        if word.startswith("--")
+    }
+    assert first <= given, first - given
+
+
 def test_the_autograders_pin_is_the_nnmath_the_release_gives_the_class():
     """Students install make_course's default pin, the autograder assignments/requirements.txt's:
     the page says they are the same tag, so that both grade with the same nnmath.checks. No pin the
