@@ -247,7 +247,8 @@ def test_the_release_holds_what_a_class_gets_and_nothing_else(release):
     for name in ASSIGNMENTS:
         assert (out / "assignments" / name / f"{name}.ipynb").is_file()
     assert not list(out.rglob("*.zip"))
-    assert "@v" in (out / "requirements.txt").read_text()  # nnmath pinned to a release tag
+    # nnmath pinned to the release tag, as make_course's default
+    assert make_course.default_nnmath() in (out / "requirements.txt").read_text().splitlines()
     assert (out / "binder" / "requirements.txt").is_file()
 
 
@@ -463,8 +464,11 @@ def links(out: Path):
                 yield path, __import__("html").unescape(link)
         elif path.suffix in (".ipynb", ".md"):
             text = notebook_text(path) if path.suffix == ".ipynb" else path.read_text()
-            # (a pip requirement "nnmath @ git+https://..." is an install source, not a link)
-            pattern = r"\]\(([^)\s]+)\)|<(https?://[^>\s]+)>|(?<!git\+)(https?://[^\s)\"'>\],]+)"
+            # (a pip requirement "nnmath @ https://..." or "... @ git+https://..." is an install
+            # source, not a link)
+            pattern = (
+                r"\]\(([^)\s]+)\)|<(https?://[^>\s]+)>|(?<!git\+)(?<!@ )(https?://[^\s)\"'>\],]+)"
+            )
             for link in re.findall(pattern, text):
                 yield path, next(part for part in link if part)
 
@@ -547,6 +551,86 @@ def test_allowed_refuses_the_book_repository_and_other_hosts():
         f"{HUB}/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fother%2Frepo", base
     )
     assert allowed(f"{HUB}/hub/user-redirect/git-pull?repo={REPOSITORY}&branch=main", base)
+
+
+# ---------------------------------------------------------------------------- the environment
+
+
+def test_the_default_pin_is_the_books_tag_as_a_plain_download():
+    """otter grade's Docker image (ubuntu:22.04 and Miniforge: otter 7's grade/Dockerfile and
+    setup.sh install no git) cannot install a ``git+`` requirement: the default pin, which the
+    class installs and assignments/requirements.txt repeats for the autograder, is GitHub's archive
+    of the book's repository (_config.yml's repository.url) at this version's tag."""
+    from packaging.requirements import Requirement
+
+    config = __import__("yaml").safe_load((ROOT / "_config.yml").read_text())
+    assert make_course.BOOK_REPOSITORY == config["repository"]["url"]
+    pin = Requirement(make_course.default_nnmath())  # what pip parses a requirement line with
+    assert pin.name == "nnmath" and not pin.specifier and not pin.extras
+    tag = f"v{make_course.version()}"
+    assert pin.url == f"{make_course.BOOK_REPOSITORY}/archive/refs/tags/{tag}.tar.gz"
+    autograder = [
+        line
+        for line in (ROOT / "assignments" / "requirements.txt").read_text().splitlines()
+        if line.startswith("nnmath")
+    ]
+    assert autograder == [make_course.default_nnmath()]
+
+
+def test_a_pin_of_that_form_installs_with_no_git(tmp_path):
+    """pip takes such a pin with no git on the PATH and no network: here the same requirement on a
+    file:// tarball laid out as GitHub's archive of a tag (one top folder, REPO-VERSION/), made of
+    the files nnmath is built from. (--dry-run: pip builds the metadata and installs nothing.)"""
+    import tarfile
+
+    import tomllib
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    version = project["version"]
+    top = f"{make_course.BOOK_REPOSITORY.rsplit('/', 1)[1]}-{version}"
+    archive = tmp_path / f"v{version}.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name in ("pyproject.toml", project["readme"], "LICENSE", "nnmath"):
+            tar.add(
+                ROOT / name,
+                arcname=f"{top}/{name}",
+                filter=lambda info: None if "__pycache__" in info.name else info,
+            )
+    pin = make_course.default_nnmath().replace(Requirement(make_course.default_nnmath()).url, "")
+    pin += archive.as_uri()
+    bin_dir = Path(sys.executable).parent
+    assert not (bin_dir / "git").exists()
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", "--no-index"]
+        + ["--no-build-isolation", "--quiet", "--report", "-", pin],
+        env={"PATH": str(bin_dir), "HOME": str(tmp_path), "PIP_NO_INPUT": "1"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (installed,) = json.loads(done.stdout)["install"]
+    assert (installed["metadata"]["name"], installed["metadata"]["version"]) == ("nnmath", version)
+
+
+def test_the_class_gets_the_instructors_otter_grader():
+    """The class checks its work with the otter-grader the instructors assign and grade with:
+    make_course takes its line from requirements-instructors.txt, the one list of the instructors'
+    tools, which the tests' requirements include and pyproject.toml's instructors extra repeats."""
+    import tomllib
+    from packaging.requirements import Requirement
+    from test_lock import requirements
+
+    instructors = {str(r) for r in requirements(ROOT / "requirements-instructors.txt")}
+    (otter,) = [r for r in instructors if Requirement(r).name == "otter-grader"]
+    students = [str(Requirement(line)) for line in make_course.runtime_requirements("nnmath")]
+    assert [r for r in students if Requirement(r).name == "otter-grader"] == [otter]
+    assert instructors <= {str(r) for r in requirements(ROOT / "requirements-test.txt")}
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extra = {str(Requirement(r)) for r in extra["optional-dependencies"]["instructors"]}
+    assert instructors <= extra, instructors - extra
 
 
 # ---------------------------------------------------------------------------- week by week

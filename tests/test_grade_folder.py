@@ -1,11 +1,15 @@
 """tools/grade_folder.py grades a folder of submissions without Docker: one CSV, one row each,
-the solution full marks, the untouched student notebook zero, a broken file reported not graded."""
+the solution full marks, the untouched student notebook zero, a broken file reported not graded,
+an endless one reported timed out with nothing of it left running."""
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
+import psutil
 import pytest
 from conftest import ROOT
 
@@ -14,9 +18,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 import grade_folder  # noqa: E402
 
 
-def test_a_folder_is_graded_into_one_csv(tmp_path):
+@pytest.fixture(scope="module")
+def chain_rule(tmp_path_factory):
+    """otter assign's dist/ of the chain_rule master."""
     master = ROOT / "assignments" / "chain_rule" / "chain_rule.ipynb"
-    dist = tmp_path / "dist"
+    dist = tmp_path_factory.mktemp("chain_rule") / "dist"
     subprocess.run(
         [
             str(Path(sys.executable).parent / "otter"),
@@ -30,6 +36,11 @@ def test_a_folder_is_graded_into_one_csv(tmp_path):
         capture_output=True,
         timeout=600,
     )
+    return dist
+
+
+def test_a_folder_is_graded_into_one_csv(tmp_path, chain_rule):
+    dist = chain_rule
     folder = tmp_path / "submissions"
     folder.mkdir()
     (folder / "solution.ipynb").write_bytes((dist / "autograder" / "chain_rule.ipynb").read_bytes())
@@ -59,6 +70,48 @@ def test_a_folder_is_graded_into_one_csv(tmp_path):
     assert float(rows["untouched.ipynb"]["total"]) == 0
     assert {"q1", "q2"} <= set(rows["solution.ipynb"])
     assert rows["broken.ipynb"]["error"] and not rows["broken.ipynb"]["total"]
+
+
+def test_a_submission_past_the_timeout_is_reported_and_leaves_nothing_running(
+    tmp_path, chain_rule, monkeypatch
+):
+    """A submission that never ends: its row says it timed out, and neither its kernel nor a
+    process it started is left running. Its loop holds the GIL (``sum`` over an endless iterator),
+    so the kernel's own watch on its parent never runs: ending ``otter run`` alone would leave it
+    spinning. Every process of this grading carries a marker in its environment, and none is left."""
+    marker = f"grade-folder-test-{tmp_path.name}"
+    monkeypatch.setenv("NNMATH_GRADE_FOLDER_TEST", marker)
+    pids = tmp_path / "pids.txt"
+    notebook = nbformat.read(chain_rule / "student" / "chain_rule.ipynb", as_version=4)
+    endless = (
+        "import itertools, os, pathlib, subprocess, sys\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+        f"pathlib.Path({str(pids)!r}).write_text(f'{{os.getpid()}} {{child.pid}}')\n"
+        "sum(itertools.count())\n"
+    )
+    notebook.cells.insert(1, nbformat.v4.new_code_cell(endless))
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    nbformat.write(notebook, folder / "endless_chain_rule.ipynb")
+    (zip_path,) = (chain_rule / "autograder").glob("*.zip")
+    csv_path = tmp_path / "grades.csv"
+    # long enough for otter to start the kernel on a busy machine, short for a test
+    assert grade_folder.main([str(zip_path), str(folder), "-o", str(csv_path), "--timeout", "30"])
+    (row,) = csv.DictReader(csv_path.open())
+    assert "timed out after 30 s" in row["error"] and not row["total"], row
+    assert pids.is_file(), "the kernel never reached the endless cell: the test proves nothing"
+    for pid in map(int, pids.read_text().split()):
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie", pid
+
+    def carries_the_marker(process):
+        try:
+            return process.environ().get("NNMATH_GRADE_FOLDER_TEST") == marker
+        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
+            return False
+
+    others = (p for p in psutil.process_iter(["pid", "cmdline"]) if p.pid != os.getpid())
+    left = [p.info for p in others if carries_the_marker(p)]
+    assert not left, left
 
 
 def test_bad_arguments_are_named(tmp_path):

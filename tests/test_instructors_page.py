@@ -250,9 +250,47 @@ def test_the_page_says_where_the_upload_instruction_lives_and_where_the_question
     assert f'before the closing "{heading}" cells' in text, heading
 
 
+SKELETON_SOLUTION = "return w - np.linalg.solve(hessian(w), g), state"
+# Newton steps a student may hand in that the public test must fail: the solution line's stand-ins
+WRONG_NEWTON_STEPS = {
+    "forgets the state": "return w - np.linalg.solve(hessian(w), g)",
+    "returns another state": "return w - np.linalg.solve(hessian(w), g), g",
+    "a gradient step": "return w - g, state",
+}
+
+
+def skeleton_test(hidden: bool) -> str:
+    (test,) = [
+        source
+        for kind, source in skeleton_cells()
+        if kind == "code" and "def q5_" in source and ("hidden: true" in source) == hidden
+    ]
+    return test
+
+
+def test_the_skeletons_public_test_fails_a_wrong_step():
+    """The public test runs on a bowl centred off the origin and checks the pair a step returns:
+    on a bowl centred at 0, a step that returned only w (and no state) passed, its w unpacked into
+    two zeros. Run in-process on the solution and on each wrong step."""
+    solution = next(source for kind, source in skeleton_cells() if "def make_newton" in source)
+    assert solution.count(SKELETON_SOLUTION) == 1
+
+    def run(line):
+        names = {"np": np}
+        exec(compile(solution.replace(SKELETON_SOLUTION, line), "solution", "exec"), names)
+        exec(compile(skeleton_test(hidden=False), "public test", "exec"), names)
+
+    run(SKELETON_SOLUTION)
+    for mistake, line in WRONG_NEWTON_STEPS.items():
+        with pytest.raises(AssertionError):
+            run(line)
+            pytest.fail(f"the public test passed a step that {mistake}")
+
+
 def test_otter_assign_accepts_the_skeleton_and_its_solution_passes_its_tests(tmp_path):
     """The question to copy, in a notebook with the masters' test format: otter assign runs the
-    tests on the solution (no --no-run-tests) and fails if one does not pass."""
+    tests on the solution (no --no-run-tests) and fails if one does not pass. A submission whose
+    step forgets to return the state, graded by the autograder, fails the public test."""
     if not OTTER.is_file():
         pytest.skip("otter-grader is in requirements-test.txt")
 
@@ -273,7 +311,21 @@ def test_otter_assign_accepts_the_skeleton_and_its_solution_passes_its_tests(tmp
         "np.linalg.solve(hessian(w), g)" not in student and "q5_newton_on_rosenbrock" not in student
     )
     assert "q5_newton_on_a_bowl" in student
-    assert list((tmp_path / "dist" / "autograder").glob("skeleton-autograder_*.zip"))
+    (autograder,) = (tmp_path / "dist" / "autograder").glob("skeleton-autograder_*.zip")
+
+    import nbformat
+    import otter.api
+
+    wrong = nbformat.read(tmp_path / "dist" / "autograder" / "skeleton.ipynb", as_version=4)
+    (answer,) = [c for c in wrong.cells if SKELETON_SOLUTION in c.source]
+    answer.source = answer.source.replace(
+        SKELETON_SOLUTION, WRONG_NEWTON_STEPS["forgets the state"]
+    )
+    nbformat.write(wrong, tmp_path / "wrong.ipynb")
+    results = otter.api.grade_submission(str(tmp_path / "wrong.ipynb"), str(autograder), quiet=True)
+    public = [c for c in results.results["q5"].test_case_results if not c.test_case.hidden]
+    assert public and not any(c.passed for c in public), [c.message for c in public]
+    assert results.results["q5"].score == 0
 
 
 def test_otter_commands_run_as_shown():
@@ -331,17 +383,79 @@ def test_the_page_releases_one_assignment_at_a_time_with_only():
     assert all(chosen and set(chosen) <= names for chosen in given), given
 
 
+def test_releasing_again_shows_every_option_of_a_first_release():
+    """A release made again without one of the first release's options differs from it (its
+    links, its JupyterHub button, the class's nnmath): the page's command to release again gives
+    every option make_course.py has, so every one a first release on the page uses."""
+    text = PAGE.read_text()
+    section = text[text.index("(instructors-rerelease)=") : text.index("### Adding a question")]
+    (folder,) = re.findall(r"python tools/make_course\.py (\S+)", section)  # its new folder
+    (again,) = [c for c in commands() if f"make_course.py {folder} " in c]
+    given = {word for word in shlex.split(again) if word.startswith("--")}
+    usage = tool_help("python", "make_course.py")
+    assert given == set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", usage)) - {"--help"}, given
+    first = {
+        word
+        for command in commands()
+        if "make_course.py" in command and command != again
+        for word in shlex.split(command)
+        if word.startswith("--")
+    }
+    assert first <= given, first - given
+
+
 def test_the_autograders_pin_is_the_nnmath_the_release_gives_the_class():
     """Students install make_course's default pin, the autograder assignments/requirements.txt's:
-    the page says they are the same tag, so that both grade with the same nnmath.checks."""
+    the page says they are the same tag, so that both grade with the same nnmath.checks. No pin the
+    page shows needs git (otter grade's Docker image has none): every one is an archive's URL."""
+    from packaging.requirements import Requirement
+
     pins = [
         line.strip()
         for line in (ROOT / "assignments" / "requirements.txt").read_text().splitlines()
         if line.startswith("nnmath")
     ]
-    default = f"nnmath @ git+{make_course.BOOK_REPOSITORY}@v{make_course.version()}"
+    default = make_course.default_nnmath()
     assert pins == [default]
     assert f"```text\n{default}\n```" in PAGE.read_text()
+    text = PAGE.read_text()
+    assert "git+" not in text.replace("`git+https://…`", "")  # named only as what not to write
+    shown = re.findall(r"nnmath @ [^\s`\"]+", text)
+    assert len(shown) >= 4, shown
+    for pin in shown:
+        url = Requirement(pin).url
+        assert url.startswith("https://github.com/") and url.endswith(".tar.gz"), pin
+        assert "/archive/" in url, pin
+
+
+def test_the_page_shows_the_tag_and_commit_forms_of_the_pin():
+    """The forms to write in assignments/requirements.txt (and --nnmath): a tag's and a commit's
+    archive, which the book's own pin is an instance of."""
+    (forms,) = [b for b in fenced("text") if "COMMIT" in b]
+    tag, commit = forms.strip().splitlines()
+    repository = make_course.BOOK_REPOSITORY.removeprefix("https://github.com/")
+    assert tag.replace("ORG/REPO", repository).replace("TAG", f"v{make_course.version()}") == (
+        make_course.default_nnmath()
+    )
+    assert commit == tag.replace("refs/tags/TAG", "COMMIT")
+
+
+def test_the_page_shows_the_instructors_install_command_and_what_it_installs():
+    """requirements-instructors.txt's own install line is on the page, in the Install section's
+    commands, and the page names every package it installs."""
+    from test_lock import requirements
+
+    header = (ROOT / "requirements-instructors.txt").read_text()
+    line = re.search(r"pip install -r requirements\.txt -r requirements-instructors\.txt", header)[
+        0
+    ]
+    text = PAGE.read_text()
+    install = text[text.index("(instructors-setting-up)=") : text.index("(instructors-course)=")]
+    assert line in [
+        c.strip() for c in re.findall(r"```bash\n(.*?)```", install, re.S)[0].splitlines()
+    ]
+    for requirement in requirements(ROOT / "requirements-instructors.txt"):
+        assert f"`{requirement.name}`" in install, requirement.name
 
 
 def test_the_page_makes_venvs_with_the_readers_python3_and_says_which_python():

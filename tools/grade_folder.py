@@ -10,6 +10,8 @@ The CSV has one row per submission: its file, the student (what the LMS put befo
 assignment's name in the file name: ``lovelace_ada_1234_chain_rule.ipynb`` gives
 ``lovelace_ada_1234``), each question's score, the total, the points possible, and the error if
 grading failed (that row's scores are empty; the others still count).
+A submission that runs longer than ``--timeout`` seconds (600) gets a row with the error "timed
+out", and its ``otter run``, the notebook's kernel and every process they started are ended.
 Each run's full results are kept in ``<csv>.results/<submission's file name>/results.json``
 (``alice.ipynb`` and ``alice.zip`` each get their own). Questions are in natural order: q2 before q10.
 
@@ -27,6 +29,8 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import psutil  # requirements-instructors.txt
 
 
 def otter_command() -> str:
@@ -70,24 +74,71 @@ def in_natural_order(questions) -> list[str]:
     return sorted(questions, key=key)
 
 
+def end_process_tree(pid: int) -> None:
+    """End a process and every process it started, however deep. The notebook's kernel is one:
+    it runs in a session of its own (jupyter_client starts it so), so it is not in ``otter run``'s
+    process group, and it outlives ``otter run``'s end whenever the submission holds it busy.
+    Each is found by its parent and stopped first, so none starts another before it is ended."""
+    try:
+        found = {psutil.Process(pid)}
+    except psutil.NoSuchProcess:
+        return
+    new = set(found)
+    while new:
+        for process in new:
+            try:
+                process.suspend()
+            except psutil.NoSuchProcess:
+                pass
+        children = set()
+        for process in new:
+            try:
+                children.update(process.children())
+            except psutil.NoSuchProcess:
+                pass
+        new = children - found
+        found |= new
+    for process in found:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(list(found), timeout=10)
+
+
+def run_within(command: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """``command``'s exit code and output; past ``timeout`` seconds (or on Ctrl-C), it and every
+    process it started are ended, and ``subprocess.TimeoutExpired`` is raised."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except BaseException:  # the timeout, or the instructor's Ctrl-C: leave nothing running
+        end_process_tree(process.pid)
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
 def grade_one(autograder: Path, submission: Path, output: Path, timeout: float) -> dict:
     """{question: (score, possible)} of one submission, from ``otter run``'s results.json."""
     output.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        [
-            otter_command(),
-            "run",
-            "--no-logo",
-            "-a",
-            str(autograder),
-            "-o",
-            str(output),
-            str(submission),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    command = [
+        otter_command(),
+        "run",
+        "--no-logo",
+        "-a",
+        str(autograder),
+        "-o",
+        str(output),
+        str(submission),
+    ]
+    try:
+        result = run_within(command, timeout)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(
+            f"timed out after {timeout:g} s (--timeout): an endless loop, say; "
+            "its kernel and every process it started were ended"
+        ) from None
     results = output / "results.json"
     if result.returncode or not results.is_file():
         raise RuntimeError(
@@ -120,7 +171,7 @@ def grade_folder(
             scores = grade_one(
                 autograder, submission, csv_path.with_suffix(".results") / submission.name, timeout
             )
-        except (RuntimeError, subprocess.TimeoutExpired, KeyError, ValueError) as error:
+        except (RuntimeError, KeyError, ValueError) as error:
             row["error"] = str(error)
             print(f"{submission.name}: not graded ({error})", file=sys.stderr)
         else:

@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import build_student_edition  # noqa: E402
 
-BOOK_REPOSITORY = "https://github.com/nnmath-book/how-neural-networks-learn"
+# The book's own repository, _config.yml's repository.url: where the class installs nnmath from.
+BOOK_REPOSITORY = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
 LEFT_OUT = build_student_edition.LEFT_OUT  # pages for instructors only
 COURSE_BRANCH = "main"  # the release's branch: notebooks, Binder environment, site
 
@@ -55,6 +56,12 @@ def version() -> str:
     import tomllib
 
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+def default_nnmath() -> str:
+    """The pip requirement the class installs nnmath by: GitHub's archive of the book's repository
+    at this version's tag. A plain download (no ``git+``): otter's grading image has no git."""
+    return f"nnmath @ {BOOK_REPOSITORY}/archive/refs/tags/v{version()}.tar.gz"
 
 
 def pages_url(repository: str) -> str:
@@ -142,13 +149,15 @@ def student_assignments(out: Path, names=None) -> list[str]:
 
 def runtime_requirements(nnmath: str) -> list[str]:
     """What a student's environment needs: nnmath at the release, the chapters' requirements
-    (not those for building the book) and otter-grader for the assignments' checks."""
+    (not those for building the book) and otter-grader for the assignments' checks, at the
+    instructors' range (requirements-instructors.txt), so that the class checks with the otter
+    that assigns and grades."""
     sys.path.insert(0, str(ROOT / "_ext"))
     from notebook_edition import _runtime_requirements
 
     otter = next(
         line.split("#")[0].strip()
-        for line in (ROOT / "requirements-test.txt").read_text().splitlines()
+        for line in (ROOT / "requirements-instructors.txt").read_text().splitlines()
         if line.startswith("otter-grader")
     )
     return [
@@ -256,7 +265,7 @@ def make(
             )
         )
     base_url = (base_url or pages_url(repository)).rstrip("/") + "/"
-    nnmath = nnmath or f"nnmath @ git+{BOOK_REPOSITORY}@v{version()}"
+    nnmath = nnmath or default_nnmath()
     build_dir = Path(build_dir or ROOT / "_build" / "course").resolve()
     html = build_dir / "html"
     shutil.rmtree(html, ignore_errors=True)
@@ -312,7 +321,8 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--nnmath",
         default="",
-        help="pip requirement for nnmath (default: the book's repository at this version's tag)",
+        help="pip requirement for nnmath (default: the book's repository at this version's tag, "
+        "as GitHub's archive of it: no git needed)",
     )
     parser.add_argument(
         "--only",
