@@ -335,7 +335,7 @@ def test_chapter_numbers(chapter):
         assert ns["adam_decayed_worst"] == float(
             max(ns["decayed_exact"][ns["adam_window_start"] :])
         )
-        # Fig. 11.4: the end points crowd; the zoom holds them all, GD's ring around RMSprop's
+        # the race figure (fig-race): the end points crowd; the zoom holds them all, GD's ring around RMSprop's
         ends, (xs, ys) = ns["ends"], ns["ZOOM_WINDOW"]
         assert all(xs[0] < end[0] < xs[1] and ys[0] < end[1] < ys[1] for end in ends.values())
         assert ns["end_gap"] < 0.02 and ns["END_SIZE"]["GD"] > ns["END_SIZE"]["RMSprop"]
