@@ -227,6 +227,62 @@ def test_nesterov_converges_only_for_alpha_lambda_below_2_1_plus_mu_over_1_plus_
     assert heavy < 1 < nesterov and abs(nesterov - 5.662) < 1e-3
 
 
+def test_jury_conditions_give_the_heavy_ball_and_nesterov_regions():
+    """momentum.md's box: |a₀| < 1, p(1) > 0, p(−1) > 0 for z² + a₁z + a₀, solved for x = αλ, give
+    0 < x < 2(1 + μ) (heavy ball) and 0 < x < 2(1 + μ)/(1 + 2μ) (Nesterov); and the conditions
+    agree with numpy's roots."""
+    x = sp.Symbol("x", real=True)
+    polys = {
+        "heavy": (z**2 - (1 + mu - x) * z + mu, lambda m: 2 * (1 + m)),
+        "nesterov": (
+            z**2 - (1 + mu) * (1 - x) * z + mu * (1 - x),
+            lambda m: 2 * (1 + m) / (1 + 2 * m),
+        ),
+    }
+    for p, bound in polys.values():
+        _, a1, a0 = sp.Poly(p, z).all_coeffs()
+        for m in (sp.Rational(1, 20), sp.Rational(1, 3), sp.Rational(4, 5), sp.Rational(97, 100)):
+            conditions = [
+                c.subs(mu, m) for c in (a0 < 1, a0 > -1, 1 + a1 + a0 > 0, 1 - a1 + a0 > 0)
+            ]
+            assert sp.And(*conditions).as_set() == sp.Interval.open(0, bound(m))
+    rng = np.random.default_rng(5)
+    numeric = [
+        (sp.lambdify((x, mu), sp.Poly(p, z).all_coeffs()), bound) for p, bound in polys.values()
+    ]
+    for x_, m in zip(rng.uniform(-1, 5, 400), rng.uniform(0.01, 0.99, 400)):
+        for coefficients_at, bound in numeric:
+            coefficients = [float(c) for c in coefficients_at(x_, m)]
+            inside = np.abs(np.roots(coefficients)).max() < 1
+            _, a1, a0 = coefficients
+            jury = abs(a0) < 1 and 1 + a1 + a0 > 0 and 1 - a1 + a0 > 0
+            if min(abs(x_), abs(x_ - bound(m))) > 1e-6:
+                assert inside == jury == (0 < x_ < bound(m))
+    text = (Path(__file__).resolve().parents[1] / "book" / "momentum.md").read_text()
+    assert "the Jury (Schur–Cohn) conditions" in text
+
+
+def test_nesterov_tuned_on_the_bowl_counts_steps_between_gradient_descent_and_the_heavy_ball():
+    """momentum.md's table runs Nesterov at Lessard et al.'s settings from the bowl's start to the
+    same million-fold cut: 64 steps, between the heavy ball's 43 and gradient descent's 173."""
+    bowl = ill_conditioned_bowl(condition=25)
+    q = np.sqrt(3 * 25 + 1)
+    runs = {
+        "gd": trajectory(SGD(2 / 26), bowl.gradient, bowl.start, 400),
+        "momentum": trajectory(Momentum(4 / 36, (4 / 6) ** 2), bowl.gradient, bowl.start, 160),
+        "nesterov": trajectory(Nesterov(4 / 76, (q - 2) / (q + 2)), bowl.gradient, bowl.start, 160),
+    }
+    counts = {}
+    for name, path in runs.items():
+        errors = np.linalg.norm(path, axis=1)
+        counts[name] = int(np.argmax(errors < 1e-6 * errors[0]))
+    assert counts == {"gd": 173, "momentum": 43, "nesterov": 64}
+    assert np.ceil(np.log(1e-6) / np.log(1 - 2 / q)) < counts["nesterov"]  # the double root's k
+    text = (Path(__file__).resolve().parents[1] / "book" / "momentum.md").read_text()
+    assert "{glue:text}`run_steps_nesterov`" in text.split("### See it move")[0]  # in the table
+    assert "assert run_steps_momentum < run_steps_nesterov < run_steps_gd" in text
+
+
 def test_schedule_with_momentum_notes_form_and_pytorch_form_differ_once_the_rate_changes():
     torch = __import__("pytest").importorskip("torch")
     g = [np.array([1.0, -2.0]), np.array([0.5, 3.0]), np.array([-1.0, 1.0])]

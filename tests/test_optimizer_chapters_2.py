@@ -132,6 +132,53 @@ def test_adam_below_epsilon_first_step_is_a_sixth_of_alpha():
     np.testing.assert_allclose(step, 0.05 * 2e-9 / (2e-9 + 1e-8), rtol=1e-6)  # α g/(|g| + ε) = α/6
 
 
+def test_adam_epsilon_threshold_and_its_cycle_which_repels():
+    """adaptive's box: late in a run (corrections 1) Adam's cycle w → −w has the size
+    α(1 − β₁)/(2(1 + β₁)) − ε/λ, it vanishes at the threshold ε = λα(1 − β₁)/(2(1 + β₁)), and,
+    unlike RMSprop's, it repels: checked here by stepping a state by hand, not by sympy's solve."""
+    lam = sp.symbols("lambda", positive=True)
+    size = alpha * (1 - beta1) / (2 * (1 + beta1)) - eps / lam
+    first = (1 - beta1) * lam * size / (1 + beta1)  # the first moment's size in the cycle
+    w, v, s = size, -first, (lam * size) ** 2
+    g_now = lam * w
+    v_next = beta1 * v + (1 - beta1) * g_now
+    s_next = beta2 * s + (1 - beta2) * g_now**2
+    w_next = w - alpha * v_next / (sp.sqrt(s_next) + eps)
+    above = {
+        alpha: sp.Rational(1, 20),
+        beta1: sp.Rational(9, 10),
+        beta2: sp.Rational(999, 1000),
+        eps: sp.Rational(1, 10**8),
+        lam: 25,
+    }
+    for value, expected in ((w_next, -w), (v_next, first), (s_next, s)):
+        assert sp.simplify((value - expected).subs(above)) == 0
+    threshold = lam * alpha * (1 - beta1) / (2 * (1 + beta1))
+    assert sp.simplify(size.subs(eps, threshold)) == 0
+
+    # two steps near the cycle, by finite differences in float64: Adam's grow, RMSprop's shrink
+    def step(state, b1, b2, a=0.05, e=1e-8, curvature=1.0):
+        w, v, s = state
+        g = curvature * w
+        v, s = b1 * v + (1 - b1) * g, b2 * s + (1 - b2) * g * g
+        return np.array([w - a * v / (np.sqrt(s) + e), v, s])
+
+    for b1, b2, grows in ((0.9, 0.999, True), (0.0, 0.9, False)):
+        a = 0.05 * (1 - b1) / (2 * (1 + b1)) - 1e-8
+        on = np.array([a, -(1 - b1) * a / (1 + b1), a * a])
+        assert np.allclose(step(step(on, b1, b2), b1, b2), on, rtol=1e-9)
+        h = 1e-7 * a
+        jacobian = np.column_stack(
+            [
+                (step(step(on + h * d, b1, b2), b1, b2) - step(step(on - h * d, b1, b2), b1, b2))
+                / (2 * h)
+                for d in np.eye(3)
+            ]
+        )
+        largest = np.abs(np.linalg.eigvals(jacobian)).max()
+        assert (largest > 1.05) if grows else (largest < 0.95)
+
+
 # -- Newton: the derivations ----------------------------------------------------------------------
 def test_newton_step_minimises_the_quadratic_model():
     g1, g2, h11, h12, h22, d1, d2 = sp.symbols("g_1 g_2 h_11 h_12 h_22 d_1 d_2", real=True)
@@ -274,6 +321,28 @@ def test_chapter_numbers(chapter):
         assert divisor["Adagrad, RMSprop's α"] > 10 * divisor["RMSprop"]
         assert divisor["Adagrad, RMSprop's α"] > 2 * divisor["Adagrad"]
         assert "which do not depend on $\\alpha$" not in (BOOK / "adaptive.md").read_text()
+        # Adam's ε threshold: in the runs a coordinate converges exactly when ε is above its own
+        thresholds = ns["adam_thresholds"]
+        assert np.allclose(thresholds, np.array([1, 25]) * 0.05 * 0.1 / (2 * 1.9))
+        for run_eps, largest in ns["adam_eps_runs"].items():
+            for size, threshold in zip(largest, thresholds):
+                assert (size < 1e-300) == (run_eps > threshold) and (size < 1e-300 or size > 1e-6)
+        assert ns["adam_cycle_growth"] > 1.05 and np.isclose(ns["rms_cycle_growth"], 0.9)
+        # decayed Adam: its float64 run underflows in the window, so the claim is the mpmath run's
+        zeros = ns["zero_steps"]
+        assert zeros[0] < ns["adam_window_start"] < zeros[-1]
+        assert ns["adam_decayed_worst"] < 1e-4 * ns["window"].max()
+        assert ns["adam_decayed_worst"] == float(
+            max(ns["decayed_exact"][ns["adam_window_start"] :])
+        )
+        # the race figure (fig-race): the end points crowd; the zoom holds them all, GD's ring around RMSprop's
+        ends, (xs, ys) = ns["ends"], ns["ZOOM_WINDOW"]
+        assert all(xs[0] < end[0] < xs[1] and ys[0] < end[1] < ys[1] for end in ends.values())
+        assert ns["end_gap"] < 0.02 and ns["END_SIZE"]["GD"] > ns["END_SIZE"]["RMSprop"]
+        assert (
+            "the end markers overlap near the star; the table"
+            not in (BOOK / "adaptive.md").read_text()
+        )
     else:
         assert ns["P"] == 1_685_667 and ns["hessian_bytes"] == 8 * ns["P"] ** 2
         # the prose's times come from fixed rates, never from the timing cell
