@@ -375,9 +375,19 @@ def test_chapter_numbers(chapter):
         assert min(np.linalg.norm(ns["longer"]["(2.5, 0.2)"] - p) for p in (minimum, saddle)) > 1
         text = " ".join((BOOK / "newton.md").read_text().split())
         assert "near the minimum, it converges" not in text
-        # Hessian-free's cost: up to Martens' cap of CG iterations, each about two gradients
-        assert ns["martens_cg_cap"] == 250 and "a few tens of backward passes" not in text
+        # Hessian-free's cost: K CG iterations, each about two gradients; K is an example, not
+        # attributed to an uncited source
+        assert ns["cg_iterations"] == 250 and "a few tens of backward passes" not in text
         assert "one extra pass each" not in text and "previous section) and curvature" not in text
+        assert "Martens's released code" not in text
+        # report O: one meaning per symbol, the fixes in a section of their own, the caption of
+        # Fig. 12.1 says where the run from (0.5, 0.5) goes, refused trust-region steps are counted
+        assert "are new letters" not in text and "M e_k^2" not in text and "B_{k+1}" not in text
+        assert "\\rho_k" not in text and "c\\,\\alpha" not in text and "\\frac{d}{dr}" not in text
+        assert "(sec-newton-fixes)=\n## Fixing Newton's step" in (BOOK / "newton.md").read_text()
+        assert "it is still wandering" not in text and "forward-over-reverse" in text
+        assert ns["refused"]["(2.5, 0.2)"] == 1 and sum(ns["refused"].values()) == 1
+        assert ns["wandering_on_saddle"][-1] and not ns["wandering_on_saddle"][0]
 
 
 def test_adaptive_shows_labelled_results_with_one_step_index():
