@@ -1,0 +1,178 @@
+"""Chapter Why depth made training hard (book/depth.md): the claims its prose makes, checked on the
+chapter's own run (its settings, its seeds), and the sympy bound σ' ≤ 1/4 it derives. The chapter
+was a section of book/training_a_network.md; its digits are that chapter's, split the same way."""
+
+import html
+import re
+
+import matplotlib
+import numpy as np
+import pytest
+import sympy as sp
+from conftest import ROOT
+from test_training_chapter import UNSUPPORTED
+
+from nnmath.symbolic import equal
+
+matplotlib.use("Agg")
+CHAPTER = ROOT / "book" / "depth.md"
+TRAINING = ROOT / "book" / "training_a_network.md"
+
+
+@pytest.fixture(scope="module")
+def chapter():
+    from tools.chapters import run_chapter
+
+    return run_chapter(CHAPTER)
+
+
+def test_sigmoid_derivative_is_at_most_a_quarter():
+    z = sp.symbols("z", real=True)
+    sigma = 1 / (1 + sp.exp(-z))
+    sigma_prime = sp.diff(sigma, z)
+    assert equal(sigma_prime, sp.Rational(1, 4) - (sigma - sp.Rational(1, 2)) ** 2)
+    assert sp.solve(sp.diff(sigma_prime, z), z) == [0]
+    assert sp.simplify(sigma_prime.subs(z, 0)) == sp.Rational(1, 4)
+    assert sp.diff(sp.tanh(z), z).subs(z, 0) == 1
+    assert equal(sigma, (1 + sp.tanh(z / 2)) / 2)
+
+
+def code_lines(path, start, end):
+    """The lines of ``path`` from the one starting with ``start`` to the one starting with ``end``."""
+    lines = path.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(start))
+    last = next(i for i, line in enumerate(lines) if i > first and line.startswith(end))
+    return lines[first : last + 1]
+
+
+def test_the_digits_are_split_as_in_the_training_chapter():
+    """The same split function, fractions, seeds and batch size: the same images, the same numbers."""
+    for start, end in (
+        ("def split(", "            Split(x[:, order[:cut]]"),
+        ("digits_x, digits_labels = ", "                                        apart=VALIDATION"),
+    ):
+        assert code_lines(CHAPTER, start, end) == code_lines(TRAINING, start, end), start
+    assert re.search(r"^DIGITS_BATCH = 32$", CHAPTER.read_text(), re.M)
+    assert re.search(r"^DIGITS_EPOCHS, DIGITS_BATCH = \d+, 32$", TRAINING.read_text(), re.M)
+
+
+def test_the_held_out_split_is_never_used(chapter):
+    """The split keeps the training chapter's held-out images apart; no line here reads them."""
+    uses = [line for line in CHAPTER.read_text().splitlines() if "digits_held_out" in line]
+    assert len(uses) == 1 and uses[0].startswith("digits_development, digits_held_out = split(")
+    train, validation = chapter["digits_train"], chapter["digits_validation"]
+    held_out = chapter["digits_held_out"]
+    assert train.labels.size + validation.labels.size + held_out.labels.size == 1797
+    training_images = {column.tobytes() for column in train.x.T}
+    assert sum(column.tobytes() in training_images for column in validation.x.T) <= 5
+
+
+def test_delta_norms_shrink_with_sigmoids_and_stay_level_with_relu_he(chapter):
+    norms, bound_holds, deep_network = (
+        chapter["norms"],
+        chapter["bound_holds"],
+        chapter["deep_network"],
+    )
+    for init in ("naive", "xavier"):
+        assert np.all(np.diff(norms["sigmoid", init]) > 0), init  # smaller towards the input
+    assert chapter["per_layer_sigmoid_xavier"] < 0.3
+    assert np.all(np.diff(norms["relu", "naive"]) < 0)  # larger towards the input: exploding
+    for key in (("relu", "he"), ("tanh", "xavier")):
+        assert norms[key].max() / norms[key].min() < 3, key
+    assert all(bound_holds(deep_network(activation, init)) for activation, init in norms)
+    assert chapter["naive_mean_slope"] < chapter["xavier_mean_slope"] <= 0.25
+
+
+def test_four_times_xaviers_deviation_does_not_keep_a_sigmoid_networks_delta_level(chapter):
+    """What the linear argument (σ'(0) = ¼) asks for still shrinks δ at every layer, as stated."""
+    four = chapter["four_xavier"]
+    assert chapter["FOUR_XAVIER"] == 4 and len(four) >= 3
+    assert np.all(four < 0.8) and np.all(four > chapter["per_layer_sigmoid_xavier"])
+    assert chapter["four_xavier_mean_slope"] < chapter["xavier_mean_slope"]
+    text = " ".join(CHAPTER.read_text().split())
+    assert "needs four times Xavier" not in text and "four_xavier_high" in text
+    # larger weights do level δ, by saturating the units: the page says so, not "no scaling levels"
+    assert "No scaling of the weights keeps a sigmoid network's δ level" not in text
+    assert np.all(np.abs(np.log(chapter["sat_per_layer"])) < np.log(1.15))
+    assert np.all(chapter["sat_fraction"] > 0.5)
+    # the compared networks differ only in their hidden layers: all have Xavier's output weights
+    for seed in chapter["LEVEL_SEEDS"]:
+        saturated = chapter["sigmoid_network_std"](chapter["SATURATING_STD"], seed)
+        xavier = chapter["deep_xavier"]("sigmoid", seed)
+        assert np.array_equal(saturated.W[saturated.L], xavier.W[xavier.L])
+    # a level δ is not enough: tanh far ahead of the saturated network, which still learns (each at
+    # its own best rate); the saturated one below tanh's mean even after the longer budget
+    short, longer = chapter["short"], chapter["longer"]
+    assert short["tanh"].min() > short["saturated"].max() + 0.1 > 0.2
+    assert np.all(chapter["sat_trained"] < short["tanh"].min())
+    assert longer["saturated"].mean() < short["tanh"].mean()
+    assert "a tanh network in disguise;" not in text and "only at the start" not in text
+
+
+def test_each_network_is_compared_at_its_own_best_rate(chapter):
+    """An expert's objection to one shared Adam rate: each network runs on one grid of rates and is
+    compared at its own best, chosen on the validation split, for each budget separately."""
+    rates, deep_right = chapter["ADAM_RATES"], chapter["deep_right"]
+    seeds, makers = chapter["LEVEL_SEEDS"], chapter["deep_makers"]
+    assert len(rates) >= 4 and len(seeds) >= 3
+    assert set(deep_right) == {(name, rate) for name in makers for rate in rates}
+    for (name, _), right in deep_right.items():
+        assert right.shape == (len(seeds), makers[name][1] + 1)
+    for budget, best in (
+        (chapter["SHORT_EPOCHS"], chapter["short_rate"]),
+        (chapter["LONGER_EPOCHS"], chapter["longer_rate"]),
+    ):
+        for name, rate in best.items():
+            mean = {r: deep_right[name, r][:, budget].mean() for r in rates}
+            assert rate == max(mean, key=mean.get), (name, budget)
+            assert min(rates) < rate < max(rates), (name, budget)  # inside the grid, not at an end
+    assert set(chapter["short_rate"]) == set(makers)
+    assert set(chapter["longer_rate"]) == {"saturated", "sigmoid"}
+    # tanh ahead of every sigmoid network on every seed; none reaches tanh's mean at any grid rate
+    short = chapter["short"]
+    for name in ("saturated", "sigmoid", "disguised"):
+        assert np.all(short["tanh"] > short[name]), name
+        for rate in rates:
+            assert deep_right[name, rate][:, chapter["SHORT_EPOCHS"]].mean() < short["tanh"].mean()
+    # the disguised network: the tanh network's function at the start, a larger best rate, behind
+    assert chapter["short_rate"]["disguised"] > chapter["short_rate"]["tanh"]
+    text = " ".join(CHAPTER.read_text().split())
+    assert "DEEP_ADAM_RATE" not in text and "deep_adam_rate" not in text
+    assert "each at its own best rate" in text
+
+
+def test_the_bound_check_can_fail(chapter):
+    """bound_holds is not vacuous: with a slope larger than f' allows, the bound is broken."""
+    net = chapter["deep_network"]("sigmoid", "xavier")
+    x = chapter["sample"].x
+    forward = net.forward(x)
+    delta = net.backward(x, chapter["sample"].t, forward=forward).delta
+    l = 3
+    too_small = (
+        np.linalg.norm(net.W[l + 1], 2)
+        * 0.1
+        * net.f[l].derivative(forward.z[l]).max(axis=0)
+        * np.linalg.norm(delta[l + 1], axis=0)
+    )
+    assert np.any(np.linalg.norm(delta[l], axis=0) > too_small)
+
+
+def test_sgd_barely_moves_the_first_layer_and_adam_moves_it(chapter):
+    moved = chapter["moved"]
+    assert moved["SGD"][0] < 1e-3 * moved["SGD"][1]
+    assert moved["Adam"][0] > 0.5 * moved["Adam"][1]
+
+
+def test_claims_a_review_found_unsupported_are_gone():
+    text = " ".join(CHAPTER.read_text().split())
+    for phrase in UNSUPPORTED:
+        assert phrase not in text, phrase
+
+
+@pytest.mark.book
+def test_page_states_the_computed_accuracy(built_book, chapter):
+    html_dir, _ = built_book
+    text = html.unescape(re.sub(r"<[^>]+>", "", (html_dir / "book" / "depth.html").read_text()))
+    assert f"{100 * chapter['short']['tanh'].mean():.0f} % (" in text
+    assert f"α = {chapter['ADAM_RATES'][0]:g}" in text
+    assert "np.float64" not in text
