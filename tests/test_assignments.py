@@ -126,6 +126,19 @@ def test_the_solution_gets_full_marks(assigned, name):
     assert len(results.results) >= 3  # questions
 
 
+def test_the_autograder_runs_the_otter_the_class_checks_with(assigned):
+    """otter assign pins the autograder (Gradescope, otter grade) to the otter that runs it: the
+    version requirements-instructors.txt pins, which the class installs (make_course)."""
+    import zipfile
+
+    with zipfile.ZipFile(assigned("chain_rule").zip) as archive:
+        environment = archive.read("environment.yml").decode()
+    (pin,) = re.findall(r"otter-grader\[[\w,]+\](==[\w.]+)", environment)
+    assert f"otter-grader{pin}" == make_course.otter_requirement()
+    student = [line for line in make_course.runtime_requirements("nnmath") if "otter" in line]
+    assert student == [make_course.otter_requirement()]
+
+
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_every_question_has_public_and_more_hidden_tests(assigned, name):
     for question, result in assigned(name).grade(assigned(name).solution).results.items():
