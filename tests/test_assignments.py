@@ -7,6 +7,7 @@ with one planted typical mistake loses exactly the points of the question it is 
 line and no hidden test may reach anything the student is given. Everything runs offline.
 """
 
+import ast
 import json
 import re
 import subprocess
@@ -125,6 +126,19 @@ def test_the_solution_gets_full_marks(assigned, name):
     assert len(results.results) >= 3  # questions
 
 
+def test_the_autograder_runs_the_otter_the_class_checks_with(assigned):
+    """otter assign pins the autograder (Gradescope, otter grade) to the otter that runs it: the
+    version requirements-instructors.txt pins, which the class installs (make_course)."""
+    import zipfile
+
+    with zipfile.ZipFile(assigned("chain_rule").zip) as archive:
+        environment = archive.read("environment.yml").decode()
+    (pin,) = re.findall(r"otter-grader\[[\w,]+\](==[\w.]+)", environment)
+    assert f"otter-grader{pin}" == make_course.otter_requirement()
+    student = [line for line in make_course.runtime_requirements("nnmath") if "otter" in line]
+    assert student == [make_course.otter_requirement()]
+
+
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_every_question_has_public_and_more_hidden_tests(assigned, name):
     for question, result in assigned(name).grade(assigned(name).solution).results.items():
@@ -134,6 +148,27 @@ def test_every_question_has_public_and_more_hidden_tests(assigned, name):
             f"{name} {question}: {len(public)} public, {len(hidden)} hidden tests"
         )
         assert result.possible > 0
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_every_question_shows_its_points_to_students(assigned, name):
+    """The masters set show_question_points; otter adds "_Points:_ N" to the question's last
+    Markdown cell inside its # BEGIN QUESTION block, so each prompt comes after that cell."""
+    made = assigned(name)
+    master = nbformat.read(made.master, as_version=4)
+    points = [
+        int(re.search(r"^points: (\d+)$", cell.source, re.M)[1])
+        for cell in master.cells
+        if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION")
+    ]
+    student = nbformat.read(made.student, as_version=4)
+    shown = [
+        int(match)
+        for cell in student.cells
+        if cell.cell_type == "markdown"
+        for match in re.findall(r"^_Points:_ (\d+)$", cell.source, re.M)
+    ]
+    assert shown == points
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
@@ -163,6 +198,89 @@ def test_a_planted_mistake_loses_exactly_its_questions_points(assigned, mistake,
         for q, (_, possible) in full.items()
     }
     assert got == expected, f"{mistake}: {got}"
+
+
+# -- every name a test reads is one the prompt gives, and a public test reads it first ------------------
+def question_names(master_cells):
+    """{question: (names its public tests read, names its hidden tests read, names the question
+    states: in backticks in its prompt or defined by the stub a student is given)} and the names
+    the notebook binds for the student (code cells outside solutions and tests)."""
+    questions, given = {}, set()
+    question, block = None, None
+    for cell in master_cells:
+        source = cell.source
+        if cell.cell_type == "raw":
+            match = re.search(r"BEGIN QUESTION\s*\nname:\s*(\w+)", source)
+            if match:
+                question = match[1]
+                questions[question] = (set(), set(), set())
+            block = {
+                "# BEGIN SOLUTION": "solution",
+                "# BEGIN TESTS": "tests",
+            }.get(source.strip(), None if source.strip().startswith("# END") else block)
+            if source.strip() == "# END QUESTION":
+                question = None
+            continue
+        if cell.cell_type == "markdown":
+            if question:
+                questions[question][2].update(re.findall(r"`(\w+)", source))
+            continue
+        if block == "tests":
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.FunctionDef):
+                    hidden = "hidden: true" in source
+                    questions[question][1 if hidden else 0].update(a.arg for a in node.args.args)
+        elif block == "solution":  # the stub: what is left outside # BEGIN/# END SOLUTION
+            kept = re.sub(r"# BEGIN SOLUTION.*?# END SOLUTION", "", source, flags=re.S)
+            questions[question][2].update(re.findall(r"^def (\w+)\(", kept, re.M))
+        else:
+            tree = ast.parse(re.sub(r"^\s*%.*$", "", source, flags=re.M))
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    given.add(node.name)
+                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    given.add(node.id)
+    return questions, given
+
+
+def unstated_names(master_cells):
+    """What a test reads that the question never names, and what a hidden test reads that no
+    public test reads first (a student would lose the question without a word before grading)."""
+    questions, given = question_names(master_cells)
+    problems = []
+    for question, (public, hidden, stated) in questions.items():
+        for name in sorted((public | hidden) - given - stated - {"env"}):
+            problems.append(f"{question}: the tests read {name}, which the question never names")
+        for name in sorted(hidden - public - given):
+            problems.append(f"{question}: a hidden test reads {name}, which no public test reads")
+    return problems
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_every_name_a_test_reads_is_in_the_prompt_and_read_by_a_public_test(name):
+    """otter passes a name the notebook lacks as None: a hidden test that reads a name the prompt
+    never gives fails a right answer written under other names, with a TypeError (the chain_rule
+    review's E1). Every name is stated, and a public test reads it, so grader.check says first."""
+    master = nbformat.read(ROOT / "assignments" / name / f"{name}.ipynb", as_version=4)
+    questions, _ = question_names(master.cells)
+    assert len(questions) >= 3 and all(public for public, _, _ in questions.values())
+    assert not unstated_names(master.cells)
+
+
+def test_the_name_check_finds_a_name_the_prompt_leaves_out():
+    master = nbformat.read(ROOT / "assignments" / "chain_rule" / "chain_rule.ipynb", as_version=4)
+    for cell in master.cells:  # the prompt as it was: dC_da unnamed, the public test on dC_dw only
+        if cell.cell_type == "markdown":
+            cell.source = cell.source.replace("dC_da", "the first factor")
+        cell.source = re.sub(r"def q3_the_names\(.*", "def q3_the_names(dC_dw):", cell.source)
+    assert unstated_names(master.cells) == [
+        "q3: the tests read dC_da, which the question never names",
+        "q3: a hidden test reads C, which no public test reads",
+        "q3: a hidden test reads a, which no public test reads",
+        "q3: a hidden test reads dC_da, which no public test reads",
+        "q3: a hidden test reads da_dz, which no public test reads",
+        "q3: a hidden test reads dz_dw, which no public test reads",
+    ]
 
 
 # -- nothing a student is given holds a solution or a hidden test ---------------------------------------

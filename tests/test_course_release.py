@@ -263,6 +263,8 @@ def test_the_class_binder_autosaves_and_is_otherwise_the_books(tmp_path):
     assert book[plugin]["autosave"] is False and course[plugin]["autosave"] is True
     course[plugin]["autosave"] = False
     assert course == book
+    post_build = (tmp_path / "binder" / "postBuild").read_text()
+    assert "on in a course release" in post_build and "no autosave" not in post_build
 
 
 def test_the_release_carries_the_books_licences_unchanged(release):
@@ -618,7 +620,9 @@ def test_a_pin_of_that_form_installs_with_no_git(tmp_path):
 def test_the_class_gets_the_instructors_otter_grader():
     """The class checks its work with the otter-grader the instructors assign and grade with:
     make_course takes its line from requirements-instructors.txt, the one list of the instructors'
-    tools, which the tests' requirements include and pyproject.toml's instructors extra repeats."""
+    tools, which the tests' requirements include and pyproject.toml's instructors extra repeats.
+    The line pins one version, the one installed here: otter assign pins the autograder to the
+    otter that runs it (test_assignments.py holds the autograder's pin to it)."""
     import tomllib
     from packaging.requirements import Requirement
     from test_lock import requirements
@@ -631,6 +635,36 @@ def test_the_class_gets_the_instructors_otter_grader():
     extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extra = {str(Requirement(r)) for r in extra["optional-dependencies"]["instructors"]}
     assert instructors <= extra, instructors - extra
+    assert otter == f"otter-grader=={make_course.check_otter()}"
+
+
+def test_a_release_with_another_otter_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    """An environment whose otter-grader is not the pinned one would give the autograder (otter
+    assign pins the otter that runs it) another otter than the class's: make_course says so."""
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "7.99.0")
+    out = tmp_path / "course"
+    with pytest.raises(
+        ValueError, match="otter-grader 7.99.0.*pip install -r requirements-instructors"
+    ):
+        make_course.make(out, repository=REPOSITORY, only=["chain_rule"])
+    assert not out.exists()
+
+
+def test_a_release_made_again_keeps_every_cell_id(tmp_path):
+    """otter assign gives the cells it adds random ids: released twice with nothing changed, the
+    notebook is the same byte for byte (nbgitpuller has nothing to merge into students' copies),
+    and its ids are unique and valid."""
+    pytest.importorskip("otter", reason="otter-grader is in requirements-test.txt")
+    first, second = tmp_path / "first", tmp_path / "second"
+    make_course.student_assignments(first, ["chain_rule"])
+    make_course.student_assignments(second, ["chain_rule"])
+    notebook = first / "chain_rule" / "chain_rule.ipynb"
+    assert notebook.read_bytes() == (second / "chain_rule" / "chain_rule.ipynb").read_bytes()
+    cells = nbformat.read(notebook, as_version=4).cells
+    nbformat.validate(nbformat.read(notebook, as_version=4))
+    assert len({cell.id for cell in cells}) == len(cells) > 10
 
 
 # ---------------------------------------------------------------------------- week by week

@@ -3,6 +3,7 @@ the solution full marks, the untouched student notebook zero, a broken file repo
 an endless one reported timed out with nothing of it left running."""
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -44,17 +45,19 @@ def test_a_folder_is_graded_into_one_csv(tmp_path, chain_rule):
     folder = tmp_path / "submissions"
     folder.mkdir()
     (folder / "solution.ipynb").write_bytes((dist / "autograder" / "chain_rule.ipynb").read_bytes())
-    # an LMS's name: the student's part and the assignment's name both hold underscores
-    (folder / "lovelace_ada_1234_chain_rule.ipynb").write_bytes(
-        (dist / "autograder" / "chain_rule.ipynb").read_bytes()
-    )
+    # an LMS's name: the student's part and the assignment's name both hold underscores; her
+    # answer to question 2 returns ∂C/∂w as ∂C/∂b too
+    notebook = nbformat.read(dist / "autograder" / "chain_rule.ipynb", as_version=4)
+    (answer,) = [c for c in notebook.cells if "return dC_dz * x, dC_dz * 1.0" in c.source]
+    answer.source = answer.source.replace("dC_dz * x, dC_dz * 1.0", "dC_dz * x, dC_dz * x")
+    nbformat.write(notebook, folder / "lovelace_ada_1234_chain_rule.ipynb")
     (folder / "untouched.ipynb").write_bytes((dist / "student" / "chain_rule.ipynb").read_bytes())
     (folder / "broken.ipynb").write_text("not a notebook")
     (zip_path,) = (dist / "autograder").glob("*.zip")
     csv_path = tmp_path / "grades.csv"
-    assert (
-        grade_folder.main([str(zip_path), str(folder), "-o", str(csv_path)]) == 1
-    )  # one not graded
+    feedback = tmp_path / "feedback"
+    command = [str(zip_path), str(folder), "-o", str(csv_path), "--feedback", str(feedback)]
+    assert grade_folder.main(command) == 1  # one not graded
     rows = {row["submission"]: row for row in csv.DictReader(csv_path.open())}
     assert set(rows) == {
         "solution.ipynb",
@@ -64,12 +67,23 @@ def test_a_folder_is_graded_into_one_csv(tmp_path, chain_rule):
     }
     assert grade_folder.assignment_name(zip_path) == "chain_rule"
     assert rows["lovelace_ada_1234_chain_rule.ipynb"]["student"] == "lovelace_ada_1234"
-    assert rows["lovelace_ada_1234_chain_rule.ipynb"]["total"] == rows["solution.ipynb"]["total"]
+    ada, solution = rows["lovelace_ada_1234_chain_rule.ipynb"], rows["solution.ipynb"]
+    assert float(ada["q2"]) == 0 and float(solution["q2"]) > 0
+    assert (ada["q1"], ada["q3"]) == (solution["q1"], solution["q3"])
     assert rows["solution.ipynb"]["student"] == ""
     assert float(rows["solution.ipynb"]["total"]) == float(rows["solution.ipynb"]["possible"]) > 0
     assert float(rows["untouched.ipynb"]["total"]) == 0
     assert {"q1", "q2"} <= set(rows["solution.ipynb"])
     assert rows["broken.ipynb"]["error"] and not rows["broken.ipynb"]["total"]
+    # one feedback file per submission, named after it; a hidden test's message reaches Ada
+    assert {path.name for path in feedback.iterdir()} == {f"{name}.txt" for name in rows}
+    text = (feedback / "lovelace_ada_1234_chain_rule.ipynb.txt").read_text()
+    possible = float(ada["possible"])
+    assert f"Score: {possible - float(solution['q2']):g} of {possible:g} points" in text
+    assert f"q2: 0 of {float(solution['q2']):g} points" in text
+    assert "∂C/∂b at random points is ∂C/∂w" in text  # a hidden test's message
+    assert "All test cases passed" in (feedback / "solution.ipynb.txt").read_text()
+    assert "Not graded: " in (feedback / "broken.ipynb.txt").read_text()
 
 
 def test_a_submission_past_the_timeout_is_reported_and_leaves_nothing_running(
@@ -112,6 +126,38 @@ def test_a_submission_past_the_timeout_is_reported_and_leaves_nothing_running(
     others = (p for p in psutil.process_iter(["pid", "cmdline"]) if p.pid != os.getpid())
     left = [p.info for p in others if carries_the_marker(p)]
     assert not left, left
+
+
+def test_the_feedback_holds_each_questions_points_and_its_tests_output(tmp_path):
+    """From results.json as otter run writes it (Gradescope's format): the public-tests summary
+    left out, every question with its points and the output of its tests, indented."""
+    results = tmp_path / "results.json"
+    summary = {"name": "Public Tests", "visibility": "visible", "output": "q1 results: passed"}
+    q1 = {"name": "q1", "score": 3.0, "max_score": 3.0, "output": "q1 results: All passed!"}
+    q2 = {
+        "name": "q2",
+        "score": 0.0,
+        "max_score": 3.0,
+        "output": "q2 results:\n\nAssertionError: ∂C/∂b",
+    }
+    results.write_text(json.dumps({"tests": [summary, q1, q2]}))
+    row = {"submission": "ada_chain_rule.ipynb", "total": 3.0, "possible": 6.0}
+    text = grade_folder.feedback_text(row, results, "chain_rule")
+    assert text.splitlines() == [
+        "chain_rule: ada_chain_rule.ipynb",
+        "Score: 3 of 6 points",
+        "",
+        "q1: 3 of 3 points",
+        "    q1 results: All passed!",
+        "",
+        "q2: 0 of 3 points",
+        "    q2 results:",
+        "",
+        "    AssertionError: ∂C/∂b",
+    ]
+    assert text.endswith("\n")
+    error = {"submission": "x.ipynb", "error": "timed out"}
+    assert "Not graded: timed out" in grade_folder.feedback_text(error, results, "chain_rule")
 
 
 def test_bad_arguments_are_named(tmp_path):

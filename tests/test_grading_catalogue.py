@@ -9,7 +9,12 @@ assignment (the cell holding its ``# cell:`` text) and says what grading must gi
   ``# question:`` and every other question keeps its points, and the failure message holds that
   text, which names the mistake (questions are all or nothing); with ``# public: fails`` the
   question's public tests already fail it with that message (a student sees it before submitting);
-  with ``# every test: fails`` every test of the question, public and hidden, fails with it.
+  with ``# every test: fails`` every test of the question, public and hidden, fails with it;
+  with ``# every failure: names it`` every test of the question that fails (public or hidden)
+  says it, so no hidden test fails on it with a bare TypeError.
+
+Every assignment's full-mark submissions, put together in one notebook (one per solution cell),
+get full marks on every question: a whole notebook written differently, as a student writes it.
 
 A submission that calls nnmath's own answer (``net.backward`` in a backward pass, nnmath's
 ``Adam`` in an Adam step, …) is a wrong one: the tests run the student's code inside
@@ -31,7 +36,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 from otter.test_files import ExceptionTestFile
-from test_assignments import Assigned, otter_api, scores  # noqa: F401  (otter_api: skip without otter)
+from test_assignments import Assigned, otter_api, scores
 
 SUBMISSIONS = ROOT / "tests" / "grading_submissions"
 CATALOGUE = sorted(SUBMISSIONS.glob("*/*.py"))
@@ -139,6 +144,10 @@ def test_a_submission_gets_what_it_deserves(graders, path):
                 assert any(fields["message"] in m for m in public), (
                     f"{path.name}: the public tests of {question} do not name it: {public}"
                 )
+            if fields.get("every failure") == "names it":
+                assert all(fields["message"] in m for m in messages), (
+                    f"{path.name}: a failing test of {question} does not say it: {messages}"
+                )
             if fields.get("every test") == "fails":
                 assert len(messages) == tests and all(fields["message"] in m for m in messages), (
                     f"{path.name}: {len(messages)} of {question}'s {tests} tests fail, with {messages}"
@@ -147,6 +156,53 @@ def test_a_submission_gets_what_it_deserves(graders, path):
             assert score == possible > 0, (
                 f"{path.name}: {question} scored {score}/{possible}: {messages}"
             )
+
+
+def whole_notebook(assigned, name):
+    """The solution notebook with every solution cell replaced by the first full-mark submission
+    of the catalogue written for it: (the notebook, the submissions used)."""
+    notebook = nbformat.read(assigned.solution, as_version=4)
+    used = []
+    for path in (p for p in CATALOGUE if p.parent.name == name and header(p)["expect"] == "full"):
+        cells = [
+            c
+            for c in notebook.cells
+            if c.cell_type == "code"
+            and header(path)["cell"] in c.source
+            and not c.source.startswith("# question:")  # not one replaced already
+        ]
+        if len(cells) == 1:
+            cells[0].source = path.read_text()
+            used.append(path.stem)
+    return notebook, used
+
+
+@pytest.mark.parametrize("name", sorted({p.parent.name for p in CATALOGUE}))
+def test_a_whole_notebook_of_right_answers_written_differently_gets_full_marks(graders, name):
+    """One student's notebook, every answer right and none written as the solution is (float32,
+    another form of σ', sech², loops, prints, …): full marks, graded in-process."""
+    assigned, test_files = graders(name)
+    notebook, used = whole_notebook(assigned, name)
+    got = run_in_process(notebook, test_files)
+    assert len(used) >= 2 and len(used) == len(
+        {header(SUBMISSIONS / name / f"{u}.py")["question"] for u in used}
+    )
+    for question, (score, possible, messages, *_) in got.items():
+        assert score == possible > 0, (
+            f"{name} ({', '.join(used)}): {question} {score}/{possible}: {messages}"
+        )
+
+
+def test_otter_gives_the_chain_rule_notebook_written_differently_full_marks(graders, tmp_path):
+    """The reviewer's case, through otter's own grading: float32 and sech² in Question 1, another
+    form of σ' in Question 2 and 3, every name the prompt gives."""
+    assigned, _ = graders("chain_rule")
+    notebook, used = whole_notebook(assigned, "chain_rule")
+    assert {"float32_dh_with_print", "neuron_exp_form"} <= set(used), used
+    path = tmp_path / assigned.solution.name
+    nbformat.write(notebook, path)
+    results = otter_api.grade_submission(str(path), str(assigned.zip), quiet=True)
+    assert results.total == results.possible > 0, scores(results)
 
 
 # the in-process grading agrees with otter's own, on a submission with prints and float32 work,

@@ -14,6 +14,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -156,10 +157,14 @@ def master_notebook(cells) -> str:
 
 
 def test_otter_assign_accepts_the_example_test_cell(tmp_path):
+    """With the page's setting that shows hidden tests' results on Gradescope: otter writes it
+    into the autograder's configuration."""
     if not OTTER.is_file():
         pytest.skip("otter-grader is in requirements-test.txt")
 
-    config = "# ASSIGNMENT CONFIG\nname: example\ntests:\n    ok_format: false"
+    (show_hidden,) = [textwrap.dedent(b) for b in fenced("yaml") if "show_hidden" in b]
+    assert show_hidden == "generate:\n    show_hidden: true\n"
+    config = "# ASSIGNMENT CONFIG\nname: example\n" + show_hidden + "tests:\n    ok_format: false"
     solution = "def backprop(net, x, t):\n    g = net.backward(x, t)\n    return g.W, g.b"
     cells = [
         cell("raw", config),
@@ -183,6 +188,8 @@ def test_otter_assign_accepts_the_example_test_cell(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "dist" / "student" / "example.ipynb").is_file()
+    settings = json.loads((tmp_path / "dist" / "autograder" / "otter_config.json").read_text())
+    assert settings["show_hidden"] is True
 
 
 def skeleton_cells():
@@ -206,7 +213,8 @@ def test_the_skeleton_is_a_whole_question_for_the_optimizers_master():
     cells = skeleton_cells()
     kinds = [kind for kind, _ in cells]
     raw = [source.splitlines()[0] for kind, source in cells if kind == "raw"]
-    assert kinds[0] == "markdown" and raw == [
+    # the prompt inside the question, where otter adds its points
+    assert kinds[:2] == ["raw", "markdown"] and raw == [
         "# BEGIN QUESTION",
         "# BEGIN SOLUTION",
         "# END SOLUTION",
@@ -294,7 +302,10 @@ def test_otter_assign_accepts_the_skeleton_and_its_solution_passes_its_tests(tmp
     if not OTTER.is_file():
         pytest.skip("otter-grader is in requirements-test.txt")
 
-    config = "# ASSIGNMENT CONFIG\nname: skeleton\ntests:\n    ok_format: false"
+    config = (
+        "# ASSIGNMENT CONFIG\nname: skeleton\nshow_question_points: true\n"
+        "tests:\n    ok_format: false"
+    )
     cells = [cell("raw", config), cell("code", "import numpy as np")]
     cells += [cell(kind, source) for kind, source in skeleton_cells()]
     (tmp_path / "skeleton.ipynb").write_text(master_notebook(cells))
@@ -311,6 +322,7 @@ def test_otter_assign_accepts_the_skeleton_and_its_solution_passes_its_tests(tmp
         "np.linalg.solve(hessian(w), g)" not in student and "q5_newton_on_rosenbrock" not in student
     )
     assert "q5_newton_on_a_bowl" in student
+    assert "_Points:_ 2" in student  # its prompt is inside the question, as the page says
     (autograder,) = (tmp_path / "dist" / "autograder").glob("skeleton-autograder_*.zip")
 
     import nbformat
@@ -509,3 +521,71 @@ def test_which_nnmath_is_checked_outside_the_clones_folder(tmp_path):
 
     assert version() == "the folder's"
     assert version("-P") != "the folder's"
+
+
+def section(anchor: str) -> str:
+    """The page's text from a label to the next label or ``## `` heading after it."""
+    text = PAGE.read_text()
+    start = text.index(f"({anchor})=")
+    body = text.index("\n", text.index("\n", start) + 1)  # after the label and the line below it
+    following = re.search(r"^\(instructors-[\w-]+\)=|^## ", text[body:], re.M)
+    return text[start : body + following.start()] if following else text[start:]
+
+
+def test_the_quick_start_fits_a_screen_and_leads_to_each_step():
+    quick = section("instructors-quick-start")
+    assert len(quick.split()) <= 450, len(quick.split())
+    for anchor in ("setting-up", "distribute", "docker", "feedback", "safe-grading"):
+        assert f"<instructors-{anchor}>" in quick or f"`instructors-{anchor}`" in quick, anchor
+    assert "--only chain_rule" in quick and "--feedback" in quick
+
+
+def test_assignments_do_not_run_on_colab_as_the_page_says(tmp_path, monkeypatch):
+    """On Colab otter 7 wants test files (the masters keep their public tests in the notebook's
+    metadata, otter's default) and refuses grader.export: the page says assignments do not run
+    there, and claims Colab for the chapters only."""
+    import nbformat
+
+    otter = pytest.importorskip("otter", reason="otter-grader is in requirements-test.txt")
+    text = " ".join(PAGE.read_text().split())
+    assert "Assignments do not run on Colab" in text
+    assert "Binder, Colab or local" not in text and "Binder, Colab, their" not in text
+    for master in MASTERS:
+        config = "".join(json.loads(master.read_text())["cells"][0]["source"])
+        assert "files: true" not in config and "runs_on" not in config, master.name
+
+    class ColabShell:  # otter tells Colab by the name of IPython's shell
+        def __repr__(self):
+            return "<google.colab._shell.Shell object>"
+
+    monkeypatch.setattr("otter.check.utils.get_ipython", ColabShell)
+    monkeypatch.chdir(tmp_path)
+    nbformat.write(nbformat.v4.new_notebook(), "chain_rule.ipynb")
+    with pytest.raises(ValueError, match="Tests directory"):
+        otter.Notebook("chain_rule.ipynb")
+    (tmp_path / "tests").mkdir()
+    with pytest.raises(RuntimeError, match="not compatible with Google Colab"):
+        otter.Notebook("chain_rule.ipynb").export()
+    readme = make_course.README
+    assert "not on Colab" in readme
+
+
+def test_the_page_warns_that_the_private_masters_workflow_publishes_the_solutions():
+    """A private copy keeps .github/workflows/book.yml, which builds the instructor edition on
+    every push to main and deploys it to Pages: the page names the file, what it does, and how to
+    turn it off; the release copies no workflow."""
+    workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
+    assert "branches: [main]" in workflow and "pull_request" in workflow
+    assert "actions/deploy-pages" in workflow and "jupyter-book build ." in workflow
+    for branch in ("notebooks", "notebooks-student", "binder-student"):
+        assert f" {branch}\n" in workflow, branch
+    warning = " ".join(section("instructors-workflow").split())
+    for words in (
+        "`.github/workflows/book.yml`",
+        "every push to `main`",
+        "every solution",
+        "Disable workflow",
+        "`git rm .github/workflows/book.yml`",
+        "`notebooks-student`",
+    ):
+        assert words in warning, words

@@ -1,6 +1,6 @@
 """Grade a whole folder of submissions without Docker: ``otter run`` on each, one CSV.
 
-    python tools/grade_folder.py AUTOGRADER.zip SUBMISSIONS/ [-o grades.csv]
+    python tools/grade_folder.py AUTOGRADER.zip SUBMISSIONS/ [-o grades.csv] [--feedback DIR]
 
 Every ``*.ipynb`` or ``*.zip`` (what ``grader.export()`` makes) in SUBMISSIONS is graded in its
 own ``otter run`` process, in this environment (which needs what the assignment does: nnmath,
@@ -14,6 +14,9 @@ A submission that runs longer than ``--timeout`` seconds (600) gets a row with t
 out", and its ``otter run``, the notebook's kernel and every process they started are ended.
 Each run's full results are kept in ``<csv>.results/<submission's file name>/results.json``
 (``alice.ipynb`` and ``alice.zip`` each get their own). Questions are in natural order: q2 before q10.
+``--feedback DIR`` also writes one text file per submission, ``DIR/<submission's file name>.txt``:
+its score, each question's points, and the message of every test that failed, public and hidden
+(what Gradescope shows a student once grades are published, with ``show_hidden``), to send back.
 
 For a large class, ``otter grade`` (one Docker container per submission) or Gradescope scale
 further; see the book's page *For instructors*.
@@ -153,8 +156,38 @@ def grade_one(autograder: Path, submission: Path, output: Path, timeout: float) 
     }
 
 
+def feedback_text(row: dict, results: Path, assignment: str) -> str:
+    """One submission's feedback: its score, each question's points and the output of its tests
+    (otter's, which holds every failed test's message, hidden tests' too), from results.json."""
+    lines = [f"{assignment}: {row['submission']}"]
+    if "error" in row:
+        return "\n".join([*lines, f"Not graded: {row['error']}", ""])
+    lines += [f"Score: {row['total']:g} of {row['possible']:g} points", ""]
+    for test in json.loads(results.read_text())["tests"]:
+        if "score" not in test or "max_score" not in test:
+            continue  # the "Public Tests" summary, which the questions' outputs repeat
+        lines.append(f"{test['name']}: {test['score']:g} of {test['max_score']:g} points")
+        output = test.get("output", "").strip()
+        if output:
+            lines += ["    " + line if line else "" for line in output.splitlines()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_feedback(rows: list[dict], results_root: Path, folder: Path, assignment: str) -> None:
+    """``folder/<submission's file name>.txt`` for every graded row (and the error of the others)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for row in rows:
+        text = feedback_text(row, results_root / row["submission"] / "results.json", assignment)
+        (folder / f"{row['submission']}.txt").write_text(text)
+
+
 def grade_folder(
-    autograder: Path, folder: Path, csv_path: Path, timeout: float = 600
+    autograder: Path,
+    folder: Path,
+    csv_path: Path,
+    timeout: float = 600,
+    feedback: Path | None = None,
 ) -> list[dict]:
     autograder, folder = Path(autograder), Path(folder)
     if not autograder.is_file() or autograder.suffix != ".zip":
@@ -190,6 +223,8 @@ def grade_folder(
         )
         writer.writeheader()
         writer.writerows(rows)
+    if feedback is not None:
+        write_feedback(rows, csv_path.with_suffix(".results"), Path(feedback), assignment)
     return rows
 
 
@@ -203,8 +238,15 @@ def main(argv=None) -> int:
         "-o", "--output", type=Path, default=Path("grades.csv"), help="the CSV (grades.csv)"
     )
     parser.add_argument("--timeout", type=float, default=600, help="seconds per submission (600)")
+    parser.add_argument(
+        "--feedback",
+        type=Path,
+        metavar="DIR",
+        help="also write DIR/<submission>.txt for each submission: its points and every failed "
+        "test's message, hidden tests' too, to send back to the student",
+    )
     args = parser.parse_args(argv)
-    rows = grade_folder(args.autograder, args.folder, args.output, args.timeout)
+    rows = grade_folder(args.autograder, args.folder, args.output, args.timeout, args.feedback)
     print(f"{len(rows)} submissions -> {args.output}")
     return 1 if any("error" in row for row in rows) else 0
 

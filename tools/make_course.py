@@ -124,11 +124,67 @@ def is_release(out: Path) -> bool:
     return (out / "site" / "index.html").is_file() and (out / "README.md").is_file()
 
 
+def otter_requirement() -> str:
+    """The otter-grader line of requirements-instructors.txt: the one place its version is set.
+    The class installs it; ``otter assign`` pins the autograder (Gradescope, ``otter grade``) to
+    the otter that runs it, which :func:`check_otter` holds to this line."""
+    return next(
+        line.split("#")[0].strip()
+        for line in (ROOT / "requirements-instructors.txt").read_text().splitlines()
+        if line.startswith("otter-grader")
+    )
+
+
+def check_otter() -> str:
+    """The version of the otter-grader that assigns; refused (ValueError) unless it is the one
+    requirements-instructors.txt pins, since the autograder would then run another otter than
+    the class checks with."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    from packaging.requirements import Requirement
+
+    wanted = otter_requirement()
+    try:
+        found = installed("otter-grader")
+    except PackageNotFoundError:
+        found = None
+    if found is None or not Requirement(wanted).specifier.contains(found, prereleases=True):
+        raise ValueError(
+            f"this environment has otter-grader {found or '(none)'}, requirements-instructors.txt "
+            f"pins {wanted}: otter assign pins the autograder to the otter that runs it, and the "
+            "class installs the pinned one. Run pip install -r requirements-instructors.txt"
+        )
+    return found
+
+
+def stable_cell_ids(notebook: Path) -> None:
+    """Give every cell of a released notebook an id made from its content. ``otter assign`` gives
+    the cells it adds random ids, so each release would change every notebook, and nbgitpuller
+    would merge those changed lines into the copies students already work in."""
+    import hashlib
+
+    import nbformat
+
+    found = nbformat.read(notebook, as_version=4)
+    seen = set()
+    for cell in found.cells:
+        digest = hashlib.sha1(f"{cell.cell_type}\0{cell.source}".encode()).hexdigest()[:12]
+        cell.id, n = digest, 1
+        while cell.id in seen:  # the same cell twice: number the repeats
+            n += 1
+            cell.id = f"{digest}-{n}"
+        seen.add(cell.id)
+    nbformat.write(found, notebook)
+
+
 def student_assignments(out: Path, names=None) -> list[str]:
     """``otter assign`` on the named masters (default: all); only each one's student folder goes
-    into ``out/NAME``, replacing what was there. Other folders in ``out`` are left as they are."""
+    into ``out/NAME``, replacing what was there, its notebooks' cell ids made from their content
+    (:func:`stable_cell_ids`). Other folders in ``out`` are left as they are."""
     otter = Path(sys.executable).parent / "otter"
     names = assignment_names() if names is None else names
+    check_otter()
     for name in names:
         master = ROOT / "assignments" / name / f"{name}.ipynb"
         with tempfile.TemporaryDirectory() as tmp:
@@ -142,6 +198,8 @@ def student_assignments(out: Path, names=None) -> list[str]:
             )
             if result.returncode:
                 raise RuntimeError(f"otter assign {master}: {result.stderr[-3000:]}")
+            for notebook in (dist / "student").rglob("*.ipynb"):
+                stable_cell_ids(notebook)
             shutil.rmtree(out / name, ignore_errors=True)  # only once the new one is made
             shutil.copytree(dist / "student", out / name)
     return names
@@ -149,17 +207,13 @@ def student_assignments(out: Path, names=None) -> list[str]:
 
 def runtime_requirements(nnmath: str) -> list[str]:
     """What a student's environment needs: nnmath at the release, the chapters' requirements
-    (not those for building the book) and otter-grader for the assignments' checks, at the
-    instructors' range (requirements-instructors.txt), so that the class checks with the otter
-    that assigns and grades."""
+    (not those for building the book) and otter-grader for the assignments' checks, the version
+    requirements-instructors.txt pins (:func:`otter_requirement`), so that the class checks with
+    the otter that assigns and grades."""
     sys.path.insert(0, str(ROOT / "_ext"))
     from notebook_edition import _runtime_requirements
 
-    otter = next(
-        line.split("#")[0].strip()
-        for line in (ROOT / "requirements-instructors.txt").read_text().splitlines()
-        if line.startswith("otter-grader")
-    )
+    otter = otter_requirement()
     return [
         nnmath,
         *[
@@ -180,7 +234,8 @@ the assignments.
 - **Run a chapter**: every page has a launch button (Binder{hub}, Colab); the notebooks are the
   `*.ipynb` files here.
 - **Assignments**: `assignments/<name>/<name>.ipynb` (after a chapter's Binder button, in
-  `notebooks/assignments/<name>/` of the file browser). Open one, answer the questions, run
+  `notebooks/assignments/<name>/` of the file browser). They run on Binder{hub} or your own
+  machine, not on Colab (their checks and export do not work there). Open one, answer the questions, run
   `grader.check("q1")` for the public checks, and hand in the file your instructor asks for
   (`grader.export()` makes it). Save the notebook (*File* → *Save*) before you run the export:
   it zips the notebook as last saved. A Binder session is temporary and deleted when it ends:
@@ -242,6 +297,7 @@ def make(
 ) -> Path:
     out = Path(out).resolve()
     names = chosen_assignments(only)
+    check_otter()  # before anything is built or written
     if out == ROOT or ROOT in out.parents:
         raise ValueError(f"{out} is inside the book's repository: give a folder outside it")
     if out.exists() and any(out.iterdir()):
