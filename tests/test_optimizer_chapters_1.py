@@ -470,6 +470,39 @@ def test_second_order_prediction_matches_single_example_steps():
     assert 2 < 2 / np.linalg.eigvalsh(H)[-1] < 4
 
 
+def test_sgd_full_batch_recovers_beyond_the_start_limit_where_the_curvature_has_fallen():
+    """sgd.md: 2/λ_max at the start (3.92) is where a quadratic model predicts failure, not where
+    the network's training fails. Full-batch GD at 4 and 8 (beyond it) ends below its start, with
+    α λ_max < 2 where it ends; at 16 it ends above its start. The text says so, and cites the
+    catapult and the edge of stability."""
+    from nnmath.surfaces import NetworkLoss
+
+    X, labels = datasets.two_moons(200, noise=0.15, seed=0)
+    T = labels[None, :].astype(float)
+    n = X.shape[1]
+
+    def largest_eigenvalue(net):
+        loss = NetworkLoss(net, X, T)
+        return np.linalg.eigvalsh(loss.hessian(loss.start))[-1]
+
+    start_net = nnmath.Network([2, 8, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=1)
+    start_cost, limit = start_net.cost(X, T), 2 / largest_eigenvalue(start_net)
+    for rate in (4, 8, 16):
+        net = nnmath.Network([2, 8, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=1)
+        nnmath.fit(net, X, T, optimizer=SGD(rate), epochs=20, batch_size=n)
+        assert rate > limit
+        if rate < 16:
+            assert net.cost(X, T) < start_cost and rate * largest_eigenvalue(net) < 2
+        else:
+            assert net.cost(X, T) > start_cost
+    text = (Path(__file__).resolve().parents[1] / "book" / "sgd.md").read_text()
+    assert "beyond it the\niteration fails" not in text and "saddle-like" not in text
+    assert "{cite:p}`lewkowycz2020`" in text and "{cite:p}`cohen2021`" in text
+    assert "assert RATE_GRID[k] * end_lambda_max[k] < 2 < RATE_GRID[k] * start_lambda_max" in text
+    # the plateau's noise model, asserted in the chapter
+    assert "assert predicted_i < 0 and measured_i + 2 * se_i < 0" in text
+
+
 def test_sgd_full_batch_at_its_own_rate_is_level_with_the_minibatches_per_epoch():
     """The minibatches' per-epoch lead in sgd.md is the shared α = 0.5's: 20 epochs at the grid's
     rates, the full batch's best is a larger rate and ends within the minibatches' seed spread at
