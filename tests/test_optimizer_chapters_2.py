@@ -248,12 +248,10 @@ def test_the_hessian_of_the_articles_network():
     P = 1_685_667
     assert P**2 * 8 > 2e13 and 8 * P < 2e7  # > 20 TB against < 20 MB
     assert 2 * P**3 / 3 > 3e18
-    # the chapter's fixed rates (no timing): ~10 years per step at 10¹⁰ flop/s, ~37 days at 10¹²,
-    # and ten million such steps ~10⁶ years
+    # the chapter's fixed rates (no timing): ~10 years per step at 10¹⁰ flop/s, ~37 days at 10¹²
     day, year = 24 * 3600, 365.25 * 24 * 3600
     assert 9 < 2 * P**3 / 3 / 1e10 / year < 11
     assert 36 < 2 * P**3 / 3 / 1e12 / day < 38
-    assert 0.9e6 < 1e7 * 2 * P**3 / 3 / 1e12 / year < 1.1e6
 
 
 def test_adagrad_rates_on_the_bowl_follow_the_gradient_not_the_curvature():
