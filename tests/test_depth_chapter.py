@@ -176,3 +176,37 @@ def test_page_states_the_computed_accuracy(built_book, chapter):
     assert f"{100 * chapter['short']['tanh'].mean():.0f} % (" in text
     assert f"α = {chapter['ADAM_RATES'][0]:g}" in text
     assert "np.float64" not in text
+
+
+def test_the_forward_signal_collapses_with_the_vanishing_delta(chapter):
+    """Why Adam's moving W¹ does not make the Xavier sigmoid network learn: at initialisation its
+    outputs barely differ between digits, and a push of W¹ as large as Adam's barely reaches them."""
+    collapse = chapter["collapse"]
+    assert np.all(np.diff(collapse["sigmoid"][:-1]) < 0)
+    assert collapse["sigmoid"][-2] < 1e-4 and collapse["sigmoid"][-1] < 1e-5
+    assert collapse["tanh"][-2] > 1e4 * collapse["sigmoid"][-2]
+    assert chapter["output_change"] < 1e-4
+
+
+def test_adams_first_layer_gradients_are_above_eps_but_not_by_much(chapter):
+    over_eps = chapter["over_eps"]
+    assert 3 < over_eps["median"] < over_eps["rms"] < 50
+    text = " ".join(CHAPTER.read_text().split())
+    assert "much larger than Adam's" not in text
+    assert "larger than $\\varepsilon$ by a factor of only about" in text
+
+
+def test_the_main_text_does_not_rest_on_folded_boxes():
+    """The intro promises the main text does not depend on the boxes: the training comparison and
+    its figure are on the main line, no prose points into an optional box, and the conclusion about
+    the disguised network is stated under one global Adam rate."""
+    source = CHAPTER.read_text()
+    text = " ".join(source.split())
+    assert "the main text does not depend on them" in text
+    assert "optional box" not in text.lower() and "Optional:" not in text
+    dropdowns = re.findall(r"^(`{4,})\{admonition\}.*?^\1$", source, re.M | re.S)
+    assert dropdowns and not any("fig_deep_rates" in box for box in dropdowns)
+    assert "all alike" not in text
+    assert text.count("one global rate") >= 3  # the training bullet, the Takeaway, the Summary
+    assert "{cite:p}`lecun1998efficient`" in text
+    assert "@incollection{lecun1998efficient," in (ROOT / "references.bib").read_text()
