@@ -2,16 +2,19 @@
 inside scikit-learn (nothing is downloaded).
 
 Each returns ``(X, y)``: inputs ``X`` of shape ``(n_0, n)`` (examples are columns) and integer
-labels ``y`` of shape ``(n,)``. ``one_hot(y)`` turns labels into targets of shape ``(k, n)``.
+labels ``y`` of shape ``(n,)``. ``one_hot(y)`` turns labels into targets of shape ``(k, n)``;
+``split`` keeps a random fraction of the examples apart (for validation or a held-out split).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from ._validate import as_count, as_nonnegative_number, as_real_array
+from ._validate import as_count, as_nonnegative_number, as_real_array, as_real_number
 
-__all__ = ["xor", "two_moons", "spirals", "blobs", "digits", "one_hot"]
+__all__ = ["xor", "two_moons", "spirals", "blobs", "digits", "one_hot", "Split", "split"]
 
 
 def xor(n_per_corner: int = 1, noise: float = 0.0, seed=None):
@@ -94,3 +97,52 @@ def one_hot(y, classes: int | None = None) -> np.ndarray:
     if y.size and y.max() >= k:
         raise ValueError(f"label {int(y.max())} does not fit in {k} classes")
     return np.eye(k)[:, y]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Examples as columns ``x``, their classes ``labels``, and the one-hot targets ``t``.
+
+    ``classes`` is stated, not inferred from the labels: a small subset may lack the highest class.
+    """
+
+    x: np.ndarray
+    labels: np.ndarray
+    classes: int
+
+    def __post_init__(self):
+        if np.ndim(self.x) != 2 or np.ndim(self.labels) != 1 or self.x.shape[1] != self.labels.size:
+            raise ValueError(
+                "a Split needs examples as the columns of a 2-D x and one label per column, "
+                f"got x of shape {np.shape(self.x)} and labels of shape {np.shape(self.labels)}"
+            )
+
+    @property
+    def t(self) -> np.ndarray:
+        return one_hot(self.labels, classes=self.classes)
+
+
+def split(x, labels, *, apart: float, seed, classes: int) -> tuple[Split, Split]:
+    """A random fraction ``apart`` of the examples kept apart (returned second), the rest first.
+
+    The permutation comes from ``seed``, so the same call gives the same two splits.
+    """
+    x = as_real_array(x, "x")
+    labels = np.asarray(labels)
+    if x.ndim != 2 or labels.ndim != 1 or x.shape[1] != labels.size:
+        raise ValueError(
+            "split needs examples as the columns of a 2-D x and one label per column, "
+            f"got x of shape {x.shape} and labels of shape {labels.shape}"
+        )
+    apart = as_real_number(apart, "apart")
+    if not 0 < apart < 1:
+        raise ValueError(f"apart is the fraction kept apart, in (0, 1), got {apart!r}")
+    classes = as_count(classes, "classes")
+    one_hot(labels, classes=classes)  # labels must be integers that fit in ``classes``
+    order = np.random.default_rng(seed).permutation(labels.size)
+    cut = int(round(apart * labels.size))
+    rest, kept_apart = order[cut:], order[:cut]
+    return (
+        Split(x[:, rest], labels[rest], classes),
+        Split(x[:, kept_apart], labels[kept_apart], classes),
+    )

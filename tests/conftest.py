@@ -2,8 +2,10 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,26 +35,73 @@ BUILD_COMMAND = [
 ]  # the README's, word for word
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
-    """Path of ``_build/html`` of the README's build in a clean copy of the repository, and the
-    build's output. Nothing is changed in the copy: the tests see the book a reader builds.
-    ``NNMATH_BUILT_HTML=_build/html`` reuses a build while iterating on a test (never in CI)."""
-    reuse = os.environ.get("NNMATH_BUILT_HTML")
-    if reuse and not os.environ.get("CI"):
-        return Path(reuse).resolve(), subprocess.CompletedProcess(BUILD_COMMAND, 0, "", "")
-    copy = tmp_path_factory.mktemp("book") / "repo"
+# The build runs in the background from the end of collection, while the tests that do not read it
+# run on the machine's other core; the tests that read it run last (CI has two cores).
+_background_build: dict = {}
+
+
+def _reads_the_built_book(item) -> bool:
+    module_text = Path(item.fspath).read_text() if item.fspath else ""
+    return "built_book" in item.fixturenames or "built_book" in module_text
+
+
+def pytest_collection_modifyitems(session, config, items):
+    readers = [item for item in items if _reads_the_built_book(item)]
+    if not readers:
+        return
+    items[:] = [item for item in items if item not in readers] + readers
+    reuse = os.environ.get("NNMATH_BUILT_HTML") and not os.environ.get("CI")
+    if reuse or config.option.collectonly:
+        return
+    copy = Path(tempfile.mkdtemp(prefix="nnmath-book-")) / "repo"
     shutil.copytree(ROOT, copy, ignore=IGNORE)
     bin_dir = Path(sys.executable).parent
     env = dict(
         os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", PYTHONPATH=str(ROOT)
     )
-    result = subprocess.run(
+    output = open(copy.parent / "build-output.txt", "w+")  # noqa: SIM115  (read back by the fixture)
+    process = subprocess.Popen(
         [str(bin_dir / BUILD_COMMAND[0]), *BUILD_COMMAND[1:]],
         cwd=copy,
         env=env,
-        capture_output=True,
+        stdout=output,
+        stderr=subprocess.STDOUT,
         text=True,
-        timeout=900,
+        start_new_session=True,  # its kernels too are ended with it (_end)
     )
-    return copy / "_build" / "html", result
+    _background_build.update(copy=copy, process=process, output=output)
+
+
+def _end(process):
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    process = _background_build.get("process")
+    if process is None:
+        return
+    if process.poll() is None:  # the session ended before any test read the build
+        _end(process)
+    _background_build["output"].close()
+    shutil.rmtree(_background_build["copy"].parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def built_book():
+    """Path of ``_build/html`` of the README's build in a clean copy of the repository, and the
+    build's output (stdout and stderr together). Nothing is changed in the copy: the tests see the
+    book a reader builds. ``NNMATH_BUILT_HTML=_build/html`` reuses a build while iterating on a
+    test (never in CI)."""
+    reuse = os.environ.get("NNMATH_BUILT_HTML")
+    if reuse and not os.environ.get("CI"):
+        return Path(reuse).resolve(), subprocess.CompletedProcess(BUILD_COMMAND, 0, "", "")
+    process, output = _background_build["process"], _background_build["output"]
+    try:
+        process.wait(timeout=1800)
+    except subprocess.TimeoutExpired:
+        _end(process)
+        raise
+    output.seek(0)
+    result = subprocess.CompletedProcess(BUILD_COMMAND, process.returncode, output.read(), "")
+    return _background_build["copy"] / "_build" / "html", result

@@ -46,12 +46,16 @@ def code_lines(path, start, end):
 
 
 def test_the_digits_are_split_as_in_the_training_chapter():
-    """The same split function, fractions, seeds and batch size: the same images, the same numbers."""
-    for start, end in (
-        ("def split(", "            Split(x[:, order[:cut]]"),
-        ("digits_x, digits_labels = ", "                                        apart=VALIDATION"),
-    ):
-        assert code_lines(CHAPTER, start, end) == code_lines(TRAINING, start, end), start
+    """The same split function (nnmath's), fractions, seeds and batch size: the same images, the
+    same numbers."""
+    for chapter in (CHAPTER, TRAINING):
+        assert re.search(r"^from nnmath\.datasets import .*\bsplit\b", chapter.read_text(), re.M)
+        assert not re.search(r"^def split\(", chapter.read_text(), re.M), chapter
+    start, end = (
+        "digits_x, digits_labels = ",
+        "                                        apart=VALIDATION",
+    )
+    assert code_lines(CHAPTER, start, end) == code_lines(TRAINING, start, end)
     assert re.search(r"^DIGITS_BATCH = 32$", CHAPTER.read_text(), re.M)
     assert re.search(r"^DIGITS_EPOCHS, DIGITS_BATCH = \d+, 32$", TRAINING.read_text(), re.M)
 

@@ -466,6 +466,24 @@ ROWS = [
         ValueError,
         ["label 3", "3 classes"],
     ),
+    (
+        "split(labels do not match x)",
+        lambda: datasets.split(np.zeros((2, 5)), np.zeros(4, int), apart=0.2, seed=0, classes=2),
+        ValueError,
+        ["x of shape (2, 5)", "labels of shape (4,)"],
+    ),
+    (
+        "split(apart=1)",
+        lambda: datasets.split(np.zeros((2, 5)), np.zeros(5, int), apart=1, seed=0, classes=2),
+        ValueError,
+        ["apart", "(0, 1)"],
+    ),
+    (
+        "split(a label beyond classes)",
+        lambda: datasets.split(np.zeros((2, 2)), np.array([0, 2]), apart=0.5, seed=0, classes=2),
+        ValueError,
+        ["label 2", "2 classes"],
+    ),
     # -- network: construction, forward, backward, gradient_step -------------------------------
     # (these rows replace the one-function-per-case tests/test_errors.py)
     (
