@@ -2,7 +2,7 @@
 
 Each is a small immutable object called like a function, ``cosine(0.1, steps=200)(t)``, on an
 int or an integer array of step counts. ``schedule(name, alpha0, ...)`` builds one by name.
-Derived in chapter *Stochastic and minibatch gradient descent* (book/sgd.md), after
+Derived in chapter *Learning-rate schedules* (book/schedules.md), after
 ``robbins1951`` on the conditions Σ α_t = ∞, Σ α_t² < ∞.
 """
 
