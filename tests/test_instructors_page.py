@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -521,6 +522,57 @@ def test_which_nnmath_is_checked_outside_the_clones_folder(tmp_path):
 
     assert version() == "the folder's"
     assert version("-P") != "the folder's"
+
+
+def written_beside_a_master() -> set[str]:
+    """What the page's commands write in an assignment's folder: ``grade_folder.py``'s
+    ``-o NAME.csv`` (and ``NAME.results/``) and ``--feedback DIR``, otter's ``-o DIR``, and
+    ``otter assign``'s output folder. Folders end in ``/``."""
+    written = set()
+    for command in commands():
+        words = [w.rstrip(");") for w in shlex.split(command)]
+        if words[:2] == ["otter", "assign"]:
+            written.add(words[3] + "/")
+        for option, value in zip(words, words[1:]):
+            if option == "-o" and value.endswith(".csv"):
+                written |= {value, value.removesuffix(".csv") + ".results/"}
+            elif option in ("-o", "--feedback"):
+                written.add(value.rstrip("/") + "/")
+    return written
+
+
+def ignored_list() -> list[str]:
+    """The names the page's box on what git ignores beside a master lists."""
+    text = PAGE.read_text()
+    start = text.index("Details: what git ignores beside a master")
+    box = text[start : text.index("```", start)]
+    return re.findall(r"`([\w.-]+/?)`", box)
+
+
+def test_git_ignores_what_the_pages_commands_write_beside_a_master(tmp_path):
+    """Student names and scores (the feedback files, the grades, the submissions) never reach a
+    private master's history: every output of the page's commands is in the page's list of what
+    git ignores, and the repository's .gitignore ignores everything on that list."""
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    listed = ignored_list()
+    written = written_beside_a_master()
+    assert {"feedback/", "grades.csv", "grades.results/", "dist/"} <= written, written
+    general = {re.sub(r"^[\w-]+(?=\.csv$|\.results/$)", "NAME", name) for name in written}
+    assert general <= set(listed), f"written but not in the page's list: {general - set(listed)}"
+    # .gitignore, in a repository of its own: the tests also run on copies that are not checkouts
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text((ROOT / ".gitignore").read_text())
+    beside = "assignments/chain_rule/"
+    paths = [
+        beside + (f"{name}x.txt" if name.endswith("/") else name)
+        for name in {n.replace("NAME", "week3") for n in listed} | written
+    ]
+    check = ["check-ignore", "--no-index", "--verbose", "--non-matching", *paths]
+    run = ["git", "-C", str(tmp_path), *check]
+    shown = subprocess.run(run, capture_output=True, text=True, timeout=60).stdout
+    not_ignored = [line.split("\t")[1] for line in shown.splitlines() if line.startswith("::")]
+    assert not not_ignored, f".gitignore does not ignore {not_ignored}"
 
 
 def section(anchor: str) -> str:

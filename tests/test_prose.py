@@ -34,6 +34,16 @@ def prose(path, exercises=True):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_no_backtick_fence_has_a_backtick_in_its_info_string(chapter):
+    """CommonMark: such a line opens no fence, so every box after it shifts (a dropdown title with
+    `--only` in code left two of the instructors' page's labels undefined). Fence such a
+    directive with colons (``:::{admonition} …``)."""
+    lines = chapter.read_text().splitlines()
+    bad = [n for n, line in enumerate(lines, 1) if re.match(r"^\s*`{3,}(?!`)[^`]*`", line)]
+    assert not bad, f"{chapter.name}: a backtick in a backtick fence's info string, lines {bad}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_no_typed_number_after_approx(chapter):
     typed = re.findall(r"(?:\\approx|≈)\s*\$?\s*(-?\d[\d.,]*)", prose(chapter))
     assert not typed, f"{chapter.name}: numbers typed after ≈ (glue them): {typed}"
