@@ -164,7 +164,7 @@ def test_the_bound_check_can_fail(chapter):
 def test_sgd_barely_moves_the_first_layer_and_adam_moves_it(chapter):
     moved = chapter["moved"]
     assert moved["SGD"][0] < 1e-3 * moved["SGD"][1]
-    assert moved["Adam"][0] > 0.5 * moved["Adam"][1]
+    assert moved["Adam"][0] > moved["Adam"][1]  # at least as far as the output layer
 
 
 def test_claims_a_review_found_unsupported_are_gone():
