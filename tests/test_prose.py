@@ -37,10 +37,20 @@ def prose(path, exercises=True):
 def test_no_backtick_fence_has_a_backtick_in_its_info_string(chapter):
     """CommonMark: such a line opens no fence, so every box after it shifts (a dropdown title with
     `--only` in code left two of the instructors' page's labels undefined). Fence such a
-    directive with colons (``:::{admonition} …``)."""
+    directive with tildes (``~~~{admonition} …``): a tilde fence's info string may hold backticks,
+    and jupytext still reads the page as MyST (a ``:::`` fence makes it guess Pandoc Markdown)."""
     lines = chapter.read_text().splitlines()
     bad = [n for n, line in enumerate(lines, 1) if re.match(r"^\s*`{3,}(?!`)[^`]*`", line)]
     assert not bad, f"{chapter.name}: a backtick in a backtick fence's info string, lines {bad}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_jupytext_reads_the_page_as_markdown_or_myst(chapter):
+    """Tests and tools read every page with jupytext; a ``:::`` fence in a page without MyST
+    front matter makes it guess Pandoc Markdown, which needs pandoc (and reads the page otherwise)."""
+    from jupytext.formats import guess_format
+
+    assert guess_format(chapter.read_text(), ".md")[0] in ("myst", "markdown"), chapter.name
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
