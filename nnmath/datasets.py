@@ -127,22 +127,15 @@ def split(x, labels, *, apart: float, seed, classes: int) -> tuple[Split, Split]
 
     The permutation comes from ``seed``, so the same call gives the same two splits.
     """
-    x = as_real_array(x, "x")
-    labels = np.asarray(labels)
-    if x.ndim != 2 or labels.ndim != 1 or x.shape[1] != labels.size:
-        raise ValueError(
-            "split needs examples as the columns of a 2-D x and one label per column, "
-            f"got x of shape {x.shape} and labels of shape {labels.shape}"
-        )
+    whole = Split(as_real_array(x, "x"), np.asarray(labels), as_count(classes, "classes"))
     apart = as_real_number(apart, "apart")
     if not 0 < apart < 1:
         raise ValueError(f"apart is the fraction kept apart, in (0, 1), got {apart!r}")
-    classes = as_count(classes, "classes")
-    one_hot(labels, classes=classes)  # labels must be integers that fit in ``classes``
-    order = np.random.default_rng(seed).permutation(labels.size)
-    cut = int(round(apart * labels.size))
+    one_hot(whole.labels, classes=whole.classes)  # labels must be integers that fit in ``classes``
+    order = np.random.default_rng(seed).permutation(whole.labels.size)
+    cut = int(round(apart * whole.labels.size))
     rest, kept_apart = order[cut:], order[:cut]
     return (
-        Split(x[:, rest], labels[rest], classes),
-        Split(x[:, kept_apart], labels[kept_apart], classes),
+        Split(whole.x[:, rest], whole.labels[rest], whole.classes),
+        Split(whole.x[:, kept_apart], whole.labels[kept_apart], whole.classes),
     )

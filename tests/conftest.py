@@ -1,5 +1,6 @@
 """Shared fixtures: a clean build of the whole book with the README's command, made once per test session."""
 
+import functools
 import os
 import shutil
 import signal
@@ -40,9 +41,13 @@ BUILD_COMMAND = [
 _background_build: dict = {}
 
 
+@functools.cache
+def _module_names_the_built_book(path: Path) -> bool:
+    return "built_book" in path.read_text()  # also a test that asks for it by getfixturevalue
+
+
 def _reads_the_built_book(item) -> bool:
-    module_text = Path(item.fspath).read_text() if item.fspath else ""
-    return "built_book" in item.fixturenames or "built_book" in module_text
+    return "built_book" in item.fixturenames or _module_names_the_built_book(item.path)
 
 
 def pytest_collection_modifyitems(session, config, items):
