@@ -231,5 +231,8 @@ def test_the_shallow_baseline_shows_depth_is_what_hurts(chapter):
     assert chapter["SHALLOW_SIZES"] == [64, chapter["DEEP_WIDTH"], 10]
     right = chapter["shallow_right"]
     assert set(right) == set(chapter["ADAM_RATES"])
-    assert all(value.shape == (len(chapter["LEVEL_SEEDS"]), chapter["LONGER_EPOCHS"] + 1) for value in right.values())
+    assert all(
+        value.shape == (len(chapter["LEVEL_SEEDS"]), chapter["LONGER_EPOCHS"] + 1)
+        for value in right.values()
+    )
     assert chapter["shallow_worst"] > chapter["longer"]["sigmoid"].mean() + 0.2
