@@ -214,3 +214,25 @@ def test_the_main_text_does_not_rest_on_folded_boxes():
     assert text.count("one global rate") >= 3  # the training bullet, the Takeaway, the Summary
     assert "{cite:p}`lecun1998efficient`" in text
     assert "@incollection{lecun1998efficient," in (ROOT / "references.bib").read_text()
+
+
+def test_adams_own_first_layer_step_barely_changes_the_answers(chapter):
+    """Not only a random push: Adam's one-epoch change of W¹, alone, leaves the outputs collapsed;
+    the collapse's spread and the push's change are two quantities, not one glued twice."""
+    assert chapter["adam_output_change"] < 1e-4 and chapter["adam_output_spread"] < 1e-5
+    assert chapter["adam_output_change"] > 3 * chapter["output_change"]
+    assert chapter["all_layers_change"] > 1e3 * chapter["adam_output_change"]
+    assert chapter["output_change"] != chapter["collapse"]["sigmoid"][-1]
+
+
+def test_the_shallow_baseline_shows_depth_is_what_hurts(chapter):
+    """The same sigmoid network with Xavier's weights and one hidden layer, trained on the same
+    data, seeds, epochs and grid, beats the deep one at every rate."""
+    assert chapter["SHALLOW_SIZES"] == [64, chapter["DEEP_WIDTH"], 10]
+    right = chapter["shallow_right"]
+    assert set(right) == set(chapter["ADAM_RATES"])
+    assert all(
+        value.shape == (len(chapter["LEVEL_SEEDS"]), chapter["LONGER_EPOCHS"] + 1)
+        for value in right.values()
+    )
+    assert chapter["shallow_worst"] > chapter["longer"]["sigmoid"].mean() + 0.2
