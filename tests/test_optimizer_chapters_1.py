@@ -405,7 +405,8 @@ def test_sgd_summary_says_what_the_seeds_show_per_epoch():
     text = (Path(__file__).resolve().parents[1] / "book" / "sgd.md").read_text()
     summary = text[text.index("## Summary") : text.index("## Exercises")]
     per_epoch = next(line for line in summary.splitlines() if line.startswith("- Per epoch"))
-    assert "not reliably ahead" in per_epoch and "the noise does not speed the escape" in per_epoch
+    per_update = next(line for line in summary.splitlines() if line.startswith("- Per update"))
+    assert "not reliably ahead" in per_epoch and "the noise does not speed the escape" in per_update
     assert "{glue:text}`n_seeds`" not in summary  # no seed counting in the summary
     assert "assert sgd_median_below_minibatch < len(SEEDS) and sgd_above_full > 0" in text
     assert "assert escape_full < escape_minibatch.min()" in text
