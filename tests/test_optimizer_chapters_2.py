@@ -370,7 +370,7 @@ def test_chapter_numbers(chapter):
             "that gain is gone",
         ):
             assert wrong not in text
-        # the turned saddle: Adam and Adagrad lose the gain, RMSprop keeps part of it
+        # the turned saddle: Adagrad loses the gain, Adam keeps a little of it, RMSprop more
         turned, gd = ns["turned_escape"], ns["escape"]["GD"]
         gd_extra = gd[-1] - gd[0]
         assert turned["RMSprop"][-1] - turned["RMSprop"][0] < gd_extra / 5
