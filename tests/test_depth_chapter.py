@@ -236,3 +236,45 @@ def test_the_shallow_baseline_shows_depth_is_what_hurts(chapter):
         for value in right.values()
     )
     assert chapter["shallow_worst"] > chapter["longer"]["sigmoid"].mean() + 0.2
+
+
+def test_saturation_is_claimed_for_random_weights_only(chapter):
+    """With zero biases, random weights large enough to level the sigmoid's δ saturate its units;
+    weights whose rows sum to zero (between hidden layers) level δ without saturating any."""
+    assert np.all(chapter["centred_per_layer"] > 0.8)
+    assert chapter["centred_fraction"].max() < 0.01
+    assert chapter["centred_mean_slope"].min() > 0.2
+    text = " ".join(CHAPTER.read_text().split())
+    assert "With zero biases, random weights large enough to level the sigmoid's δ" in text
+    assert "and so can weights whose rows sum to zero" in text
+    assert (
+        "weights large enough to level it between the hidden layers saturate the units." not in text
+    )
+
+
+def test_the_variance_rule_predicts_the_factor_per_layer(chapter):
+    """n_l · v · E[f'²] per layer, with the networks' own weights and slopes, predicts the measured
+    factor for the sigmoid (Xavier), tanh (Xavier) and ReLU (He), on every seed."""
+    assert chapter["rule_error"].size == 3 * len(chapter["LEVEL_SEEDS"])
+    assert np.all(np.abs(np.log(chapter["rule_error"])) < np.log(1.25))
+    assert chapter["variance_rule"]
+
+
+def test_the_first_layer_steps_of_deeper_networks_are_measured_over_the_seeds(chapter):
+    deeper = chapter["deeper_step"]
+    eps_layers, tenth_layers = chapter["layers_to_eps"], chapter["layers_to_tenth"]
+    assert deeper[eps_layers].shape == (len(chapter["LEVEL_SEEDS"]),)
+    assert 0.1 < deeper[eps_layers].min() and deeper[eps_layers].max() < 0.5
+    assert deeper[tenth_layers].max() < 0.1
+    assert "at most about {glue:text}`step_after_eps_layers" not in CHAPTER.read_text()
+
+
+def test_the_xavier_sigmoid_network_learns_when_trained_longer(chapter):
+    """The training verdicts are scoped to their budgets: trained longer, the Xavier sigmoid
+    network does learn, slowly."""
+    longest = chapter["longest"]
+    assert longest.size == chapter["LONGEST_EPOCHS"] + 1
+    assert longest[-1] > chapter["longer"]["sigmoid"].max() + 0.2
+    assert longest[-1] < chapter["short"]["tanh"].min()
+    text = " ".join(CHAPTER.read_text().split())
+    assert "so within {glue:text}`sat_longer_epochs` epochs moving them did not make" in text
