@@ -555,6 +555,30 @@ def test_allowed_refuses_the_book_repository_and_other_hosts():
     assert allowed(f"{HUB}/hub/user-redirect/git-pull?repo={REPOSITORY}&branch=main", base)
 
 
+def test_a_repository_given_with_git_gives_the_same_links(tmp_path, monkeypatch, capsys):
+    """GitHub's "Code" button gives https://github.com/ORG/REPO.git: make_course drops the .git (and
+    says so), or the site's address and Binder's links would end in REPO.git."""
+    given = "https://github.com/ORG/nn-course.git"
+    assert make_course.course_repository(given) == "https://github.com/ORG/nn-course"
+    assert make_course.course_repository(given + "/") == "https://github.com/ORG/nn-course"
+    assert make_course.pages_url(given) == "https://ORG.github.io/nn-course/site/"
+    config = make_course.course_config(given, "https://x.example/", "", "nnmath")
+    assert config["repository"]["url"] == "https://github.com/ORG/nn-course"
+    seen = {}
+
+    def build(html, extra):  # stands in for the book build: what the release would link to
+        seen.update(extra)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(make_course.build_student_edition, "build", build)
+    monkeypatch.setattr(make_course, "check_otter", lambda: "otter-grader")
+    with pytest.raises(RuntimeError, match="stop here"):
+        make_course.make(tmp_path / "course", repository=given, only=["chain_rule"])
+    assert seen["repository"]["url"] == "https://github.com/ORG/nn-course"
+    assert seen["sphinx"]["config"]["html_baseurl"] == "https://ORG.github.io/nn-course/site/"
+    assert "no trailing .git" in capsys.readouterr().out
+
+
 # ---------------------------------------------------------------------------- the environment
 
 

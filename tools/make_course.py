@@ -64,9 +64,15 @@ def default_nnmath() -> str:
     return f"nnmath @ {BOOK_REPOSITORY}/archive/refs/tags/v{version()}.tar.gz"
 
 
+def course_repository(repository: str) -> str:
+    """The repository's web address, as Binder and Pages take it: GitHub's "Code" button gives
+    https://github.com/ORG/REPO.git, whose trailing ``.git`` (and any ``/``) is dropped here."""
+    return repository.rstrip("/").removesuffix(".git")
+
+
 def pages_url(repository: str) -> str:
     """GitHub Pages' address of the release's site: https://ORG.github.io/REPO/site/."""
-    parts = repository.rstrip("/").split("github.com/")
+    parts = course_repository(repository).split("github.com/")
     if len(parts) != 2 or parts[1].count("/") != 1:
         raise ValueError(
             f"--repository must be https://github.com/ORG/REPO, got {repository!r}; "
@@ -82,7 +88,11 @@ def course_config(repository: str, base_url: str, jupyterhub: str, nnmath: str) 
     if jupyterhub:
         launch["jupyterhub_url"] = jupyterhub.rstrip("/")
     return {
-        "repository": {"url": repository, "branch": COURSE_BRANCH, "path_to_book": ""},
+        "repository": {
+            "url": course_repository(repository),
+            "branch": COURSE_BRANCH,
+            "path_to_book": "",
+        },
         "launch_buttons": launch,
         "sphinx": {
             "config": {
@@ -296,6 +306,11 @@ def make(
     only=None,
 ) -> Path:
     out = Path(out).resolve()
+    if repository.rstrip("/").endswith(".git"):
+        print(
+            f"--repository {repository}: using {course_repository(repository)} (no trailing .git)"
+        )
+    repository = course_repository(repository)
     names = chosen_assignments(only)
     check_otter()  # before anything is built or written
     if out == ROOT or ROOT in out.parents:
@@ -362,7 +377,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--repository",
         default="https://github.com/ORG/COURSE",
-        help="the course's public GitHub repository the release is pushed to",
+        help="the course's public GitHub repository the release is pushed to (a trailing .git is dropped)",
     )
     parser.add_argument(
         "--base-url",
