@@ -249,7 +249,10 @@ the assignments.
   `grader.check("q1")` for the public checks, and hand in the file your instructor asks for
   (`grader.export()` makes it). Save the notebook (*File* → *Save*) before you run the export:
   it zips the notebook as last saved. A Binder session is temporary and deleted when it ends:
-  download the zip (and your notebook) before you close it.
+  download the zip (and your notebook) before you close it. To go on in a new session, upload
+  your saved notebook into the assignment's folder under its own name, over the blank one
+  (`notebooks/assignments/<name>/<name>.ipynb`): the export zips the notebook of that name, so a
+  copy renamed by the download (`<name> (1).ipynb`) hands in the blank one. Rename it back.
 - **Run locally**: `pip install -r requirements.txt jupyterlab`, then `jupyter lab`.
 
 "Check your own" cells in the chapters give a function to write and a check that says what is wrong.
