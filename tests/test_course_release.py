@@ -579,6 +579,22 @@ def test_a_repository_given_with_git_gives_the_same_links(tmp_path, monkeypatch,
     assert "no trailing .git" in capsys.readouterr().out
 
 
+def test_a_clone_whose_nnmath_is_not_the_tags_is_said(tmp_path):
+    """The class installs the tag of pyproject's version, not the clone: make_course warns when the
+    clone's nnmath/ differs from that tag (a chapter may import what the tag lacks)."""
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    (tmp_path / "nnmath").mkdir()
+    (tmp_path / "nnmath" / "datasets.py").write_text("def digits(): ...\n")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    assert make_course.unreleased_nnmath(tmp_path) == ""  # no tag in this clone: nothing to say
+    subprocess.run([*git, "tag", f"v{make_course.version()}"], check=True)
+    assert make_course.unreleased_nnmath(tmp_path) == ""
+    (tmp_path / "nnmath" / "datasets.py").write_text("def digits(): ...\ndef split(): ...\n")
+    assert "nnmath/datasets.py" in make_course.unreleased_nnmath(tmp_path)
+
+
 # ---------------------------------------------------------------------------- the environment
 
 

@@ -70,6 +70,21 @@ def course_repository(repository: str) -> str:
     return repository.rstrip("/").removesuffix(".git")
 
 
+def unreleased_nnmath(root: Path = ROOT) -> str:
+    """What ``git diff --stat`` shows between this clone's ``nnmath/`` and this version's tag, which
+    the class installs by default: '' when they agree, or when the clone has no such tag."""
+    tag = f"v{version()}"
+    git = ["git", "-C", str(root)]
+    if subprocess.run(
+        [*git, "rev-parse", "-q", "--verify", f"refs/tags/{tag}"], capture_output=True
+    ).returncode:
+        return ""
+    diff = subprocess.run(
+        [*git, "diff", "--stat", tag, "--", "nnmath"], capture_output=True, text=True
+    )
+    return diff.stdout.strip()
+
+
 def pages_url(repository: str) -> str:
     """GitHub Pages' address of the release's site: https://ORG.github.io/REPO/site/."""
     parts = course_repository(repository).split("github.com/")
@@ -339,6 +354,11 @@ def make(
             )
         )
     base_url = (base_url or pages_url(repository)).rstrip("/") + "/"
+    if not nnmath and (changed := unreleased_nnmath()):
+        print(
+            f"warning: this clone's nnmath/ differs from the tag v{version()} the class installs "
+            f"(a chapter may need what the tag lacks; bump the version and tag it):\n{changed}"
+        )
     nnmath = nnmath or default_nnmath()
     build_dir = Path(build_dir or ROOT / "_build" / "course").resolve()
     html = build_dir / "html"
