@@ -13,7 +13,7 @@ from .losses import get_loss
 from .network import ByLayer, ForwardPass, Gradients, Network, NonFiniteError
 from .training import History, Progress, fit, train_step
 
-__version__ = "0.3.1"  # pyproject.toml's version (tests/test_lock.py holds them equal)
+__version__ = "0.4.0"  # pyproject.toml's version (tests/test_lock.py holds them equal)
 
 __all__ = [
     "activations",

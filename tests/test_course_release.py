@@ -555,6 +555,46 @@ def test_allowed_refuses_the_book_repository_and_other_hosts():
     assert allowed(f"{HUB}/hub/user-redirect/git-pull?repo={REPOSITORY}&branch=main", base)
 
 
+def test_a_repository_given_with_git_gives_the_same_links(tmp_path, monkeypatch, capsys):
+    """GitHub's "Code" button gives https://github.com/ORG/REPO.git: make_course drops the .git (and
+    says so), or the site's address and Binder's links would end in REPO.git."""
+    given = "https://github.com/ORG/nn-course.git"
+    assert make_course.course_repository(given) == "https://github.com/ORG/nn-course"
+    assert make_course.course_repository(given + "/") == "https://github.com/ORG/nn-course"
+    assert make_course.pages_url(given) == "https://ORG.github.io/nn-course/site/"
+    config = make_course.course_config(given, "https://x.example/", "", "nnmath")
+    assert config["repository"]["url"] == "https://github.com/ORG/nn-course"
+    seen = {}
+
+    def build(html, extra):  # stands in for the book build: what the release would link to
+        seen.update(extra)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(make_course.build_student_edition, "build", build)
+    monkeypatch.setattr(make_course, "check_otter", lambda: "otter-grader")
+    with pytest.raises(RuntimeError, match="stop here"):
+        make_course.make(tmp_path / "course", repository=given, only=["chain_rule"])
+    assert seen["repository"]["url"] == "https://github.com/ORG/nn-course"
+    assert seen["sphinx"]["config"]["html_baseurl"] == "https://ORG.github.io/nn-course/site/"
+    assert "no trailing .git" in capsys.readouterr().out
+
+
+def test_a_clone_whose_nnmath_is_not_the_tags_is_said(tmp_path):
+    """The class installs the tag of pyproject's version, not the clone: make_course warns when the
+    clone's nnmath/ differs from that tag (a chapter may import what the tag lacks)."""
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    (tmp_path / "nnmath").mkdir()
+    (tmp_path / "nnmath" / "datasets.py").write_text("def digits(): ...\n")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    assert make_course.unreleased_nnmath(tmp_path) == ""  # no tag in this clone: nothing to say
+    subprocess.run([*git, "tag", f"v{make_course.version()}"], check=True)
+    assert make_course.unreleased_nnmath(tmp_path) == ""
+    (tmp_path / "nnmath" / "datasets.py").write_text("def digits(): ...\ndef split(): ...\n")
+    assert "nnmath/datasets.py" in make_course.unreleased_nnmath(tmp_path)
+
+
 # ---------------------------------------------------------------------------- the environment
 
 

@@ -641,3 +641,22 @@ def test_the_page_warns_that_the_private_masters_workflow_publishes_the_solution
         "`notebooks-student`",
     ):
         assert words in warning, words
+
+
+def test_a_student_resumes_by_the_notebooks_own_name(tmp_path, monkeypatch):
+    """The export cell's otter.Notebook("NAME.ipynb") zips the notebook of that name, even beside a
+    renamed copy a browser's download makes: the page and the release's README say to upload the
+    saved notebook over the blank one, under its own name."""
+    otter = pytest.importorskip("otter", reason="otter-grader is in requirements-test.txt")
+    import nbformat
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("chain_rule.ipynb", "chain_rule (1).ipynb"):
+        nbformat.write(nbformat.v4.new_notebook(), name)
+    (tmp_path / "tests").mkdir()
+    grader = otter.Notebook("chain_rule.ipynb")
+    assert grader._resolve_nb_path(None) == "chain_rule.ipynb"
+    page = " ".join(PAGE.read_text().split())
+    readme = " ".join(make_course.README.split())
+    assert "same folder and same name" in page and "`chain_rule (1).ipynb`" in page
+    assert "under its own name, over the blank one" in readme and "Rename it back" in readme

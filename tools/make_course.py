@@ -64,9 +64,30 @@ def default_nnmath() -> str:
     return f"nnmath @ {BOOK_REPOSITORY}/archive/refs/tags/v{version()}.tar.gz"
 
 
+def course_repository(repository: str) -> str:
+    """The repository's web address, as Binder and Pages take it: GitHub's "Code" button gives
+    https://github.com/ORG/REPO.git, whose trailing ``.git`` (and any ``/``) is dropped here."""
+    return repository.rstrip("/").removesuffix(".git")
+
+
+def unreleased_nnmath(root: Path = ROOT) -> str:
+    """What ``git diff --stat`` shows between this clone's ``nnmath/`` and this version's tag, which
+    the class installs by default: '' when they agree, or when the clone has no such tag."""
+    tag = f"v{version()}"
+    git = ["git", "-C", str(root)]
+    if subprocess.run(
+        [*git, "rev-parse", "-q", "--verify", f"refs/tags/{tag}"], capture_output=True
+    ).returncode:
+        return ""
+    diff = subprocess.run(
+        [*git, "diff", "--stat", tag, "--", "nnmath"], capture_output=True, text=True
+    )
+    return diff.stdout.strip()
+
+
 def pages_url(repository: str) -> str:
     """GitHub Pages' address of the release's site: https://ORG.github.io/REPO/site/."""
-    parts = repository.rstrip("/").split("github.com/")
+    parts = course_repository(repository).split("github.com/")
     if len(parts) != 2 or parts[1].count("/") != 1:
         raise ValueError(
             f"--repository must be https://github.com/ORG/REPO, got {repository!r}; "
@@ -82,7 +103,11 @@ def course_config(repository: str, base_url: str, jupyterhub: str, nnmath: str) 
     if jupyterhub:
         launch["jupyterhub_url"] = jupyterhub.rstrip("/")
     return {
-        "repository": {"url": repository, "branch": COURSE_BRANCH, "path_to_book": ""},
+        "repository": {
+            "url": course_repository(repository),
+            "branch": COURSE_BRANCH,
+            "path_to_book": "",
+        },
         "launch_buttons": launch,
         "sphinx": {
             "config": {
@@ -239,7 +264,10 @@ the assignments.
   `grader.check("q1")` for the public checks, and hand in the file your instructor asks for
   (`grader.export()` makes it). Save the notebook (*File* → *Save*) before you run the export:
   it zips the notebook as last saved. A Binder session is temporary and deleted when it ends:
-  download the zip (and your notebook) before you close it.
+  download the zip (and your notebook) before you close it. To go on in a new session, upload
+  your saved notebook into the assignment's folder under its own name, over the blank one
+  (`notebooks/assignments/<name>/<name>.ipynb`): the export zips the notebook of that name, so a
+  copy renamed by the download (`<name> (1).ipynb`) hands in the blank one. Rename it back.
 - **Run locally**: `pip install -r requirements.txt jupyterlab`, then `jupyter lab`.
 
 "Check your own" cells in the chapters give a function to write and a check that says what is wrong.
@@ -296,6 +324,11 @@ def make(
     only=None,
 ) -> Path:
     out = Path(out).resolve()
+    if repository.rstrip("/").endswith(".git"):
+        print(
+            f"--repository {repository}: using {course_repository(repository)} (no trailing .git)"
+        )
+    repository = course_repository(repository)
     names = chosen_assignments(only)
     check_otter()  # before anything is built or written
     if out == ROOT or ROOT in out.parents:
@@ -321,6 +354,11 @@ def make(
             )
         )
     base_url = (base_url or pages_url(repository)).rstrip("/") + "/"
+    if not nnmath and (changed := unreleased_nnmath()):
+        print(
+            f"warning: this clone's nnmath/ differs from the tag v{version()} the class installs "
+            f"(a chapter may need what the tag lacks; bump the version and tag it):\n{changed}"
+        )
     nnmath = nnmath or default_nnmath()
     build_dir = Path(build_dir or ROOT / "_build" / "course").resolve()
     html = build_dir / "html"
@@ -362,7 +400,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--repository",
         default="https://github.com/ORG/COURSE",
-        help="the course's public GitHub repository the release is pushed to",
+        help="the course's public GitHub repository the release is pushed to (a trailing .git is dropped)",
     )
     parser.add_argument(
         "--base-url",
