@@ -486,3 +486,39 @@ def test_cells_that_compute_an_answer_are_dropped_from_the_student_edition():
 
     assert "SECRET-ANSWER-CODE" in sources()
     assert "SECRET-ANSWER-CODE" not in sources(solutions=False)
+
+
+def test_a_chapter_reused_from_the_execution_cache_keeps_its_outputs(tmp_path):
+    """On a rebuild myst-nb writes a cache hit's executed notebook without outputs; the edition
+    takes them from the same jupyter-cache (a clean build's notebook already has them)."""
+    from types import SimpleNamespace
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    as_read = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# A chapter"), nbformat.v4.new_code_cell("1 + 1")],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    executed = nbformat.from_dict(as_read)
+    executed.cells[1].execution_count = 1
+    executed.cells[1].outputs = [
+        nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)
+    ]
+    cache = get_cache(tmp_path / "cache")
+    cache.cache_notebook_bundle(CacheBundleIn(executed, str(tmp_path / "chapter.ipynb")))
+    config = SimpleNamespace(execution_mode="cache", execution_cache_path=str(tmp_path / "cache"))
+
+    merged = ne.with_cached_outputs(nbformat.from_dict(as_read), config)
+    assert merged.cells[1].outputs[0]["data"]["text/plain"] == "2"
+    # a notebook that has its outputs, or is not in the cache, or is built without the cache,
+    # is used as it is
+    assert ne.with_cached_outputs(executed, config) is executed
+    other = nbformat.from_dict(as_read)
+    other.cells[1].source = "2 + 2"
+    assert ne.with_cached_outputs(other, config) is other
+    off = SimpleNamespace(execution_mode="force", execution_cache_path=str(tmp_path / "cache"))
+    unexecuted = nbformat.from_dict(as_read)
+    assert ne.with_cached_outputs(unexecuted, off) is unexecuted

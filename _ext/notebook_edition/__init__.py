@@ -76,6 +76,7 @@ __all__ = [
     "read_bibliography",
     "runtime_requirements",
     "setup",
+    "with_cached_outputs",
 ]
 
 
@@ -93,13 +94,32 @@ def _write_editions(app, exception):
         glue_file = source.with_suffix(".glue.json")
         glue = json.loads(glue_file.read_text()) if glue_file.is_file() else {}
         notebook = convert(
-            nbformat.read(source, as_version=4),
+            with_cached_outputs(nbformat.read(source, as_version=4), app.env.mystnb_config),
             docname,
             book,
             glue=glue,
             solutions=app.config.notebook_edition_solutions,
         )
         nbformat.write(notebook, out / book.notebook_name(docname))
+
+
+def with_cached_outputs(notebook, config):
+    """The executed notebook with its outputs. On a rebuild, myst-nb takes an unchanged chapter's
+    outputs from its jupyter-cache but writes ``jupyter_execute/<chapter>.ipynb`` from the notebook
+    as read, without them (it merges them into a copy it keeps to itself); merge them here, from the
+    same cache, so the edition of a reused chapter has its figures and explorers too. ``config`` is
+    myst-nb's (``app.env.mystnb_config``), which holds the cache's resolved path."""
+    if any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"):
+        return notebook
+    if config.execution_mode != "cache" or not config.execution_cache_path:
+        return notebook
+    from jupyter_cache import get_cache
+
+    try:
+        _, merged = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)
+    except KeyError:  # not in the cache (a page without code, or never executed)
+        return notebook
+    return merged
 
 
 def _edition_cells(app, doctree):
