@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -55,7 +56,12 @@ def main():
     rows = []
     with (
         tempfile.TemporaryDirectory() as workdir,
-        JupyterLab(sorted(editions.glob("*.ipynb")), Path(workdir)) as lab,
+        JupyterLab(
+            sorted(editions.glob("*.ipynb")),
+            Path(workdir),
+            Path(sys.executable).parent,  # this environment's JupyterLab, nnmath from the clone
+            dict(os.environ, PYTHONPATH=str(ROOT)),
+        ) as lab,
     ):
         for name, page in chapters.items():
             tab = lab.open(name, args.html / page)

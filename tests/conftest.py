@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
+import venv
 from pathlib import Path
 
 import pytest
@@ -74,12 +76,24 @@ def pytest_collection_modifyitems(session, config, items):
         text=True,
         start_new_session=True,  # its kernels too are ended with it (_end)
     )
-    _background_build.update(copy=copy, process=process, output=output)
+    _background_build.update(copy=copy, process=process, output=output, started=time.monotonic())
 
 
 def _end(process):
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How long the background build took and how long the first test that read it waited: the
+    two numbers that say whether the build or the tests decide the suite's time."""
+    timing = _background_build.get("timing")
+    if timing:
+        terminalreporter.write_line(
+            "book build: {built:.0f} s; the tests that read it waited {waited:.0f} s".format(
+                **timing
+            )
+        )
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -102,11 +116,52 @@ def built_book():
     if reuse and not os.environ.get("CI"):
         return Path(reuse).resolve(), subprocess.CompletedProcess(BUILD_COMMAND, 0, "", "")
     process, output = _background_build["process"], _background_build["output"]
+    asked = time.monotonic()
     try:
         process.wait(timeout=1800)
     except subprocess.TimeoutExpired:
         _end(process)
         raise
+    done = time.monotonic()
+    _background_build["timing"] = {
+        "built": done - _background_build["started"],
+        "waited": done - asked,
+    }
     output.seek(0)
     result = subprocess.CompletedProcess(BUILD_COMMAND, process.returncode, output.read(), "")
     return _background_build["copy"] / "_build" / "html", result
+
+
+WHEELS = ROOT / ".ci" / "wheels"
+
+
+@pytest.fixture(scope="session")
+def binder_environment(tmp_path_factory):
+    """What Binder builds: a fresh virtual environment from ``binder/requirements.txt`` alone
+    (``requirements.txt``, with ``nnmath``, at the versions of ``requirements.lock``, JupyterLab and
+    nbgitpuller), installed with no network from the wheelhouse ``.ci/run`` fills (``pip download``
+    into ``.ci/wheels``). Its ``bin`` directory and the environment a process in it gets (no
+    ``PYTHONPATH``, no ``VIRTUAL_ENV``: only what it installed). Without the wheelhouse it skips,
+    in CI it fails. Made once: tests/test_fresh_venv.py checks its versions and
+    tests/test_jupyterlab.py runs every chapter in it."""
+    if not WHEELS.is_dir():
+        message = "no wheelhouse in .ci/wheels (bash .ci/run makes it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    env_dir = tmp_path_factory.mktemp("binder") / "venv"
+    venv.create(env_dir, with_pip=True)
+    bin_dir = env_dir / "bin"
+    clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    clean_env["PATH"] = f"{bin_dir}{os.pathsep}{clean_env.get('PATH', '')}"
+    install = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--no-index"]
+        + ["--find-links", str(WHEELS), "-r", str(ROOT / "binder" / "requirements.txt")],
+        cwd=ROOT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    return bin_dir, clean_env

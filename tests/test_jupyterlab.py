@@ -6,7 +6,11 @@ chapter pages around it give the launch addresses).
 The edition is committed to a local git repository's ``notebooks`` branch (what the Pages workflow
 publishes); one JupyterLab on 127.0.0.1 with the settings Binder gets (binder/overrides.json) and one
 Chromium serve every chapter, each opened in a fresh tab through nbgitpuller at the address of its
-page's Binder button (only the repository swapped for the local one), every other host blocked. Per
+page's Binder button (only the repository swapped for the local one), every other host blocked.
+JupyterLab and the kernels run in Binder's environment (the ``binder_environment`` fixture: a fresh
+virtual environment from binder/requirements.txt, installed from the wheelhouse .ci/run fills), so
+Run All here is also the test that every chapter runs where Binder installs it; without the
+wheelhouse (iterating on this test) they run in the test's own environment. Per
 chapter (those of ``_toc.yml`` with
 code): it is a notebook; no raw book markup and no solution text show; Run All finishes without
 error output; every explorer is a live widget whose image changes when each control is operated; no
@@ -31,6 +35,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import pytest
+from conftest import WHEELS
 from local_site import CHROMIUM, CHROMIUM_ARGS, missing_browser, toc_pages
 
 pytestmark = pytest.mark.jupyterlab
@@ -82,14 +87,16 @@ def _free_port():
 class JupyterLab:
     """One JupyterLab server (Binder's settings) and one Chromium, for opening chapters of an edition.
 
-    ``with JupyterLab(notebooks, workdir) as lab:`` commits ``notebooks`` (the edition's .ipynb
+    ``with JupyterLab(notebooks, workdir, bin_dir, env) as lab:`` commits ``notebooks`` (the edition's .ipynb
     files) to a local ``notebooks`` branch, starts the server and the browser; ``lab.open(chapter)``
     opens a chapter in a fresh tab at its launch address; ``lab.close(tab)`` closes it and shuts its
     kernel down, so the next chapter starts alone (no tab restored from the last one).
     """
 
-    def __init__(self, notebooks, workdir: Path):
+    def __init__(self, notebooks, workdir: Path, bin_dir: Path, env: dict):
+        """``bin_dir`` holds the ``jupyter-lab`` to run, ``env`` the environment it runs in."""
         self.notebooks, self.workdir = list(notebooks), Path(workdir)
+        self.bin_dir, self.base_env = Path(bin_dir), env
         self.external = []  # requests for any host but the server (aborted)
         self._stack = contextlib.ExitStack()
 
@@ -116,7 +123,7 @@ class JupyterLab:
         _git("commit", "-q", "-m", "notebook edition", cwd=self.origin)
 
     def _start_server(self):
-        bin_dir = Path(sys.executable).parent
+        bin_dir = self.bin_dir
         lab = shutil.which("jupyter-lab", path=str(bin_dir))
         if lab is None:
             raise FileNotFoundError(
@@ -128,13 +135,12 @@ class JupyterLab:
         shutil.copy(ROOT / "binder" / "overrides.json", settings / "overrides.json")
         port, self.token = _free_port(), "nnmath-test"
         env = dict(
-            os.environ,
+            self.base_env,
             HOME=str(self.home),
             JUPYTER_CONFIG_DIR=str(self.workdir / "config"),
             JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
             IPYTHONDIR=str(self.workdir / "ipython"),
-            PYTHONPATH=str(ROOT),
-            PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+            PATH=f"{bin_dir}{os.pathsep}{self.base_env.get('PATH', '')}",
         )
         log = self._stack.enter_context(open(self.workdir / "lab.log", "w"))
         process = subprocess.Popen(
@@ -386,21 +392,30 @@ def edition(request):
     return html / "notebooks"
 
 
+def _environment(request):
+    """Binder's environment where the wheelhouse is (always in CI), else the test's own."""
+    if WHEELS.is_dir() or os.environ.get("CI"):
+        return request.getfixturevalue("binder_environment")
+    return Path(sys.executable).parent, dict(os.environ, PYTHONPATH=str(ROOT))
+
+
 @pytest.fixture(scope="module")
-def lab(edition, tmp_path_factory):
-    reason = missing_browser() or (
-        None
-        if shutil.which("jupyter-lab", path=str(Path(sys.executable).parent))
-        else "JupyterLab is not installed (pip install -r requirements-test.txt)"
-    )
+def lab(edition, tmp_path_factory, request):
+    reason = missing_browser()
     if reason:
         if os.environ.get("CI"):
             pytest.fail(f"{reason} (required in CI)")
         pytest.skip(reason)
+    bin_dir, env = _environment(request)
+    if shutil.which("jupyter-lab", path=str(bin_dir)) is None:
+        message = f"JupyterLab is not installed in {bin_dir.parent}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message + " (pip install -r requirements-test.txt)")
     notebooks = sorted(edition.glob("*.ipynb"))
     assert notebooks, "the build wrote no notebook edition"
     repository_before = _git("status", "--porcelain", "--untracked-files=no", cwd=ROOT)
-    with JupyterLab(notebooks, tmp_path_factory.mktemp("lab")) as lab:
+    with JupyterLab(notebooks, tmp_path_factory.mktemp("lab"), bin_dir, env) as lab:
         yield lab
         assert not lab.external, f"JupyterLab asked for other hosts: {lab.external[:5]}"
     assert _git("status", "--porcelain", "--untracked-files=no", cwd=ROOT) == repository_before
