@@ -1,5 +1,5 @@
-"""The derivations of book/sgd.md, book/schedules.md and book/momentum.md, checked again outside the
-chapters."""
+"""The derivations of book/sgd.md, book/schedules.md, book/momentum.md and book/nesterov.md, checked
+again outside the chapters."""
 
 from itertools import combinations
 from pathlib import Path
@@ -100,7 +100,7 @@ def test_exponential_and_inverse_time_end_at_the_decay_ratio_on_the_last_step():
         assert np.isclose(inverse_time(1.0, k=29 / (total - 1))(total), 1 / 30)
 
 
-# -- momentum.md ----------------------------------------------------------------------------------
+# -- momentum.md and nesterov.md -------------------------------------------------------------------
 alpha, mu, lam = sp.symbols("alpha mu lambda", positive=True)
 x_k, x_prev, z = sp.symbols("x_k x_prev", real=True) + (sp.Symbol("z"),)
 
@@ -243,7 +243,7 @@ def test_nesterov_converges_only_for_alpha_lambda_below_2_1_plus_mu_over_1_plus_
 
 
 def test_jury_conditions_give_the_heavy_ball_and_nesterov_regions():
-    """momentum.md's box: |a₀| < 1, p(1) > 0, p(−1) > 0 for z² + a₁z + a₀, solved for x = αλ, give
+    """nesterov.md's box: |a₀| < 1, p(1) > 0, p(−1) > 0 for z² + a₁z + a₀, solved for x = αλ, give
     0 < x < 2(1 + μ) (heavy ball) and 0 < x < 2(1 + μ)/(1 + 2μ) (Nesterov); and the conditions
     agree with numpy's roots."""
     x = sp.Symbol("x", real=True)
@@ -273,12 +273,12 @@ def test_jury_conditions_give_the_heavy_ball_and_nesterov_regions():
             jury = abs(a0) < 1 and 1 + a1 + a0 > 0 and 1 - a1 + a0 > 0
             if min(abs(x_), abs(x_ - bound(m))) > 1e-6:
                 assert inside == jury == (0 < x_ < bound(m))
-    text = (Path(__file__).resolve().parents[1] / "book" / "momentum.md").read_text()
+    text = (Path(__file__).resolve().parents[1] / "book" / "nesterov.md").read_text()
     assert "the Jury (Schur–Cohn) conditions" in text
 
 
 def test_nesterov_tuned_on_the_bowl_counts_steps_between_gradient_descent_and_the_heavy_ball():
-    """momentum.md's table runs Nesterov at Lessard et al.'s settings from the bowl's start to the
+    """nesterov.md's table runs Nesterov at Lessard et al.'s settings from the bowl's start to the
     same million-fold cut: 64 steps, between the heavy ball's 43 and gradient descent's 173."""
     bowl = ill_conditioned_bowl(condition=25)
     q = np.sqrt(3 * 25 + 1)
@@ -293,7 +293,7 @@ def test_nesterov_tuned_on_the_bowl_counts_steps_between_gradient_descent_and_th
         counts[name] = int(np.argmax(errors < 1e-6 * errors[0]))
     assert counts == {"gd": 173, "momentum": 43, "nesterov": 64}
     assert np.ceil(np.log(1e-6) / np.log(1 - 2 / q)) < counts["nesterov"]  # the double root's k
-    text = (Path(__file__).resolve().parents[1] / "book" / "momentum.md").read_text()
+    text = (Path(__file__).resolve().parents[1] / "book" / "nesterov.md").read_text()
     tuned = text[text.index("(sec-nesterov-tuned)=") : text.index("## Rosenbrock's valley")]
     assert "{glue:text}`run_steps_nesterov`" in tuned  # in the tuned section's table
     assert "assert run_steps_momentum < run_steps_nesterov < run_steps_gd" in text
@@ -307,15 +307,42 @@ def test_nesterov_tuned_on_the_bowl_counts_steps_between_gradient_descent_and_th
     assert "nesterov_steps_ratio:.1f" not in text  # the old "1.6 to 1.7" range
 
 
-def test_momentum_chapter_meets_nesterov_only_after_defining_it():
-    """Before its section, the chapter has no Nesterov column, curve or glued value (the title, the
-    objectives and the imports name it), and no meta-text on sympy before the mathematics."""
-    text = (Path(__file__).resolve().parents[1] / "book" / "momentum.md").read_text()
-    before = text[text.index("## Velocity") : text.index("## Nesterov's momentum")]
-    assert "Nesterov" not in before and "nesterov" not in before
-    intro = text[text.index("# Momentum and Nesterov") : text.index("## Velocity")]
-    assert "hidden" not in intro and "as_written" not in intro.split("```{code-cell}")[0]
-    assert "{numref}`fig-nesterov-region` draws both regions" in text
+def test_nesterov_is_its_own_chapter_right_after_momentum():
+    """Nesterov's momentum left momentum.md for book/nesterov.md, next in the table of contents;
+    momentum.md is the heavy ball's chapter (no Nesterov code, curve or glued value), and
+    nesterov.md opens by recalling, with links, what it uses from it."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    (optimizers,) = [part for part in toc["parts"] if part["caption"] == "Optimizers"]
+    files = [chapter["file"] for chapter in optimizers["chapters"]]
+    assert files[files.index("book/momentum") + 1] == "book/nesterov"
+    momentum = (root / "book" / "momentum.md").read_text()
+    nesterov = (root / "book" / "nesterov.md").read_text()
+    assert "(chapter-momentum)=\n# Momentum\n" in momentum
+    assert "(chapter-nesterov)=\n# Nesterov's momentum\n" in nesterov
+    assert (
+        "Nesterov(" not in momentum
+        and "nesterov_" not in momentum
+        and "{doc}`nesterov`" in momentum
+    )
+    intro = nesterov[nesterov.index("# Nesterov's momentum") : nesterov.index("```{code-cell}")]
+    for link in ("{doc}`momentum`", "{ref}`sec-momentum-bowl`", "{ref}`sec-momentum-best`"):
+        assert link in intro
+    assert "hidden" not in intro and "as_written" not in intro
+    assert "{numref}`fig-nesterov-region` draws both regions" in nesterov
+    # the labels other pages and tests use stay where their content went
+    for label in (
+        "sec-nesterov-region",
+        "sec-nesterov-tuned",
+        "fig-nesterov-region",
+        "fig-lookahead",
+        "fig-rosenbrock",
+    ):
+        assert label in nesterov and label not in momentum
+    for label in ("sec-momentum-bowl", "fig-momentum-region", "sec-momentum-knife-edge"):
+        assert f"({label})=" in momentum or f":name: {label}" in momentum
 
 
 def test_heavy_ball_optimum_by_the_interval_argument_and_its_gap_to_divergence():
@@ -555,7 +582,7 @@ def test_sgd_names_its_three_runs_as_notation_does():
 
 
 def test_nesterov_region_is_closed_by_a_real_root_at_minus_one_not_by_the_product():
-    """momentum.md explains the narrower region by p(−1) = 1 + (1+2μ)(1−αλ) (a negative trace once
+    """nesterov.md explains the narrower region by p(−1) = 1 + (1+2μ)(1−αλ) (a negative trace once
     αλ > 1), not by the product of the roots, which is below ½ in size on the boundary."""
     c = 1 - alpha * lam
     p = z**2 - (1 + mu) * c * z + mu * c
@@ -565,10 +592,10 @@ def test_nesterov_region_is_closed_by_a_real_root_at_minus_one_not_by_the_produc
     assert sp.simplify(product + mu / (1 + 2 * mu)) == 0
     for m in np.linspace(0.01, 0.99, 50):
         assert abs(float(product.subs(mu, m))) < 0.5 and 1 < float((boundary * lam).subs(mu, m)) < 2
-    text = (Path(__file__).resolve().parents[1] / "book" / "momentum.md").read_text()
+    text = (Path(__file__).resolve().parents[1] / "book" / "nesterov.md").read_text()
     assert "larger in size once $\\alpha\\lambda > 2$" not in text
     assert "and larger than 1 in size" not in text
-    # the section says it (Exercise 11.1, which restated it, now asks for Nesterov's tuned double root)
+    # the section says it (the exercise that restated it now asks for Nesterov's tuned double root)
     assert text.count("p(-1) = 1 + (1 + 2\\mu)(1 - \\alpha\\lambda)") >= 1
 
 
