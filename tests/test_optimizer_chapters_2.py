@@ -428,6 +428,13 @@ def test_chapter_numbers(chapter):
         assert "it is still wandering" not in text and "forward-over-reverse" in text
         assert ns["refused"]["(2.5, 0.2)"] == 1 and sum(ns["refused"].values()) == 1
         assert ns["wandering_on_saddle"][-1] and not ns["wandering_on_saddle"][0]
+        # reading Z: one small network, its Hv checked against the dense Hessian, negative curvature
+        # counted, L-BFGS on the full batch and on minibatches
+        assert 90 < ns["P_small"] < 110 and ns["hv_net_error"] < 1e-8
+        assert ns["negative_start"] > 0 and ns["negative_trained"] > 0
+        assert ns["lbfgs_reaches"] < ns["BUDGET"] / 5
+        assert ns["noise_across"] > 1 > ns["noise_within"]
+        assert "(sec-newton-small-network)= ### On a small network (optional)" in text
 
 
 def test_adaptive_shows_labelled_results_with_one_step_index():
