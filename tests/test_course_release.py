@@ -13,6 +13,7 @@ import json
 import os
 import pydoc
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -906,11 +907,20 @@ def test_the_export_warns_when_the_notebook_is_still_the_released_one(tmp_path, 
     assert run_export_cell(tmp_path, monkeypatch, name="chain_rule (1).ipynb")[0] == ""
 
 
-def test_a_released_notebook_warns_until_answered(tmp_path, monkeypatch):
-    """The same on a real release (otter assign's export cell): untouched, the export warns."""
-    pytest.importorskip("otter", reason="otter-grader is in requirements-test.txt")
-    make_course.student_assignments(tmp_path, ["chain_rule"])
-    folder = tmp_path / "chain_rule"
+def test_a_released_notebook_warns_until_answered(tmp_path, monkeypatch, otter_dist):
+    """The same on a real release (otter assign's export cell): untouched, the export warns; and
+    the check does not change a grade (the solution, given it, gets full marks)."""
+    from otter.api import grade_submission
+
+    dist = otter_dist("chain_rule")
+    solution = tmp_path / "chain_rule.ipynb"
+    shutil.copy(dist["solution"], solution)
+    make_course.warn_when_unchanged(solution)
+    assert "WARNING" in solution.read_text()
+    graded = grade_submission(str(solution), str(dist["zip"]), quiet=True)
+    assert graded.total == graded.possible > 0
+    make_course.student_assignments(tmp_path / "release", ["chain_rule"])
+    folder = tmp_path / "release" / "chain_rule"
     printed, exported = run_export_cell(folder, monkeypatch)
     assert "WARNING: chain_rule.ipynb is still the notebook" in printed and len(exported) == 1
     notebook = nbformat.read(folder / "chain_rule.ipynb", as_version=4)

@@ -15,8 +15,9 @@ OUT holds, and only holds:
 
 - ``site/``: the student edition's HTML (every exercise solution and solution cell left out, the
   instructors' page too), its ``html_baseurl`` and buttons pointing into the release;
-- ``*.ipynb``: its notebook edition (the notebooks the launch buttons open, at the root, so Binder,
-  Colab and nbgitpuller find them on the release's ``main`` branch);
+- ``*.ipynb``: its notebook edition (the notebooks the launch buttons open, at the root: Binder's
+  home folder is the release's ``main`` branch, and Colab and a JupyterHub's nbgitpuller take them
+  from it);
 - ``assignments/<name>/``: the student versions of the assignments (``otter assign``'s
   ``student/`` folder: no solution, no hidden test);
 - ``binder/``, ``requirements.txt``: the environment (nnmath pinned to the book's release tag);
@@ -360,8 +361,9 @@ def write_environment(out: Path, nnmath: str) -> None:
     binder = out / "binder"
     binder.mkdir()
     (binder / "requirements.txt").write_text(
-        "# Binder's environment: the course's requirements, JupyterLab, nbgitpuller.\n"
-        "-r ../requirements.txt\njupyterlab>=4,<5\nnbgitpuller>=1.2,<2\n"
+        "# Binder's environment: the course's requirements and JupyterLab. Binder's home folder is\n"
+        "# the release itself (no nbgitpuller: it would pull a second copy of every notebook).\n"
+        "-r ../requirements.txt\njupyterlab>=4,<5\n"
     )
     for name in ("runtime.txt", "postBuild"):
         shutil.copy2(ROOT / "binder" / name, binder / name)
