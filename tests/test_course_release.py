@@ -13,11 +13,13 @@ import json
 import os
 import pydoc
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jupytext
 import nbformat
@@ -534,6 +536,45 @@ def test_every_link_stays_in_the_release(release):
     assert not broken, sorted(broken)[:20]
     jupyterhub = [link for _, link in links(site / "book") if link.startswith(HUB)]
     assert jupyterhub and all("user-redirect/git-pull" in link for link in jupyterhub)
+    # Binder's home folder is the release: its buttons open a notebook there, pulling no copy
+    binder = [link for _, link in links(site / "book") if link.startswith("https://mybinder.org")]
+    assert binder and not [link for link in binder if "git-pull" in unquote(link)]
+    opened = {parse_qs(urlsplit(link).query)["urlpath"][0] for link in binder}
+    assert {path.removeprefix("lab/tree/") for path in opened} <= {
+        path.name for path in out.glob("*.ipynb")
+    }, opened
+
+
+def test_a_course_binder_opens_its_home_folder_with_one_copy_of_each_notebook():
+    """A course release's main is both Binder's environment and the notebooks, so Binder's home
+    folder already holds every chapter and assignment: the launch button opens the chapter there.
+    An nbgitpuller pull of the same branch would add a second copy of each (in notebooks/), and
+    students would work in one and export from the other. The book's own Binder still pulls its
+    notebook edition, from another branch."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import notebook_edition as ne
+
+    config = make_course.course_config(REPOSITORY, BASE_URL, HUB, "nnmath")
+    sphinx = config["sphinx"]["config"]
+    options = {
+        "repository_url": config["repository"]["url"],
+        "repository_branch": config["repository"]["branch"],
+        "launch_buttons": config["launch_buttons"],
+    }
+    link = ne.binder_url(
+        options,
+        "book/chain_rule",
+        sphinx["notebook_edition_branch"],
+        sphinx["notebook_edition_binder_branch"],
+    )
+    assert link == (
+        "https://mybinder.org/v2/gh/uni-ml/nn-course/main?urlpath=lab%2Ftree%2Fchain_rule.ipynb"
+    )
+    assert "git-pull" not in unquote(link)
+    book = ne.binder_url(options, "book/chain_rule", "notebooks", "main")
+    assert "git-pull" in unquote(book) and "targetpath%3Dnotebooks" in book
+    readme = " ".join(make_course.README.split())
+    assert "notebooks/" not in readme and "`assignments/<name>/<name>.ipynb`" in readme
 
 
 def test_allowed_refuses_the_book_repository_and_other_hosts():
@@ -769,3 +810,127 @@ def test_only_releases_the_named_assignments_and_leaves_the_others(tmp_path, mon
     assert snapshot("assignments/chain_rule/") == {
         key: value for key, value in after.items() if not key.startswith("assignments/chain_rule/")
     }
+
+
+# ---------------------------------------------------------------------------- a blank hand-in
+
+
+def released_notebook(path: Path) -> Path:
+    """A student notebook as otter assign writes one (an answer stub, a check, its export cell),
+    given the export's check as make_course releases it."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell('import otter\ngrader = otter.Notebook("chain_rule.ipynb")'),
+        nbformat.v4.new_markdown_cell("## Question 1\n\nWrite `dh`."),
+        nbformat.v4.new_code_cell("def dh(x):\n    ..."),
+        nbformat.v4.new_code_cell('grader.check("q1")'),
+        nbformat.v4.new_markdown_cell("## Submission\n\nThe cell below will generate a zip file."),
+        nbformat.v4.new_code_cell(
+            "# Save your notebook first, then run this cell to export your submission.\n"
+            "grader.export(pdf=False, run_tests=True)"
+        ),
+    ]
+    nbformat.write(notebook, path)
+    make_course.warn_when_unchanged(path)
+    make_course.stable_cell_ids(path)
+    return path
+
+
+def run_export_cell(
+    folder: Path, monkeypatch, grading: bool = False, name: str = "chain_rule.ipynb"
+) -> tuple[str, list]:
+    """Run the export cell of the notebook ``name`` in this process, in ``folder``, as the kernel
+    would (with a stand-in for otter's grader): what it prints, and the exports it made."""
+    import contextlib
+    import io
+
+    (export,) = [
+        cell
+        for cell in nbformat.read(folder / name, as_version=4).cells
+        if make_course.EXPORT in cell.source
+    ]
+    exported = []
+
+    class Grader:
+        _grading_mode = grading
+
+        def export(self, **options):
+            exported.append(options)
+
+    monkeypatch.chdir(folder)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(export.source, {"grader": Grader()})
+    return printed.getvalue(), exported
+
+
+def test_the_export_warns_when_the_notebook_is_still_the_released_one(tmp_path, monkeypatch):
+    """A student who never saved, or who answered in a renamed copy, hands in the notebook as
+    released: its export cell says so (and still exports). JupyterLab's save (outputs, execution
+    counts, metadata, sources as lists of lines) is not a change; an answer is; grading (otter's
+    grading mode) and a missing file say nothing."""
+    notebook = released_notebook(tmp_path / "chain_rule.ipynb")
+    blank = notebook.read_text()
+    printed, exported = run_export_cell(tmp_path, monkeypatch)
+    assert "WARNING: chain_rule.ipynb is still the notebook as it was handed out" in printed
+    assert "File → Save" in printed and "chain_rule (1).ipynb" in printed
+    assert exported == [{"pdf": False, "run_tests": True}]
+
+    saved = json.loads(notebook.read_text())  # as JupyterLab saves it, answers untouched
+    for cell in saved["cells"]:
+        cell["source"] = "".join(cell["source"]).splitlines(keepends=True)
+        if cell["cell_type"] == "code":
+            cell["execution_count"], cell["outputs"] = (
+                3,
+                [{"name": "stdout", "output_type": "stream", "text": ["q1 results: ...\n"]}],
+            )
+    saved["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.write_text(json.dumps(saved, indent=1))
+    assert "WARNING" in run_export_cell(tmp_path, monkeypatch)[0]
+    assert run_export_cell(tmp_path, monkeypatch, grading=True)[0] == ""
+
+    answered = [
+        line.replace("    ...", "    return 1 - np.tanh(x) ** 2")
+        for line in saved["cells"][2]["source"]
+    ]
+    saved["cells"][2]["source"] = answered
+    notebook.write_text(json.dumps(saved, indent=1))
+    printed, exported = run_export_cell(tmp_path, monkeypatch)
+    assert printed == "" and len(exported) == 1
+
+    # answered in a renamed copy beside the blank one: the export, run in the copy, zips the blank
+    notebook.rename(tmp_path / "chain_rule (1).ipynb")
+    notebook.write_text(blank)
+    printed = run_export_cell(tmp_path, monkeypatch, name="chain_rule (1).ipynb")[0]
+    assert "WARNING: chain_rule.ipynb is still the notebook" in printed
+    notebook.unlink()  # no chain_rule.ipynb at all: otter's export says so itself, the check not
+    assert run_export_cell(tmp_path, monkeypatch, name="chain_rule (1).ipynb")[0] == ""
+
+
+def test_a_released_notebook_warns_until_answered(tmp_path, monkeypatch, otter_dist):
+    """The same on a real release (otter assign's export cell): untouched, the export warns; and
+    the check does not change a grade (the solution, given it, gets full marks)."""
+    from otter.api import grade_submission
+
+    dist = otter_dist("chain_rule")
+    solution = tmp_path / "chain_rule.ipynb"
+    shutil.copy(dist["solution"], solution)
+    make_course.warn_when_unchanged(solution)
+    assert "WARNING" in solution.read_text()
+    graded = grade_submission(str(solution), str(dist["zip"]), quiet=True)
+    assert graded.total == graded.possible > 0
+    make_course.student_assignments(tmp_path / "release", ["chain_rule"])
+    folder = tmp_path / "release" / "chain_rule"
+    printed, exported = run_export_cell(folder, monkeypatch)
+    assert "WARNING: chain_rule.ipynb is still the notebook" in printed and len(exported) == 1
+    notebook = nbformat.read(folder / "chain_rule.ipynb", as_version=4)
+    stub = next(
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        and "..." in cell.source
+        and make_course.EXPORT not in cell.source
+    )
+    stub.source += "\n# a first answer"
+    nbformat.write(notebook, folder / "chain_rule.ipynb")
+    assert run_export_cell(folder, monkeypatch)[0] == ""

@@ -660,3 +660,27 @@ def test_a_student_resumes_by_the_notebooks_own_name(tmp_path, monkeypatch):
     readme = " ".join(make_course.README.split())
     assert "same folder and same name" in page and "`chain_rule (1).ipynb`" in page
     assert "under its own name, over the blank one" in readme and "Rename it back" in readme
+
+
+def test_students_find_each_assignment_once_and_the_export_warns_of_a_blank_one():
+    """A course's Binder opens the release itself (no nbgitpuller copy in notebooks/): the page
+    sends students to assignments/NAME/NAME.ipynb, names no second copy, and says the export
+    warns when the notebook it zips is still the released one (make_course's export check)."""
+    text = " ".join(PAGE.read_text().split())
+    assert "notebooks/assignments" not in text and "second copy, `" not in text
+    assert "at `assignments/NAME/NAME.ipynb`, as in a clone" in text
+    assert "the export warns when the notebook it zips is still the blank one" in text
+    assert "WARNING" in make_course.EXPORT_CHECK and "_grading_mode" in make_course.EXPORT_CHECK
+    binder = re.search(
+        r"def write_environment.*?def ", (ROOT / "tools" / "make_course.py").read_text(), re.S
+    )
+    assert binder and "nbgitpuller>=" not in binder.group(0)
+
+
+def test_the_page_gives_test_assignments_time_and_needs_no_book_build():
+    """The time the page gives for tests/test_assignments.py is a measured one, and the file does
+    not read the book build (conftest builds the book for a module that names its fixture: the
+    name is spelt in two pieces here, or this module would be one)."""
+    text = " ".join(PAGE.read_text().split())
+    assert "it needs no book build" in text and "three and a half minutes" in text
+    assert "built_" + "book" not in (ROOT / "tests" / "test_assignments.py").read_text()

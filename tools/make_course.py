@@ -15,8 +15,9 @@ OUT holds, and only holds:
 
 - ``site/``: the student edition's HTML (every exercise solution and solution cell left out, the
   instructors' page too), its ``html_baseurl`` and buttons pointing into the release;
-- ``*.ipynb``: its notebook edition (the notebooks the launch buttons open, at the root, so Binder,
-  Colab and nbgitpuller find them on the release's ``main`` branch);
+- ``*.ipynb``: its notebook edition (the notebooks the launch buttons open, at the root: Binder's
+  home folder is the release's ``main`` branch, and Colab and a JupyterHub's nbgitpuller take them
+  from it);
 - ``assignments/<name>/``: the student versions of the assignments (``otter assign``'s
   ``student/`` folder: no solution, no hidden test);
 - ``binder/``, ``requirements.txt``: the environment (nnmath pinned to the book's release tag);
@@ -203,10 +204,67 @@ def stable_cell_ids(notebook: Path) -> None:
     nbformat.write(found, notebook)
 
 
+EXPORT = "grader.export("  # what the export cell otter assign adds calls (and no other cell)
+
+# Put before the export cell's grader.export(...): a student who never saved, or who works in a
+# renamed copy ("chain_rule (1).ipynb"), would hand in the notebook as released, with no word.
+# Stand-alone (json, hashlib): the class's nnmath is a release tag that may not have a helper.
+EXPORT_CHECK = """\
+def as_released(path={path!r}, released={released!r}):
+    \"\"\"Whether the notebook the export zips is still the one handed out, every cell as it was.\"\"\"
+    import hashlib
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as file:
+            texts = ["".join(cell["source"]) for cell in json.load(file)["cells"]]
+    except (OSError, ValueError, KeyError):
+        return False
+    texts = [text for text in texts if {export!r} not in text]  # all but this cell
+    return hashlib.sha256("\\0".join(texts).encode()).hexdigest()[:16] == released
+
+
+if as_released() and not getattr(type(grader), "_grading_mode", False):
+    print(
+        "WARNING: {path} is still the notebook as it was handed out: none of your answers "
+        "is in it, and the zip below hands in a blank notebook.\\n"
+        "Save it (File → Save) and run this cell again. If your answers are in a copy "
+        "({stem} (1).ipynb, say), rename or upload that copy as {path}, in this folder."
+    )
+"""
+
+
+def released_fingerprint(cells) -> str:
+    """What :data:`EXPORT_CHECK` compares: a hash of every cell's text but the export cell's."""
+    import hashlib
+
+    texts = ["".join(cell["source"]) for cell in cells if EXPORT not in "".join(cell["source"])]
+    return hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
+
+
+def warn_when_unchanged(notebook: Path) -> None:
+    """Put :data:`EXPORT_CHECK` in a released notebook's export cell, before ``grader.export``:
+    the export then says so when the notebook it zips is still the one released."""
+    import nbformat
+
+    found = nbformat.read(notebook, as_version=4)
+    (export,) = [cell for cell in found.cells if EXPORT in cell.source]
+    check = EXPORT_CHECK.format(
+        path=notebook.name,
+        stem=notebook.stem,
+        released=released_fingerprint(found.cells),
+        export=EXPORT,
+    )
+    head, call = export.source.rsplit("\n", 1) if "\n" in export.source else ("", export.source)
+    export.source = "\n".join(part for part in (head, check, call) if part)
+    nbformat.write(found, notebook)
+
+
 def student_assignments(out: Path, names=None) -> list[str]:
     """``otter assign`` on the named masters (default: all); only each one's student folder goes
     into ``out/NAME``, replacing what was there, its notebooks' cell ids made from their content
-    (:func:`stable_cell_ids`). Other folders in ``out`` are left as they are."""
+    (:func:`stable_cell_ids`), its export cell warning of a blank hand-in
+    (:func:`warn_when_unchanged`). Other folders in ``out`` are left as they are."""
     otter = Path(sys.executable).parent / "otter"
     names = assignment_names() if names is None else names
     check_otter()
@@ -224,6 +282,8 @@ def student_assignments(out: Path, names=None) -> list[str]:
             if result.returncode:
                 raise RuntimeError(f"otter assign {master}: {result.stderr[-3000:]}")
             for notebook in (dist / "student").rglob("*.ipynb"):
+                if notebook.stem == name:  # the assignment's own notebook: it has the export
+                    warn_when_unchanged(notebook)
                 stable_cell_ids(notebook)
             shutil.rmtree(out / name, ignore_errors=True)  # only once the new one is made
             shutil.copytree(dist / "student", out / name)
@@ -258,16 +318,17 @@ the assignments.
 - **Read the book**: {base_url}
 - **Run a chapter**: every page has a launch button (Binder{hub}, Colab); the notebooks are the
   `*.ipynb` files here.
-- **Assignments**: `assignments/<name>/<name>.ipynb` (after a chapter's Binder button, in
-  `notebooks/assignments/<name>/` of the file browser). They run on Binder{hub} or your own
-  machine, not on Colab (their checks and export do not work there). Open one, answer the questions, run
-  `grader.check("q1")` for the public checks, and hand in the file your instructor asks for
-  (`grader.export()` makes it). Save the notebook (*File* → *Save*) before you run the export:
-  it zips the notebook as last saved. A Binder session is temporary and deleted when it ends:
-  download the zip (and your notebook) before you close it. To go on in a new session, upload
-  your saved notebook into the assignment's folder under its own name, over the blank one
-  (`notebooks/assignments/<name>/<name>.ipynb`): the export zips the notebook of that name, so a
-  copy renamed by the download (`<name> (1).ipynb`) hands in the blank one. Rename it back.
+- **Assignments**: `assignments/<name>/<name>.ipynb` (after a chapter's Binder button, in the
+  `assignments/` folder of JupyterLab's file browser{hub_folder}). They run on Binder{hub} or your
+  own machine, not on Colab (their checks and export do not work there). Open one, answer the
+  questions, run `grader.check("q1")` for the public checks, and hand in the file your instructor
+  asks for (the notebook's last cell, the export, makes it). Save the notebook (*File* → *Save*)
+  before you run the export: it zips the notebook as last saved, and warns when that is still the
+  blank one. A Binder session is temporary and deleted when it ends: download the zip (and your
+  notebook) before you close it. To go on in a new session, upload your saved notebook into the
+  assignment's folder under its own name, over the blank one
+  (`assignments/<name>/<name>.ipynb`): the export zips the notebook of that name, so a copy
+  renamed by the download (`<name> (1).ipynb`) hands in the blank one. Rename it back.
 - **Run locally**: `pip install -r requirements.txt jupyterlab`, then `jupyter lab`.
 
 "Check your own" cells in the chapters give a function to write and a check that says what is wrong.
@@ -300,8 +361,9 @@ def write_environment(out: Path, nnmath: str) -> None:
     binder = out / "binder"
     binder.mkdir()
     (binder / "requirements.txt").write_text(
-        "# Binder's environment: the course's requirements, JupyterLab, nbgitpuller.\n"
-        "-r ../requirements.txt\njupyterlab>=4,<5\nnbgitpuller>=1.2,<2\n"
+        "# Binder's environment: the course's requirements and JupyterLab. Binder's home folder is\n"
+        "# the release itself (no nbgitpuller: it would pull a second copy of every notebook).\n"
+        "-r ../requirements.txt\njupyterlab>=4,<5\n"
     )
     for name in ("runtime.txt", "postBuild"):
         shutil.copy2(ROOT / "binder" / name, binder / name)
@@ -382,6 +444,11 @@ def make(
             title=yaml.safe_load((ROOT / "_config.yml").read_text())["title"],
             base_url=base_url,
             hub=", your university's JupyterHub" if jupyterhub else "",
+            hub_folder=(
+                f"; after the JupyterHub button, in `{repository.rsplit('/', 1)[-1]}/assignments/`"
+                if jupyterhub
+                else ""
+            ),
             author=yaml.safe_load((ROOT / "_config.yml").read_text())["author"],
             version=version(),
         )

@@ -22,18 +22,24 @@ def binder_url(
     environment_branch: str = "",
 ) -> str:
     """mybinder.org with the environment of the main branch (or ``environment_branch``), nbgitpuller
-    pulling the edition in from ``notebooks_branch``."""
+    pulling the edition in from ``notebooks_branch``. When the two are one branch (a course
+    release: its ``main`` holds both), Binder's home folder already is the edition, and the link
+    opens the notebook there: an nbgitpuller pull would put a second copy of every notebook and
+    assignment in ``notebooks/``."""
     repository = book_options["repository_url"].rstrip("/")
     org, repo = repository.split("github.com/")[-1].split("/")[:2]
     launch = book_options.get("launch_buttons", {})
     binderhub = launch.get("binderhub_url", "https://mybinder.org").rstrip("/")
     branch = environment_branch or book_options.get("repository_branch") or "main"
+    notebook = f"{posixpath.basename(pagename)}.ipynb"
+    if branch == notebooks_branch:
+        return f"{binderhub}/v2/gh/{org}/{repo}/{branch}?urlpath={quote(f'lab/tree/{notebook}', safe='')}"
     pull = "git-pull?" + urlencode(
         {
             "repo": repository,
             "branch": notebooks_branch,
             "targetpath": NOTEBOOKS_DIR,
-            "urlpath": f"lab/tree/{NOTEBOOKS_DIR}/{posixpath.basename(pagename)}.ipynb",
+            "urlpath": f"lab/tree/{NOTEBOOKS_DIR}/{notebook}",
         }
     )
     return f"{binderhub}/v2/gh/{org}/{repo}/{branch}?urlpath={quote(pull, safe='')}"
