@@ -389,8 +389,7 @@ def test_chapter_numbers(chapter):
         assert all(xs[0] < end[0] < xs[1] and ys[0] < end[1] < ys[1] for end in ends.values())
         assert ns["end_gap"] < 0.02 and ns["END_SIZE"]["GD"] > ns["END_SIZE"]["RMSprop"]
         assert (
-            "the end markers overlap near the star; the table"
-            not in (BOOK / "adam.md").read_text()
+            "the end markers overlap near the star; the table" not in (BOOK / "adam.md").read_text()
         )
     else:
         assert ns["P"] == 1_685_667 and ns["hessian_bytes"] == 8 * ns["P"] ** 2
@@ -447,3 +446,29 @@ def test_adaptive_shows_labelled_results_with_one_step_index():
     assert "sp.Tuple(" not in text and text.count("show(") >= 5
     assert "\\sum_{k=1}" not in text  # the book's step k is not a summation index here
     assert "$k = \\ln" not in text and "^k w_2" not in text
+
+
+def test_adam_is_its_own_chapter_right_after_adaptive():
+    """Adam left adaptive.md for book/adam.md, on adaptive's bowl and RMSprop's settings; each page
+    stands alone (objectives, its own setup, summary and exercises) and links to the other."""
+    import yaml
+
+    toc = yaml.safe_load((BOOK.parent / "_toc.yml").read_text())
+    (optimizers,) = [part for part in toc["parts"] if part["caption"] == "Optimizers"]
+    files = [chapter["file"] for chapter in optimizers["chapters"]]
+    assert files[files.index("book/adaptive") + 1] == "book/adam"
+    adaptive, adam = (BOOK / "adaptive.md").read_text(), (BOOK / "adam.md").read_text()
+    assert "(chapter-adaptive)=\n# Adagrad and RMSprop\n" in adaptive
+    assert "(chapter-adam)=\n# Adam\n" in adam
+    assert "## Adam: momentum" not in adaptive and "Explorer(" not in adaptive
+    assert "{doc}`adam`" in adaptive and "{doc}`adaptive`" in adam
+    assert "ADAGRAD_RATE, RMSPROP_RATE, RMSPROP_BETA = 0.5, 0.05, 0.9" in adaptive
+    assert "RMSPROP_RATE, RMSPROP_BETA = 0.05, 0.9" in adam  # the same runs: the same numbers
+    for text in (adaptive, adam):
+        for part in ("```{admonition} Learning objectives", "## Summary", "## Exercises"):
+            assert part in text
+    # the letters of Kingma and Ba go with Adam
+    assert "Kingma and Ba and PyTorch write $m$, $v$" in adam
+    assert "PyTorch write $m$" not in adaptive
+    for page in ("depth", "schedules"):  # pages that point at Adam point at its chapter
+        assert "{doc}`adam`" in (BOOK / f"{page}.md").read_text()
