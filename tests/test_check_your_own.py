@@ -16,7 +16,7 @@ MISTAKES = {
     "backprop_equations": "averaged over the batch instead of summed",
     "gradient_checking": "activation derivative is missing",
     "momentum": "state is not carried",
-    "adaptive": "bias correction is missing",
+    "adam": "bias correction is missing",
 }
 
 

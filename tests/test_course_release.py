@@ -293,7 +293,7 @@ def test_the_licence_files_hold_the_code_and_the_text_licences(tmp_path):
 def test_check_your_own_cells_are_stubs_in_the_release(release):
     out, _ = release
     for chapter in (
-        "adaptive",
+        "adam",
         "backprop_equations",
         "chain_rule",
         "gradient_checking",

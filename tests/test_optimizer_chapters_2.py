@@ -289,17 +289,20 @@ def test_adagrad_rates_on_the_bowl_follow_the_gradient_not_the_curvature():
 
 
 def test_adaptive_uses_the_bowl_of_the_momentum_chapter():
-    """adaptive says its bowl is momentum's: the same condition number, from the same function."""
+    """adaptive and adam say their bowl is momentum's: the same condition number, from the same
+    function."""
     import re
 
     momentum = re.search(r"^KAPPA = (\d+)", (BOOK / "momentum.md").read_text(), re.M)
-    adaptive = re.search(r"^BOWL_KAPPA = (\d+)", (BOOK / "adaptive.md").read_text(), re.M)
-    assert momentum and adaptive and momentum.group(1) == adaptive.group(1)
-    assert "20 w_2^2" not in (BOOK / "adaptive.md").read_text()
+    for name in ("adaptive", "adam"):
+        text = (BOOK / f"{name}.md").read_text()
+        own = re.search(r"^BOWL_KAPPA = (\d+)", text, re.M)
+        assert momentum and own and momentum.group(1) == own.group(1), name
+        assert "20 w_2^2" not in text
 
 
 # -- the chapters themselves ----------------------------------------------------------------------
-@pytest.fixture(scope="module", params=["adaptive", "newton"])
+@pytest.fixture(scope="module", params=["adaptive", "adam", "newton"])
 def chapter(request):
     from tools.chapters import run_chapter
 
@@ -311,6 +314,9 @@ def test_chapter_explorers_fit_the_budget_and_match_live(chapter):
 
     name, namespace = chapter
     explorers = [value for value in namespace.values() if isinstance(value, Explorer)]
+    if name == "adaptive":  # its figures are static; the race is in adam
+        assert not explorers
+        return
     assert explorers, name
     for explorer in explorers:
         assert len(explorer.static_html().encode()) < 0.9 * MAX_EXPLORER_BYTES
@@ -320,16 +326,7 @@ def test_chapter_explorers_fit_the_budget_and_match_live(chapter):
 def test_chapter_numbers(chapter):
     name, ns = chapter
     if name == "adaptive":
-        assert set(ns["paths"]) == {"Beale", "saddle"} and len(ns["paths"]["Beale"]) == 6
-        assert ns["escape"]["GD"][0] == max(counts[0] for counts in ns["escape"].values())
-        assert "SGD" not in ns["escape"] and "SGD" not in ns["racers"]["Beale"]  # exact: GD
         assert np.isclose(ns["bowl"].condition, ns["BOWL_KAPPA"])
-        last = ns["race_steps"][-1]
-        assert "none at the minimum" in ns["race"].description(surface="Beale", k=last)
-        at_start = ns["race"].description(surface="Beale", k=0)  # one point: no range of costs
-        assert "every method is at cost" in at_start and "range" not in at_start
-        assert "not all" in ns["race"].description(surface="Beale", k=ns["race_steps"][1])
-        assert np.isclose(ns["default_ratio"], 0.1 / np.sqrt(0.001))
         # per-coordinate scaling helps only along the axes: on the turned bowl GD is ahead
         costs = ns["turn_costs"]
         assert np.isclose(costs["GD", "turned"], costs["GD", "aligned"], rtol=1e-9)
@@ -342,6 +339,18 @@ def test_chapter_numbers(chapter):
         assert divisor["Adagrad, RMSprop's α"] > 10 * divisor["RMSprop"]
         assert divisor["Adagrad, RMSprop's α"] > 2 * divisor["Adagrad"]
         assert "which do not depend on $\\alpha$" not in (BOOK / "adaptive.md").read_text()
+        assert "Explorer(" not in (BOOK / "adaptive.md").read_text()
+    elif name == "adam":
+        assert set(ns["paths"]) == {"Beale", "saddle"} and len(ns["paths"]["Beale"]) == 6
+        assert ns["escape"]["GD"][0] == max(counts[0] for counts in ns["escape"].values())
+        assert "SGD" not in ns["escape"] and "SGD" not in ns["racers"]["Beale"]  # exact: GD
+        assert np.isclose(ns["bowl"].condition, ns["BOWL_KAPPA"])
+        last = ns["race_steps"][-1]
+        assert "none at the minimum" in ns["race"].description(surface="Beale", k=last)
+        at_start = ns["race"].description(surface="Beale", k=0)  # one point: no range of costs
+        assert "every method is at cost" in at_start and "range" not in at_start
+        assert "not all" in ns["race"].description(surface="Beale", k=ns["race_steps"][1])
+        assert np.isclose(ns["default_ratio"], 0.1 / np.sqrt(0.001))
         # Adam's ε threshold: in the runs a coordinate converges exactly when ε is above its own
         thresholds = ns["adam_thresholds"]
         assert np.allclose(thresholds, np.array([1, 25]) * 0.05 * 0.1 / (2 * 1.9))
@@ -362,7 +371,7 @@ def test_chapter_numbers(chapter):
         start = ns["adam_window_start"]
         assert max(ns["float32_runs"]["nnmath"][0][start:]) < 1e-30
         assert max(ns["float32_runs"]["divide first"][0][start:]) > 1e-4
-        text = " ".join((BOOK / "adaptive.md").read_text().split())
+        text = " ".join((BOOK / "adam.md").read_text().split())
         for wrong in (
             "never bursts",
             "rounds them to 0",
@@ -380,8 +389,7 @@ def test_chapter_numbers(chapter):
         assert all(xs[0] < end[0] < xs[1] and ys[0] < end[1] < ys[1] for end in ends.values())
         assert ns["end_gap"] < 0.02 and ns["END_SIZE"]["GD"] > ns["END_SIZE"]["RMSprop"]
         assert (
-            "the end markers overlap near the star; the table"
-            not in (BOOK / "adaptive.md").read_text()
+            "the end markers overlap near the star; the table" not in (BOOK / "adam.md").read_text()
         )
     else:
         assert ns["P"] == 1_685_667 and ns["hessian_bytes"] == 8 * ns["P"] ** 2
@@ -438,9 +446,36 @@ def test_chapter_numbers(chapter):
 
 
 def test_adaptive_shows_labelled_results_with_one_step_index():
-    """Its sympy results are labelled equations (``show``), never bare tuples, and the step is t."""
-    text = (BOOK / "adaptive.md").read_text()
+    """Their sympy results are labelled equations (``show``), never bare tuples, and the step is t."""
+    adaptive = (BOOK / "adaptive.md").read_text()
+    assert 'sp.symbols("tau", integer=True, positive=True)   # summation index' in adaptive
+    text = adaptive + (BOOK / "adam.md").read_text()
     assert "sp.Tuple(" not in text and text.count("show(") >= 5
-    assert 'sp.symbols("tau", integer=True, positive=True)   # summation index' in text
     assert "\\sum_{k=1}" not in text  # the book's step k is not a summation index here
     assert "$k = \\ln" not in text and "^k w_2" not in text
+
+
+def test_adam_is_its_own_chapter_right_after_adaptive():
+    """Adam left adaptive.md for book/adam.md, on adaptive's bowl and RMSprop's settings; each page
+    stands alone (objectives, its own setup, summary and exercises) and links to the other."""
+    import yaml
+
+    toc = yaml.safe_load((BOOK.parent / "_toc.yml").read_text())
+    (optimizers,) = [part for part in toc["parts"] if part["caption"] == "Optimizers"]
+    files = [chapter["file"] for chapter in optimizers["chapters"]]
+    assert files[files.index("book/adaptive") + 1] == "book/adam"
+    adaptive, adam = (BOOK / "adaptive.md").read_text(), (BOOK / "adam.md").read_text()
+    assert "(chapter-adaptive)=\n# Adagrad and RMSprop\n" in adaptive
+    assert "(chapter-adam)=\n# Adam\n" in adam
+    assert "## Adam: momentum" not in adaptive and "Explorer(" not in adaptive
+    assert "{doc}`adam`" in adaptive and "{doc}`adaptive`" in adam
+    assert "ADAGRAD_RATE, RMSPROP_RATE, RMSPROP_BETA = 0.5, 0.05, 0.9" in adaptive
+    assert "RMSPROP_RATE, RMSPROP_BETA = 0.05, 0.9" in adam  # the same runs: the same numbers
+    for text in (adaptive, adam):
+        for part in ("```{admonition} Learning objectives", "## Summary", "## Exercises"):
+            assert part in text
+    # the letters of Kingma and Ba go with Adam
+    assert "Kingma and Ba and PyTorch write $m$, $v$" in adam
+    assert "PyTorch write $m$" not in adaptive
+    for page in ("depth", "schedules"):  # pages that point at Adam point at its chapter
+        assert "{doc}`adam`" in (BOOK / f"{page}.md").read_text()

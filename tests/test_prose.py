@@ -273,23 +273,26 @@ def test_power_of_ten_writes_the_glued_text():
         power_of_ten(0.0)
 
 
-# -- the step count is k; t is the target (book/notation.md), except in adaptive ------------------
+# -- the step count is k; t is the target (book/notation.md), except in adaptive and adam --------
 STEP_WRITTEN_T = re.compile(r"\\alpha_t\b|\^\{?t\}?(?![\w{])|step (?:count )?\$t\$|\$t\$ steps")
 
 
 @pytest.mark.parametrize(
     "chapter",
-    [c for c in CHAPTERS if c.stem not in ("adaptive", "notation")],
+    [c for c in CHAPTERS if c.stem not in ("adaptive", "adam", "notation")],
     ids=lambda p: p.stem,
 )
 def test_step_count_is_k_where_t_is_the_target(chapter):
     """Issue 19: t was both the target and the step count. The notation table keeps t for the
-    target and k for steps; adaptive, which has no targets, writes Kingma and Ba's β^t and says so."""
+    target and k for steps; adaptive and adam, which have no targets, write Kingma and Ba's β^t and
+    say so."""
     found = STEP_WRITTEN_T.findall(prose(chapter))
     assert not found, f"{chapter.name}: a step count written t (the book's steps are k): {found}"
 
 
 def test_adaptive_says_its_step_count_is_t():
-    text = (BOOK / "adaptive.md").read_text()
-    assert "the step count is $t$, as in Kingma and Ba's formulas" in text
-    assert "a step count only in {doc}`adaptive`" in (BOOK / "notation.md").read_text()
+    for chapter in ("adaptive", "adam"):
+        text = (BOOK / f"{chapter}.md").read_text()
+        assert "the step count is $t$, as in Kingma and Ba's formulas" in text, chapter
+    notation = (BOOK / "notation.md").read_text()
+    assert "a step count only in {doc}`adaptive` and {doc}`adam`" in notation
