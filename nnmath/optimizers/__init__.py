@@ -26,8 +26,8 @@ The package: ``base`` (the state, ``init``/``step``, the checks of ``update``, `
 ``nnmath.surfaces``) and ``running`` (``trajectory``, ``minibatches``).
 
 Chapters deriving the rules: *Stochastic and minibatch gradient descent* (book/sgd.md),
-*Momentum and Nesterov* (book/momentum.md), *Adagrad and RMSprop*
-(book/adaptive.md), *Adam* (book/adam.md), *Second-order methods* (book/newton.md).
+*Momentum* (book/momentum.md), *Nesterov's momentum* (book/nesterov.md), *Adagrad and
+RMSprop* (book/adaptive.md), *Adam* (book/adam.md), *Second-order methods* (book/newton.md).
 """
 
 from __future__ import annotations

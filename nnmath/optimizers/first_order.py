@@ -51,7 +51,7 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     """Momentum, the heavy ball (``polyak1964``): v ← μ v − α ∇C, then w ← w + v.
 
-    With μ = 0 it is ``SGD``. Derived in chapter *Momentum and Nesterov*.
+    With μ = 0 it is ``SGD``. Derived in chapter *Momentum*.
 
     Gramicelli's article (``gramicelli2021``) ends by adding "some 'history' to create gradient
     descent": a term s, "the optimiser to be added to the weight", built from the learning rate
@@ -78,7 +78,7 @@ class Momentum(Optimizer):
 
 @dataclass(frozen=True)
 class Nesterov(Optimizer):
-    """Nesterov momentum (``nesterov1983``). Derived in chapter *Momentum and Nesterov*.
+    """Nesterov momentum (``nesterov1983``). Derived in chapter *Nesterov's momentum*.
 
     ``form="lookahead"`` is the form of the lecture notes ``backpropnotes``: the gradient is taken
     at the point the momentum is about to carry us to, w + μ v (ask ``lookahead(params, state)``
@@ -149,8 +149,7 @@ class Adagrad(Optimizer):
         s ← s + (∇C)²
         w ← w − α ∇C / (√s + ε)
 
-    (the notes ``backpropnotes`` call the sum c). Derived in chapter *Adaptive methods: Adagrad,
-    RMSprop, Adam*.
+    (the notes ``backpropnotes`` call the sum c). Derived in chapter *Adagrad and RMSprop*.
     """
 
     learning_rate: object = 0.01
@@ -177,8 +176,7 @@ class RMSprop(Optimizer):
         s ← β s + (1 − β)(∇C)²
         w ← w − α ∇C / (√s + ε)
 
-    (``backpropnotes`` writes γ for β and c for s). Derived in chapter *Adaptive methods:
-    Adagrad, RMSprop, Adam*.
+    (``backpropnotes`` writes γ for β and c for s). Derived in chapter *Adagrad and RMSprop*.
     """
 
     learning_rate: object = 0.001
@@ -215,7 +213,7 @@ class Adam(Optimizer):
     library): v̂ = v / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ) and w ← w − α v̂ / (√ŝ + ε), which undoes the
     averages' pull towards their zero start; its first step is α ∇C/(|∇C| + ε) ≈ α sign(∇C).
     Without it the first step is (1 − β₁)/√(1 − β₂) times that (about 3.2 with the defaults).
-    Derived in chapter *Adaptive methods: Adagrad, RMSprop, Adam*.
+    Derived in chapter *Adam*.
     """
 
     learning_rate: object = 0.001

@@ -1,7 +1,7 @@
 """Running a method: ``trajectory`` (the iterates from a start) and ``minibatches`` (the batches).
 
 Used by the chapters *Steepest descent*, *Stochastic and minibatch gradient descent*,
-*Momentum and Nesterov*, *Adaptive methods* and *Second-order methods*.
+*Momentum*, *Nesterov's momentum*, *Adagrad and RMSprop*, *Adam* and *Second-order methods*.
 """
 
 from __future__ import annotations
