@@ -634,6 +634,40 @@ def test_a_clone_whose_nnmath_is_not_the_tags_is_said(tmp_path):
     assert make_course.unreleased_nnmath(tmp_path) == ""
     (tmp_path / "nnmath" / "datasets.py").write_text("def digits(): ...\ndef split(): ...\n")
     assert "nnmath/datasets.py" in make_course.unreleased_nnmath(tmp_path)
+    assert "differs from the tag" in make_course.nnmath_tag_warning(tmp_path)
+
+
+def test_a_clone_without_the_pins_tag_is_warned_with_the_check(tmp_path, monkeypatch, capsys):
+    """A clone without this version's tag (a tagless clone, a tag not yet pushed) may mean the
+    default pin 404s for the class and every autograder: make() says so, before it builds, with
+    the git ls-remote check the page gives; a clone with the tag and nnmath/ as tagged is quiet."""
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    (tmp_path / "nnmath").mkdir()
+    (tmp_path / "nnmath" / "datasets.py").write_text("def digits(): ...\n")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    tag = f"v{make_course.version()}"
+    warning = make_course.nnmath_tag_warning(tmp_path)
+    assert f"no tag {tag}" in warning
+    assert f"git ls-remote --tags {make_course.BOOK_REPOSITORY} {tag}" in warning
+    subprocess.run([*git, "tag", tag], check=True)
+    assert make_course.nnmath_tag_warning(tmp_path) == ""
+
+    def build(html, extra):  # stands in for the book build: the warning comes before it
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(make_course.build_student_edition, "build", build)
+    monkeypatch.setattr(make_course, "check_otter", lambda: "otter-grader")
+    monkeypatch.setattr(make_course, "has_tag", lambda tag, root=None: False)
+    with pytest.raises(RuntimeError, match="stop here"):
+        make_course.make(tmp_path / "course", repository="https://github.com/ORG/nn-course")
+    assert f"warning: this clone has no tag {tag}" in capsys.readouterr().out
+    with pytest.raises(RuntimeError, match="stop here"):  # another pin: the tag is not used
+        make_course.make(
+            tmp_path / "course2", repository="https://github.com/ORG/nn-course", nnmath="nnmath"
+        )
+    assert "warning" not in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------------------- the environment

@@ -71,19 +71,47 @@ def course_repository(repository: str) -> str:
     return repository.rstrip("/").removesuffix(".git")
 
 
+def has_tag(tag: str, root: Path = ROOT) -> bool:
+    """Whether this clone holds the tag ``tag`` (``git rev-parse --verify refs/tags/TAG``)."""
+    git = ["git", "-C", str(root), "rev-parse", "-q", "--verify", f"refs/tags/{tag}"]
+    return subprocess.run(git, capture_output=True).returncode == 0
+
+
 def unreleased_nnmath(root: Path = ROOT) -> str:
     """What ``git diff --stat`` shows between this clone's ``nnmath/`` and this version's tag, which
-    the class installs by default: '' when they agree, or when the clone has no such tag."""
+    the class installs by default: '' when they agree, or when the clone has no such tag
+    (:func:`nnmath_tag_warning` says that)."""
     tag = f"v{version()}"
-    git = ["git", "-C", str(root)]
-    if subprocess.run(
-        [*git, "rev-parse", "-q", "--verify", f"refs/tags/{tag}"], capture_output=True
-    ).returncode:
+    if not has_tag(tag, root):
         return ""
     diff = subprocess.run(
-        [*git, "diff", "--stat", tag, "--", "nnmath"], capture_output=True, text=True
+        ["git", "-C", str(root), "diff", "--stat", tag, "--", "nnmath"],
+        capture_output=True,
+        text=True,
     )
     return diff.stdout.strip()
+
+
+def nnmath_tag_warning(root: Path = ROOT) -> str:
+    """The warning make() prints before a release with the default pin: '' when the clone holds
+    this version's tag and its nnmath/ agrees with it. A tag missing from the clone may be missing
+    from GitHub too, and then every install of the pin (the class's, every autograder's) fails."""
+    tag = f"v{version()}"
+    if not has_tag(tag, root):
+        return (
+            f"warning: this clone has no tag {tag}. The class and the autograders install nnmath "
+            f"from that tag on GitHub ({default_nnmath()}); if GitHub lacks it too, every one of "
+            f"those installs fails. Check the remote:\n    git ls-remote --tags {BOOK_REPOSITORY} "
+            f"{tag}\nIt must print a line ending in refs/tags/{tag}; then "
+            f"git fetch --tags {BOOK_REPOSITORY} brings the tag here and ends this warning. "
+            "If it prints nothing, release with --nnmath and another pin."
+        )
+    if changed := unreleased_nnmath(root):
+        return (
+            f"warning: this clone's nnmath/ differs from the tag {tag} the class installs "
+            f"(a chapter may need what the tag lacks; bump the version and tag it):\n{changed}"
+        )
+    return ""
 
 
 def pages_url(repository: str) -> str:
@@ -416,11 +444,8 @@ def make(
             )
         )
     base_url = (base_url or pages_url(repository)).rstrip("/") + "/"
-    if not nnmath and (changed := unreleased_nnmath()):
-        print(
-            f"warning: this clone's nnmath/ differs from the tag v{version()} the class installs "
-            f"(a chapter may need what the tag lacks; bump the version and tag it):\n{changed}"
-        )
+    if not nnmath and (warning := nnmath_tag_warning()):
+        print(warning)
     nnmath = nnmath or default_nnmath()
     build_dir = Path(build_dir or ROOT / "_build" / "course").resolve()
     html = build_dir / "html"
