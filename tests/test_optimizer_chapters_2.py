@@ -443,6 +443,11 @@ def test_chapter_numbers(chapter):
         assert ns["lbfgs_reaches"] < ns["BUDGET"] / 5
         assert ns["noise_across"] > 1 > ns["noise_within"]
         assert "(sec-newton-small-network)= ### On a small network (optional)" in text
+        # reading AA: with the cautious rule no same-batch run blows up; every folded cell is titled
+        within = [run for key, run in ns["cautious_runs"].items() if key[0]]
+        assert within and not any(ns["blown"](costs) for _, costs, _, _ in within)
+        hidden = re.findall(r":tags: \[hide-[a-z]+\]\n(.*)", (BOOK / "newton.md").read_text())
+        assert hidden and all(line.startswith(":mystnb: {code_prompt_show:") for line in hidden)
 
 
 def test_adaptive_shows_labelled_results_with_one_step_index():
