@@ -644,7 +644,7 @@ def test_schedules_is_its_own_chapter_right_after_sgd():
         "SELECTION_SEEDS, SEEDS = range(5, 10), range(5)",
         "assert all(ends[name].max() < linear_cost for name in decaying)",
         'assert jitter_decaying_max < jitter["constant"].min() / 2',
-        'assert min(chosen[name] for name in decaying) >= 2 * chosen["constant"]',
+        'assert min(chosen[name] for name in decaying) > chosen["constant"]',
         'assert all(end_cost(name, alpha0, n) > end_cost("constant", alpha0, n) for name in decaying), alpha0',
         'assert full_end["cosine"] < linear_cost - 0.05',
         'assert sums["1/k"][0] == sp.oo and sums["1/k"][1].is_finite',
