@@ -446,6 +446,9 @@ def test_chapter_numbers(chapter):
         # reading AA: with the cautious rule no same-batch run blows up; every folded cell is titled
         within = [run for key, run in ns["cautious_runs"].items() if key[0]]
         assert within and not any(ns["blown"](costs) for _, costs, _, _ in within)
+        # reading BB: across two minibatches one run of the figure's seed trains; the prose says so
+        assert ns["across_trained"] == 1 and ns["trained_key"][2] == ns["FIGURE_SEED"]
+        assert "those runs blow up or stall" not in text and "keeping up only when" not in text
         hidden = re.findall(r":tags: \[hide-[a-z]+\]\n(.*)", (BOOK / "newton.md").read_text())
         assert hidden and all(line.startswith(":mystnb: {code_prompt_show:") for line in hidden)
 
