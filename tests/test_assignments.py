@@ -71,7 +71,8 @@ class Assigned:
     def __init__(self, name, tmp):
         self.name, self.master = name, ROOT / "assignments" / name / f"{name}.ipynb"
         self.dist = tmp / "dist"
-        # the master's own directory is the working directory: paths in its config are relative to it
+        # run in the master's own directory, as the page shows (otter itself resolves the config's
+        # paths against that directory wherever it runs)
         result = subprocess.run(
             [
                 str(Path(sys.executable).parent / "otter"),

@@ -233,6 +233,7 @@ def test_the_release_holds_what_a_class_gets_and_nothing_else(release):
         "requirements.txt",
         "README.md",
         ".nojekyll",
+        ".gitignore",
         *licences,
     }
     assert len(notebooks) >= 10 and (out / "site" / "index.html").is_file()
@@ -255,6 +256,25 @@ def test_the_release_holds_what_a_class_gets_and_nothing_else(release):
 
 
 @pytest.mark.book
+def test_the_release_ignores_what_grading_writes_beside_an_assignment(tmp_path):
+    """An instructor who makes an autograder or grades in a clone of the course repository, then
+    runs git add there, publishes neither the autograder (hidden tests) nor student records: the
+    release's .gitignore ignores them, and not the student notebooks it gives the class."""
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    make_course.write_gitignore(tmp_path)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    beside = "assignments/chain_rule/"
+    written = ["dist/x", "submissions/x", "downloads/x", "grades/x", "results/x", "feedback/x"]
+    written += ["grades.csv", "grades.results/x", "dry-run.csv"]
+    given = [beside + "chain_rule.ipynb", "site/index.html", "requirements.txt"]
+    check = ["check-ignore", "--no-index", "--verbose", "--non-matching"]
+    run = ["git", "-C", str(tmp_path), *check, *[beside + name for name in written], *given]
+    shown = subprocess.run(run, capture_output=True, text=True, timeout=60).stdout.splitlines()
+    not_ignored = {line.split("\t")[1] for line in shown if line.startswith("::")}
+    assert not_ignored == set(given), not_ignored
+
+
 def test_the_class_binder_autosaves_and_is_otherwise_the_books(tmp_path):
     """grader.export zips the notebook as last saved: a class's Binder autosaves (the book's does
     not), so a student who never pressed Save does not hand in the blank notebook."""
@@ -819,6 +839,7 @@ def test_only_releases_the_named_assignments_and_leaves_the_others(tmp_path, mon
     make_course.make(out, repository=REPOSITORY, only=["chain_rule"], build_dir=tmp_path / "b")
     assert sorted(path.name for path in (out / "assignments").iterdir()) == ["chain_rule"]
     assert (out / "assignments" / "chain_rule" / "chain_rule.ipynb").is_file()
+    assert (out / ".gitignore").is_file()
 
     def snapshot(*skip):
         return {

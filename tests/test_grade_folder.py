@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -196,3 +197,21 @@ def test_the_assignments_name_falls_back_to_the_zips_name(tmp_path):
     zip_path = tmp_path / "backprop_mlp-autograder_2026_12_06T10_00_00_000000.zip"
     zip_path.write_bytes(b"not a zip")
     assert grade_folder.assignment_name(zip_path) == "backprop_mlp"
+
+
+def test_an_autograder_with_no_tests_is_refused(tmp_path):
+    """otter assign run on a student notebook (the release's, in the course repository's folder)
+    instead of the master writes an autograder zip with no tests and exits 0 with a warning: the
+    zip is refused before anything is graded, and the message says where to run otter assign."""
+    empty = tmp_path / "chain_rule-autograder_2026_12_07T10_00_00_000000.zip"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("otter_config.json", '{"assignment_name": "chain_rule"}')
+        archive.writestr("run_autograder", "")
+    (tmp_path / "submissions").mkdir()
+    (tmp_path / "submissions" / "ada_chain_rule.ipynb").write_text("{}")
+    with pytest.raises(ValueError, match="holds no tests.*master"):
+        grade_folder.grade_folder(empty, tmp_path / "submissions", tmp_path / "g.csv")
+    assert not (tmp_path / "g.csv").exists()
+    with zipfile.ZipFile(empty, "a") as archive:
+        archive.writestr("tests/q1.py", "")
+    assert grade_folder.holds_tests(empty)

@@ -59,6 +59,19 @@ def assignment_name(autograder: Path) -> str:
         return autograder.name.partition("-autograder_")[0]
 
 
+def holds_tests(autograder: Path) -> bool:
+    """Whether the autograder zip holds tests (``tests/*.py``). ``otter assign`` run on a student
+    notebook (the release's ``assignments/NAME/NAME.ipynb``, say) instead of the master writes a
+    zip with none, with only a warning, and every submission would then score 0 of 0.
+    A file that is not a zip is left to ``otter run`` to refuse."""
+    try:
+        with zipfile.ZipFile(autograder) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        return True
+    return any(name.startswith("tests/") and name.endswith(".py") for name in names)
+
+
 def student_of(file_name: str, assignment: str) -> str:
     """What comes before the assignment's name in a submission's file name, the LMS's prefix
     (the student's name or ID, which may hold underscores): ``lovelace_ada_1234_backprop_mlp.ipynb``
@@ -196,6 +209,11 @@ def grade_folder(
         )
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder of submissions")
+    if not holds_tests(autograder):
+        raise ValueError(
+            f"{autograder} holds no tests: otter assign ran on a student notebook, not on the "
+            "master. Run it again in the book's clone, in assignments/NAME/, on NAME.ipynb there"
+        )
     rows, questions = [], []
     assignment = assignment_name(autograder)
     for submission in submissions(folder):
@@ -246,7 +264,10 @@ def main(argv=None) -> int:
         "test's message, hidden tests' too, to send back to the student",
     )
     args = parser.parse_args(argv)
-    rows = grade_folder(args.autograder, args.folder, args.output, args.timeout, args.feedback)
+    try:
+        rows = grade_folder(args.autograder, args.folder, args.output, args.timeout, args.feedback)
+    except ValueError as error:  # a wrong argument: say so as argparse does, no traceback
+        parser.error(str(error))
     print(f"{len(rows)} submissions -> {args.output}")
     return 1 if any("error" in row for row in rows) else 0
 

@@ -22,6 +22,9 @@ OUT holds, and only holds:
   ``student/`` folder: no solution, no hidden test);
 - ``binder/``, ``requirements.txt``: the environment (nnmath pinned to the book's release tag);
 - ``README.md`` for students;
+- ``.gitignore``: what grading writes beside an assignment (``dist/``, ``submissions/``, grades,
+  feedback: student records), the book's own lines for it, so that ``git add`` in a clone of the
+  course repository never publishes them;
 - the book's licence files (``LICENSE``: the code's MIT and the text and figures' CC BY-SA 4.0),
   copied as they are, so the course's copy carries the terms it is given under.
 
@@ -379,6 +382,24 @@ def write_licences(out: Path) -> list[str]:
     return [path.name for path in found]
 
 
+def write_gitignore(out: Path) -> None:
+    """The release's ``.gitignore``: the book's lines for what grading writes beside a master
+    (``assignments/*/dist/``, ``submissions/``, grades, feedback), so that an instructor who makes
+    an autograder or grades in a clone of the course repository cannot publish student records,
+    or the autograder with its hidden tests, with ``git add``."""
+    lines = [
+        line
+        for line in (ROOT / ".gitignore").read_text().splitlines()
+        if line.startswith("assignments/")
+    ]
+    (out / ".gitignore").write_text(
+        "# What making an autograder and grading write beside an assignment (student records,\n"
+        "# hidden tests): never pushed to the class. Grade in your private copy of the book.\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+
+
 def write_environment(out: Path, nnmath: str) -> None:
     requirements = runtime_requirements(nnmath)
     (out / "requirements.txt").write_text(
@@ -426,6 +447,8 @@ def make(
     if out.exists() and any(out.iterdir()):
         if only and is_release(out):
             student_assignments(out / "assignments", names)
+            if not (out / ".gitignore").exists():  # a release made before the tool wrote one
+                write_gitignore(out)
             others = sorted(
                 path.name for path in (out / "assignments").iterdir() if path.name not in names
             )
@@ -464,6 +487,7 @@ def make(
     student_assignments(out / "assignments", names)
     write_environment(out, nnmath)
     write_licences(out)
+    write_gitignore(out)
     (out / "README.md").write_text(
         README.format(
             title=yaml.safe_load((ROOT / "_config.yml").read_text())["title"],
