@@ -277,7 +277,8 @@ def test_the_xavier_sigmoid_network_learns_when_trained_longer(chapter):
     assert longest[-1] > chapter["longer"]["sigmoid"].max() + 0.2
     assert longest[-1] < chapter["short"]["tanh"].min()
     text = " ".join(CHAPTER.read_text().split())
-    assert "did not make the network learn" not in text  # it learned a little: the numbers say how much
+    # it learned a little: the summary says how much, with the numbers
+    assert "did not make the network learn" not in text
     assert "the network barely learned:" in text
 
 
