@@ -502,9 +502,9 @@ def test_sgd_full_batch_recovers_beyond_the_start_limit_where_the_curvature_has_
     """sgd.md: 2/λ_max at the start (3.92) is where a quadratic model predicts failure, not where
     the network's training fails. After 20 updates full-batch GD at 4 and 8 (beyond it) is below
     its start, with α λ_max < 2 there; at 16 it is above its start. Continued to 100 updates, 8
-    and 16 end far below the linear level; at 8 α λ_max swings about 2, then settles below it for
-    the last 30 updates while the cost falls at every one: a catapult, not the edge of stability.
-    The text says so, cites the catapult, and names the edge of stability only to set it apart."""
+    and 16 end far below the linear level; at 8 α λ_max swings about 2 while the cost zigzags down
+    (as at the edge of stability), then settles below it for the last 30 updates while the cost
+    falls at every one (as after a catapult). The text says both, from this start, and cites both."""
     from nnmath.surfaces import NetworkLoss
 
     X, labels = datasets.two_moons(200, noise=0.15, seed=0)
@@ -538,7 +538,8 @@ def test_sgd_full_batch_recovers_beyond_the_start_limit_where_the_curvature_has_
     text = (Path(__file__).resolve().parents[1] / "book" / "sgd.md").read_text()
     flat_text = " ".join(text.split())
     assert "at the edge of stability" not in flat_text and "keeps crossing 2" not in flat_text
-    assert "It is not the *edge of stability*" in flat_text and "*catapult*" in flat_text
+    assert "It is not the *edge of stability*" not in flat_text and "*catapult*" in flat_text
+    assert "as at the *edge of stability*" in flat_text and "From this start" in flat_text
     assert "assert LONG_UPDATES - spike_settled >= 30 and np.all(spike_tail < 2)" in text
     assert "beyond it the\niteration fails" not in text and "saddle-like" not in text
     assert "{cite:p}`lewkowycz2020`" in text and "{cite:p}`cohen2021`" in text
