@@ -640,15 +640,22 @@ def test_a_repository_given_with_git_gives_the_same_links(tmp_path, monkeypatch,
     assert "no trailing .git" in capsys.readouterr().out
 
 
+def _clone_with_one_commit(path):
+    """A git repository at ``path`` holding nnmath/datasets.py in one commit, no tag; returns the
+    git command prefix that works in it."""
+    git = ["git", "-C", str(path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    (path / "nnmath").mkdir()
+    (path / "nnmath" / "datasets.py").write_text("def digits(): ...\n")
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    return git
+
+
 def test_a_clone_whose_nnmath_is_not_the_tags_is_said(tmp_path):
     """The class installs the tag of pyproject's version, not the clone: make_course warns when the
     clone's nnmath/ differs from that tag (a chapter may import what the tag lacks)."""
-    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    (tmp_path / "nnmath").mkdir()
-    (tmp_path / "nnmath" / "datasets.py").write_text("def digits(): ...\n")
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    git = _clone_with_one_commit(tmp_path)
     assert make_course.unreleased_nnmath(tmp_path) == ""  # no tag in this clone: nothing to say
     subprocess.run([*git, "tag", f"v{make_course.version()}"], check=True)
     assert make_course.unreleased_nnmath(tmp_path) == ""
@@ -661,12 +668,7 @@ def test_a_clone_without_the_pins_tag_is_warned_with_the_check(tmp_path, monkeyp
     """A clone without this version's tag (a tagless clone, a tag not yet pushed) may mean the
     default pin 404s for the class and every autograder: make() says so, before it builds, with
     the git ls-remote check the page gives; a clone with the tag and nnmath/ as tagged is quiet."""
-    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    (tmp_path / "nnmath").mkdir()
-    (tmp_path / "nnmath" / "datasets.py").write_text("def digits(): ...\n")
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    git = _clone_with_one_commit(tmp_path)
     tag = f"v{make_course.version()}"
     warning = make_course.nnmath_tag_warning(tmp_path)
     assert f"no tag {tag}" in warning
