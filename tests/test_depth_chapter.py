@@ -9,6 +9,7 @@ import matplotlib
 import numpy as np
 import pytest
 import sympy as sp
+from chapter_runs import chapter_namespace
 from conftest import ROOT
 from test_training_chapter import UNSUPPORTED
 
@@ -21,9 +22,7 @@ TRAINING = ROOT / "book" / "training_a_network.md"
 
 @pytest.fixture(scope="module")
 def chapter():
-    from tools.chapters import run_chapter
-
-    return run_chapter(CHAPTER)
+    return chapter_namespace(CHAPTER.stem)
 
 
 def test_sigmoid_derivative_is_at_most_a_quarter():

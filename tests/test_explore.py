@@ -1,6 +1,7 @@
 import base64
 import json
 import re
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -8,8 +9,11 @@ import pytest
 
 matplotlib.use("Agg")
 
+from chapter_runs import chapter_namespace  # noqa: E402
+
 from nnmath.explore import Choice, Explorer, Play, Slider  # noqa: E402
 from nnmath.explore.static import PICTURE_ALT  # noqa: E402
+from tools.chapters import chapters_with_explorers  # noqa: E402
 
 
 def draw(fig, a, kind="sin", step=0):
@@ -148,6 +152,18 @@ def test_an_update_that_forgets_an_artist_is_caught():
         explorer.check_update()
 
 
+def test_covering_states_give_every_value_and_catch_a_forgotten_artist():
+    controls = [Slider("a", "a", [0.5, 1.0, 2.0, 3.0]), Choice("kind", "curve", ["sin", "cos"])]
+    explorer = Explorer(draw_curve, controls, update=update_curve, figsize=(3, 2), dpi=60)
+    states = explorer.covering_states()
+    assert len(states) == 4 < len(explorer.states())
+    for k, control in enumerate(controls):
+        assert {state[k] for state in states} == set(range(len(control.values)))
+    forgetful = Explorer(draw_curve, controls, update=forgetful_update, figsize=(3, 2), dpi=60)
+    with pytest.raises(ValueError, match="differs from a fresh draw"):
+        forgetful.check_update(states=forgetful.covering_states())
+
+
 def test_live_figure_without_update_draws_again_in_the_first_layout():
     explorer = Explorer(draw, CONTROLS, figsize=(3, 2), dpi=60)
     live = explorer.live(scale=1.0)
@@ -213,18 +229,22 @@ def test_play_control_steps_its_slider_in_the_live_form():
     assert slider.value == 2 and image.value != shown
 
 
-def test_chapter_explorers_show_the_same_states_live_and_static():
-    from pathlib import Path
+BOOK = Path(__file__).parents[1] / "book"
 
-    from tools.chapters import chapter_explorers
 
-    book = Path(__file__).parents[1] / "book"
-    explorers = list(chapter_explorers(book))
-    assert {chapter for chapter, _, _ in explorers} == {
-        path.stem for path in book.glob("*.md") if "Explorer(" in path.read_text()
-    }
-    for chapter, name, explorer in explorers:
-        assert explorer.check_update() <= 1e-3, (chapter, name)
+@pytest.mark.parametrize("chapter", [path.stem for path in chapters_with_explorers(BOOK)])
+def test_chapter_explorers_show_the_same_states_live_and_static(chapter):
+    """Every explorer of the chapter, live against static, on states that give every control each
+    of its values (every state would take minutes per chapter; an artist ``update`` forgets shows
+    on any state that moves it: test_covering_states_give_every_value_and_catch_a_forgotten_artist).
+    """
+    from nnmath.explore import Explorer
+
+    explorers = [v for v in chapter_namespace(chapter).values() if isinstance(v, Explorer)]
+    assert explorers, f"{chapter} names Explorer( but builds none"
+    for explorer in explorers:
+        states = explorer.covering_states()
+        assert explorer.check_update(states=states) <= 1e-3, (chapter, explorer.name)
 
 
 def test_a_state_with_other_axes_gets_its_own_layout():

@@ -9,6 +9,7 @@ import sys
 import matplotlib
 import numpy as np
 import pytest
+from chapter_runs import chapter_namespace
 from conftest import ROOT
 
 from nnmath.datasets import digits
@@ -19,9 +20,7 @@ CHAPTER = ROOT / "book" / "training_a_network.md"
 
 @pytest.fixture(scope="module")
 def chapter():
-    from tools.chapters import run_chapter
-
-    return run_chapter(CHAPTER)
+    return chapter_namespace(CHAPTER.stem)
 
 
 def test_digits_loader_gives_columns_in_the_unit_interval():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["run_chapter", "chapter_explorers"]
+__all__ = ["run_chapter", "chapter_explorers", "chapters_with_explorers"]
 
 
 def run_chapter(path) -> dict:
@@ -38,12 +38,16 @@ def run_chapter(path) -> dict:
     return namespace
 
 
+def chapters_with_explorers(book_dir) -> list[Path]:
+    """The chapters in ``book_dir`` whose code builds an explorer."""
+    return [path for path in sorted(Path(book_dir).glob("*.md")) if "Explorer(" in path.read_text()]
+
+
 def chapter_explorers(book_dir):
     """Run each chapter in ``book_dir`` that builds an explorer; yield (chapter, name, explorer)."""
     from nnmath.explore import Explorer
 
-    for chapter in sorted(Path(book_dir).glob("*.md")):
-        if "Explorer(" in chapter.read_text():
-            for name, value in run_chapter(chapter).items():
-                if isinstance(value, Explorer):
-                    yield chapter.stem, name, value
+    for chapter in chapters_with_explorers(book_dir):
+        for name, value in run_chapter(chapter).items():
+            if isinstance(value, Explorer):
+                yield chapter.stem, name, value

@@ -79,6 +79,14 @@ def states(controls) -> list[tuple[int, ...]]:
     return list(itertools.product(*[range(len(c.values)) for c in controls]))
 
 
+def covering_states(controls) -> list[tuple[int, ...]]:
+    """A few states that between them give every control each of its values: state k sets each
+    control to its value k (wrapped), so every step changes every control that has more than one
+    value. As many states as the longest control has values, against the product of all."""
+    sizes = [len(c.values) for c in controls]
+    return [tuple(k % size for size in sizes) for k in range(max(sizes, default=1))]
+
+
 def values_of(controls, indices) -> dict:
     """The control values ``{name: value}`` of a state given as value indices."""
     return {c.name: c.values[i] for c, i in zip(controls, indices)}

@@ -71,6 +71,12 @@ class Explorer:
         """Every combination of the controls' value indices, in frame order (last control fastest)."""
         return _controls.states(self.controls)
 
+    def covering_states(self):
+        """A few states that between them give every control each of its values (see
+        :func:`~nnmath.explore.controls.covering_states`): enough to catch an artist ``update``
+        forgets, at a fraction of the cost of every state."""
+        return _controls.covering_states(self.controls)
+
     def description(self, **values) -> str:
         """The text description of one state: ``describe``'s sentence, or the alt text without one."""
         if self.describe is None:
@@ -110,9 +116,10 @@ class Explorer:
 
         return LiveFigure(self, scale=scale)
 
-    def check_update(self, max_fraction=1e-3):
-        """Check that the live form shows what the static form shows: for every state, the
-        pixels of the live figure (``update`` and blitting) against a fresh ``draw``. Blitting
+    def check_update(self, max_fraction=1e-3, states=None):
+        """Check that the live form shows what the static form shows: for every state (or the
+        given ``states``, in their order), the pixels of the live figure (``update`` and blitting)
+        against a fresh ``draw``. Blitting
         draws the changing artists on top of the rest, so a few pixels may differ where they
         cross, say, a legend; a forgotten artist changes far more than ``max_fraction``.
         Returns the largest fraction of differing pixels; raises naming the first bad state."""
@@ -120,7 +127,7 @@ class Explorer:
 
         live = self.live(scale=1.0)
         worst = 0.0
-        for state in self.states():
+        for state in self.states() if states is None else states:
             values = self.values_of(state)
             fig = self.figure(**values)
             fig.canvas.draw()
