@@ -78,3 +78,31 @@
     if (button) setTimeout(function () { name(button); }, 0);
   });
 })();
+
+// A link to a place inside a folded box (a dropdown, a folded code cell), or to the box itself,
+// opens the box: the reader lands on what the link names, not on a closed box. On arrival with a
+// #fragment, on every change of it, and on a click of a link to the fragment already in the address.
+(function () {
+  function openFoldsAround(hash) {
+    if (!hash || hash.length < 2) return;
+    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (!target) return;
+    var opened = false;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === 'DETAILS' && !node.open) {
+        node.open = opened = true;
+      }
+      if (node.classList && node.classList.contains('toggle-hidden')) {
+        var button = node.querySelector('button.toggle-button');
+        if (button) { button.click(); opened = true; }
+      }
+    }
+    if (opened) target.scrollIntoView();  // the box's content moved what follows it
+  }
+  window.addEventListener('load', function () { openFoldsAround(location.hash); });
+  window.addEventListener('hashchange', function () { openFoldsAround(location.hash); });
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="#"]');
+    if (link && link.getAttribute('href') === location.hash) openFoldsAround(location.hash);
+  });
+})();

@@ -187,6 +187,40 @@ def test_every_explorer_control_changes_the_frame(browser, site):
     assert found >= 1, "no explorer found in the built book"
 
 
+FOLDED = """id => { for (let e = document.getElementById(id); e; e = e.parentElement)
+    if ((e.classList && e.classList.contains('toggle-hidden')) || (e.tagName === 'DETAILS' && !e.open))
+        return true;
+    return false; }"""
+
+
+def test_a_link_into_a_folded_box_opens_it(browser, site):
+    """A link to a folded box, or to a place inside one, opens the box (_static/nnmath.js): when
+    the page is opened at the link's #fragment, and when the link is clicked on the page. The
+    instructors page links to its folded boxes from its quick start."""
+    html_dir, base = site
+    page = "book/instructors.html"
+    context, tab, problems, _ = open_page(browser, base, page)
+    tab.wait_for_load_state("load")
+    links = tab.evaluate(
+        """() => [...document.querySelectorAll('.bd-content a.reference.internal[href^="#"]')]
+            .filter(a => a.offsetParent !== null).map(a => a.getAttribute('href').slice(1))"""
+    )
+    folded = list(dict.fromkeys(k for k in links if tab.evaluate(FOLDED, k)))
+    assert len(folded) >= 2, f"{page} links to fewer than two folded boxes: {folded}"
+    tab.locator(f'.bd-content a.reference.internal[href="#{folded[0]}"]').first.click()
+    tab.wait_for_function(f"id => !({FOLDED})(id)", arg=folded[0], timeout=5000)
+    assert (
+        tab.evaluate("id => document.getElementById(id).getBoundingClientRect().top", folded[0])
+        < 900
+    )
+    context.close()
+    context, tab, problems, _ = open_page(browser, base, f"{page}#{folded[1]}")
+    tab.wait_for_load_state("load")
+    tab.wait_for_function(f"id => !({FOLDED})(id)", arg=folded[1], timeout=5000)
+    assert not problems["console"], problems
+    context.close()
+
+
 def check_play_button(tab, explorer, button, page):
     """▶ steps its slider forward on its own, updating frame and label; ⏸ stops it."""
     k = button.get_attribute("data-control")
