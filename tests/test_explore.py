@@ -13,7 +13,7 @@ from chapter_runs import chapter_namespace  # noqa: E402
 
 from nnmath.explore import Choice, Explorer, Play, Slider  # noqa: E402
 from nnmath.explore.static import PICTURE_ALT  # noqa: E402
-from tools.chapters import chapters_with_explorers  # noqa: E402
+from tools.chapters import chapters_with_explorers, explorers_in  # noqa: E402
 
 
 def draw(fig, a, kind="sin", step=0):
@@ -238,9 +238,7 @@ def test_chapter_explorers_show_the_same_states_live_and_static(chapter):
     of its values (every state would take minutes per chapter; an artist ``update`` forgets shows
     on any state that moves it: test_covering_states_give_every_value_and_catch_a_forgotten_artist).
     """
-    from nnmath.explore import Explorer
-
-    explorers = [v for v in chapter_namespace(chapter).values() if isinstance(v, Explorer)]
+    explorers = list(explorers_in(chapter_namespace(chapter)).values())
     assert explorers, f"{chapter} names Explorer( but builds none"
     for explorer in explorers:
         states = explorer.covering_states()

@@ -23,6 +23,7 @@ from nnmath.optimizers import (
 )
 from nnmath.surfaces import Beale, Rosenbrock, ill_conditioned_bowl, saddle
 from nnmath.symbolic import equal
+from tools.chapters import explorers_in
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 alpha, eps, g, beta, beta1, beta2 = sp.symbols("alpha epsilon g beta beta_1 beta_2", positive=True)
@@ -309,10 +310,10 @@ def chapter(request):
 
 
 def test_chapter_explorers_fit_the_budget(chapter):
-    from nnmath.explore import MAX_EXPLORER_BYTES, Explorer
+    from nnmath.explore import MAX_EXPLORER_BYTES
 
     name, namespace = chapter
-    explorers = [value for value in namespace.values() if isinstance(value, Explorer)]
+    explorers = list(explorers_in(namespace).values())
     if name == "adaptive":  # its figures are static; the race is in adam
         assert not explorers
         return

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["run_chapter", "chapter_explorers", "chapters_with_explorers"]
+__all__ = ["run_chapter", "explorers_in", "chapter_explorers", "chapters_with_explorers"]
 
 
 def run_chapter(path) -> dict:
@@ -43,11 +43,15 @@ def chapters_with_explorers(book_dir) -> list[Path]:
     return [path for path in sorted(Path(book_dir).glob("*.md")) if "Explorer(" in path.read_text()]
 
 
-def chapter_explorers(book_dir):
-    """Run each chapter in ``book_dir`` that builds an explorer; yield (chapter, name, explorer)."""
+def explorers_in(namespace: dict) -> dict:
+    """The explorers a chapter's namespace (from :func:`run_chapter`) holds, by variable name."""
     from nnmath.explore import Explorer
 
+    return {name: value for name, value in namespace.items() if isinstance(value, Explorer)}
+
+
+def chapter_explorers(book_dir):
+    """Run each chapter in ``book_dir`` that builds an explorer; yield (chapter, name, explorer)."""
     for chapter in chapters_with_explorers(book_dir):
-        for name, value in run_chapter(chapter).items():
-            if isinstance(value, Explorer):
-                yield chapter.stem, name, value
+        for name, explorer in explorers_in(run_chapter(chapter)).items():
+            yield chapter.stem, name, explorer
