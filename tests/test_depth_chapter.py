@@ -103,8 +103,8 @@ def test_four_times_xaviers_deviation_does_not_keep_a_sigmoid_networks_delta_lev
         saturated = chapter["sigmoid_network_std"](chapter["SATURATING_STD"], seed)
         xavier = chapter["deep_xavier"]("sigmoid", seed)
         assert np.array_equal(saturated.W[saturated.L], xavier.W[xavier.L])
-    # a level δ is not enough: tanh far ahead of the saturated network, which still learns (each at
-    # its own best rate); the saturated one below tanh's mean even after the longer budget
+    # a level δ helps, not equally: tanh far ahead of the saturated network, which still learns
+    # (each at its own best rate); the saturated one below tanh's mean even after the longer budget
     short, longer = chapter["short"], chapter["longer"]
     assert short["tanh"].min() > short["saturated"].max() + 0.1 > 0.2
     assert np.all(chapter["sat_trained"] < short["tanh"].min())
@@ -291,3 +291,21 @@ def test_the_older_uniform_default_shrinks_a_sigmoid_networks_delta_faster(chapt
     assert "a deliberately large foil" in text
     assert "treat $\\delta^{l+1}$ as independent of them" in text  # the approximation, named
     assert "{cite:p}`hinton2006,bengio2007`" in text  # layer-wise pre-training, cited
+
+
+def test_the_main_line_gives_its_reasons(chapter):
+    """The reasons the main text gives, held on the chapter's run: naive weights explode because
+    n_l v E[f'²] is far above 1 (not because tanh's slopes are near 1: most units sit on its tails);
+    the saturated network's δ drops at the output step; the forward Jacobians, transposed, carry δ
+    back and shrink a change of z¹ in the sigmoid network; the disguised network's weights move a
+    quarter as far for their size under Adam's first step."""
+    naive_rule = chapter["naive_rule"]
+    assert 2 < naive_rule["tanh"] < naive_rule["relu"] and chapter["tanh_naive_square_slope"] < 0.15
+    assert np.all(1 / chapter["sat_output_step"] > 4)
+    jacobian = chapter["jacobian"]
+    assert jacobian["sigmoid"].max() < 1e-3 and jacobian["tanh"].min() > 0.5
+    assert np.allclose(chapter["relative_step"], 1 / 4, rtol=0.05)
+    text = " ".join(CHAPTER.read_text().split())
+    assert "Their slopes reach 1, not ¼" not in text and "but is not enough" not in text
+    assert "uniform draw, $2/(n_{l-1} + n_l)$" not in text
+    assert "They level δ between the hidden layers" in text
