@@ -86,11 +86,14 @@ def test_every_option_a_command_uses_exists(command):
 
 
 def test_otter_grade_on_exported_zips_says_ext_zip():
-    """Students hand in grader.export's zip; otter grade globs *.ipynb unless told --ext zip."""
-    (grade,) = [c for c in commands() if c.startswith("otter grade")]
-    words = shlex.split(grade)
-    assert words[words.index("--ext") + 1] == "zip"
-    assert "--ext [ipynb|" in help_text(grade)  # ipynb is the default
+    """Students hand in grader.export's zip; otter grade globs *.ipynb unless told --ext zip.
+    Every otter grade command on the page (the quick start's and the Docker section's) says so."""
+    grades = [c for c in commands() if c.startswith("otter grade")]
+    assert grades
+    for grade in grades:
+        words = shlex.split(grade)
+        assert words[words.index("--ext") + 1] == "zip", grade
+        assert "--ext [ipynb|" in help_text(grade)  # ipynb is the default
 
 
 def test_every_question_is_all_or_nothing_as_the_page_says():
