@@ -580,7 +580,9 @@ def test_sgd_full_batch_at_its_own_rate_is_level_with_the_minibatches_per_epoch(
     assert "These rankings hold at the one shared rate." in text
     assert "{glue:text}`minibatch_best_below_full` of the {glue:text}`n_seeds` seeds" in text
     summary = text[text.index("## Summary") : text.index("## Exercises")]
-    assert "{glue:text}`full_best_rate:g`, it ends level with the minibatches" in summary
+    assert (
+        "{glue:text}`full_best_rate:g`, the full batch ends level with the minibatches" in summary
+    )
     assert "That ranking depends on the budget" in summary and "belongs to the rate" not in text
     assert "the per-epoch lead survives tuning" not in summary
 
