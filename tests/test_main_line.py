@@ -55,7 +55,7 @@ MAIN_LINE_BUDGET = {
     "adaptive": 2200,
     "adam": 3500,
     "newton": 3800,
-    "training_a_network": 3140,
+    "training_a_network": 2790,
     "depth": 2680,
     "instructors": 2830,
 }
