@@ -50,7 +50,7 @@ def test_every_built_chapter_has_a_main_line_shorter_than_the_page(built_book):
 MAIN_LINE_BUDGET = {
     "sgd": 3300,
     "schedules": 2350,
-    "momentum": 4240,
+    "momentum": 3590,
     "nesterov": 2450,
     "adaptive": 2200,
     "adam": 3500,
