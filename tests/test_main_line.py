@@ -53,7 +53,7 @@ MAIN_LINE_BUDGET = {
     "momentum": 3590,
     "nesterov": 2450,
     "adaptive": 2200,
-    "adam": 3500,
+    "adam": 3000,
     "newton": 3800,
     "training_a_network": 2790,
     "depth": 2680,
