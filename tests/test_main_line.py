@@ -57,7 +57,7 @@ MAIN_LINE_BUDGET = {
     "newton": 3800,
     "training_a_network": 2790,
     "depth": 2680,
-    "instructors": 2900,
+    "instructors": 2930,
 }
 
 
