@@ -54,7 +54,7 @@ MAIN_LINE_BUDGET = {
     "nesterov": 2570,
     "adaptive": 2200,
     "adam": 3000,
-    "newton": 3800,
+    "newton": 3920,
     "training_a_network": 2790,
     "depth": 2680,
     "instructors": 2930,
