@@ -55,7 +55,7 @@ MAIN_LINE_BUDGET = {
     "adaptive": 2430,
     "adam": 3500,
     "newton": 4580,
-    "training_a_network": 2790,
+    "training_a_network": 2900,
     "depth": 2680,
     "instructors": 3240,
 }
