@@ -55,7 +55,7 @@ MAIN_LINE_BUDGET = {
     "adaptive": 2200,
     "adam": 3000,
     "newton": 3920,
-    "training_a_network": 2790,
+    "training_a_network": 2900,
     "depth": 2680,
     "instructors": 2930,
 }
