@@ -53,7 +53,7 @@ MAIN_LINE_BUDGET = {
     "momentum": 3720,
     "nesterov": 2570,
     "adaptive": 2200,
-    "adam": 3000,
+    "adam": 3120,
     "newton": 3920,
     "training_a_network": 2900,
     "depth": 2680,
