@@ -51,7 +51,7 @@ MAIN_LINE_BUDGET = {
     "sgd": 3910,
     "schedules": 2450,
     "momentum": 4240,
-    "nesterov": 2570,
+    "nesterov": 2620,
     "adaptive": 2430,
     "adam": 3500,
     "newton": 4580,
