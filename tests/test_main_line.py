@@ -51,7 +51,7 @@ MAIN_LINE_BUDGET = {
     "sgd": 3455,
     "schedules": 2450,
     "momentum": 3720,
-    "nesterov": 2570,
+    "nesterov": 2620,
     "adaptive": 2200,
     "adam": 3120,
     "newton": 3920,
