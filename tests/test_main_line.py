@@ -52,7 +52,7 @@ MAIN_LINE_BUDGET = {
     "schedules": 2600,
     "momentum": 4240,
     "nesterov": 2740,
-    "adaptive": 2200,
+    "adaptive": 2235,
     "adam": 3500,
     "newton": 4580,
     "training_a_network": 3140,
