@@ -52,7 +52,7 @@ MAIN_LINE_BUDGET = {
     "schedules": 2450,
     "momentum": 3720,
     "nesterov": 2620,
-    "adaptive": 2200,
+    "adaptive": 2235,
     "adam": 3120,
     "newton": 3920,
     "training_a_network": 2900,
