@@ -57,7 +57,7 @@ MAIN_LINE_BUDGET = {
     "newton": 3920,
     "training_a_network": 2900,
     "depth": 2680,
-    "instructors": 2930,
+    "instructors": 3010,
 }
 
 
