@@ -53,7 +53,7 @@ MAIN_LINE_BUDGET = {
     "momentum": 4240,
     "nesterov": 2740,
     "adaptive": 2430,
-    "adam": 3120,
+    "adam": 3160,
     "newton": 4580,
     "training_a_network": 3140,
     "depth": 2680,
