@@ -53,7 +53,7 @@ MAIN_LINE_BUDGET = {
     "momentum": 3720,
     "nesterov": 2620,
     "adaptive": 2235,
-    "adam": 3120,
+    "adam": 3160,
     "newton": 3920,
     "training_a_network": 2900,
     "depth": 2680,
