@@ -54,7 +54,7 @@ MAIN_LINE_BUDGET = {
     "nesterov": 2740,
     "adaptive": 2430,
     "adam": 3500,
-    "newton": 3920,
+    "newton": 3960,
     "training_a_network": 3140,
     "depth": 2680,
     "instructors": 3240,
