@@ -52,7 +52,7 @@ MAIN_LINE_BUDGET = {
     "schedules": 2480,
     "momentum": 3800,
     "nesterov": 2620,
-    "adaptive": 2235,
+    "adaptive": 2295,
     "adam": 3160,
     "newton": 3970,
     "training_a_network": 2900,
