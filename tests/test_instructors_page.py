@@ -476,16 +476,25 @@ def test_the_page_shows_the_instructors_install_command_and_what_it_installs():
         assert f"`{requirement.name}`" in install, requirement.name
 
 
-def test_the_page_makes_venvs_with_the_readers_python3_and_says_which_python():
-    """requires-python in pyproject.toml is the version the page names; no python3.X literally."""
+def test_the_page_makes_venvs_with_the_locks_python_and_says_which_python():
+    """The book needs requires-python's version or newer (the page says so), but every venv the
+    page makes releases or grades: it is made with the lock's Python (requirements.lock's
+    --python-version), which every master's python_version gives the autograder, and step 3's
+    good path names that Python."""
     import tomllib
 
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     minimum = re.fullmatch(r">=\s*(3\.\d+)", requires)[1]
     text = " ".join(PAGE.read_text().split())
     assert f"Python {minimum} or newer" in text
+    lock = re.search(r"--python-version (3\.\d+)", (ROOT / "requirements.lock").read_text())[1]
+    for master in MASTERS:
+        config = "".join(json.loads(master.read_text())["cells"][0]["source"])
+        assert re.search(rf'^python_version: "{re.escape(lock)}"', config, re.M), master.name
     venvs = [c for b in fenced("bash") for c in b.splitlines() if "-m venv" in c]
-    assert venvs and all(c.strip().startswith("python3 -m venv") for c in venvs), venvs
+    assert len(venvs) >= 3, venvs
+    assert all(c.strip().startswith(f"python{lock} -m venv") for c in venvs), venvs
+    assert f"`python{lock}`" in text and f"grading-venv/lib/python{lock}/site-packages/" in text
 
 
 def test_the_page_checks_that_the_pins_tag_exists():
@@ -591,7 +600,7 @@ def section(anchor: str) -> str:
 
 def test_the_quick_start_fits_a_screen_and_leads_to_each_step():
     quick = section("instructors-quick-start")
-    assert len(quick.split()) <= 730, len(quick.split())
+    assert len(quick.split()) <= 770, len(quick.split())
     for anchor in ("setting-up", "distribute", "docker", "feedback", "safe-grading"):
         assert f"<instructors-{anchor}>" in quick or f"`instructors-{anchor}`" in quick, anchor
     assert "--only chain_rule" in quick and "--feedback" in quick

@@ -57,7 +57,7 @@ MAIN_LINE_BUDGET = {
     "newton": 3970,
     "training_a_network": 2900,
     "depth": 2680,
-    "instructors": 3030,
+    "instructors": 3070,
 }
 
 
