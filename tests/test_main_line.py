@@ -54,7 +54,7 @@ MAIN_LINE_BUDGET = {
     "nesterov": 2620,
     "adaptive": 2295,
     "adam": 3160,
-    "newton": 3970,
+    "newton": 4070,
     "training_a_network": 2900,
     "depth": 2680,
     "instructors": 3070,
