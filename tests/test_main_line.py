@@ -55,7 +55,7 @@ MAIN_LINE_BUDGET = {
     "adaptive": 2295,
     "adam": 3160,
     "newton": 4070,
-    "training_a_network": 2900,
+    "training_a_network": 2925,
     "depth": 2680,
     "instructors": 3070,
 }
