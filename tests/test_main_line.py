@@ -56,7 +56,7 @@ MAIN_LINE_BUDGET = {
     "adam": 3250,
     "newton": 4050,
     "training_a_network": 2980,
-    "depth": 2675,
+    "depth": 2755,
     "instructors": 3070,
 }
 
