@@ -642,7 +642,7 @@ def test_schedules_is_its_own_chapter_right_after_sgd():
         assert setup in sgd and setup in schedules  # the same problem: the numbers stay the same
     assert "by a schedule as in {doc}`schedules`" in (book / "momentum.md").read_text()
     assert "({doc}`schedules`) lets the rate change" in (book / "momentum.md").read_text()
-    assert "{doc}`schedules`\nintroduced them" in (book / "adam.md").read_text()
+    assert "A **schedule** $\\alpha_t$ ({doc}`schedules`)" in (book / "adam.md").read_text()
     # the chapter's claims, asserted in it: each schedule at its own starting rate, chosen on other
     # seeds than the reported ones; decayed runs calm and below the linear level; with the full batch
     # decay only slows at the rates the constant run keeps, and the cosine from above gets lower;
