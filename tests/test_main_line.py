@@ -55,7 +55,7 @@ MAIN_LINE_BUDGET = {
     "adaptive": 2315,
     "adam": 3250,
     "newton": 4050,
-    "training_a_network": 2980,
+    "training_a_network": 3025,
     "depth": 2755,
     "instructors": 3070,
 }
