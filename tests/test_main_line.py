@@ -57,7 +57,7 @@ MAIN_LINE_BUDGET = {
     "newton": 4050,
     "training_a_network": 3025,
     "depth": 2755,
-    "instructors": 3070,
+    "instructors": 3130,
 }
 
 
