@@ -54,7 +54,7 @@ MAIN_LINE_BUDGET = {
     "nesterov": 2750,
     "adaptive": 2315,
     "adam": 3250,
-    "newton": 4050,
+    "newton": 4110,
     "training_a_network": 2980,
     "depth": 2755,
     "instructors": 3070,
