@@ -54,7 +54,7 @@ MAIN_LINE_BUDGET = {
     "nesterov": 2750,
     "adaptive": 2315,
     "adam": 3250,
-    "newton": 4050,
+    "newton": 4110,
     "training_a_network": 3025,
     "depth": 2755,
     "instructors": 3130,
