@@ -56,7 +56,7 @@ MAIN_LINE_BUDGET = {
     "adam": 3250,
     "newton": 4110,
     "training_a_network": 3025,
-    "depth": 2755,
+    "depth": 2781,
     "instructors": 3130,
 }
 
