@@ -53,7 +53,7 @@ MAIN_LINE_BUDGET = {
     "momentum": 3925,
     "nesterov": 2750,
     "adaptive": 2315,
-    "adam": 3250,
+    "adam": 3300,
     "newton": 4110,
     "training_a_network": 3025,
     "depth": 2781,
