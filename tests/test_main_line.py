@@ -55,7 +55,7 @@ MAIN_LINE_BUDGET = {
     "adaptive": 2315,
     "adam": 3315,
     "newton": 4185,
-    "training_a_network": 3025,
+    "training_a_network": 3040,
     "depth": 2781,
     "instructors": 3150,
 }
